@@ -1,0 +1,138 @@
+-- The canonical tables of a workspace (DESIGN.md, "The store").
+-- Executed statement by statement when a workspace is created; every statement is idempotent.
+-- Identifiers here are fixed names: later code and SQL rely on them.
+
+CREATE TABLE IF NOT EXISTS workbench_meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS accounts (
+    account_id   VARCHAR PRIMARY KEY,   -- platform-qualified: twitter:783214, reddit:spez
+    platform     VARCHAR NOT NULL,
+    handle       VARCHAR,
+    display_name VARCHAR,
+    followers    BIGINT,                -- NULL when the export lacks it
+    following    BIGINT,
+    posts_count  BIGINT,
+    created_at   TIMESTAMPTZ,
+    is_focal     BOOLEAN NOT NULL DEFAULT false,
+    seen_at      TIMESTAMPTZ            -- when the counters above were observed (newest wins on merge)
+);
+
+CREATE TABLE IF NOT EXISTS posts (
+    post_id         VARCHAR PRIMARY KEY, -- platform-qualified like account ids
+    platform        VARCHAR NOT NULL,
+    author_id       VARCHAR,             -- NULL for deleted authors
+    created_at      TIMESTAMPTZ,
+    text            VARCHAR,
+    lang            VARCHAR,
+    parent_post_id  VARCHAR,
+    conversation_id VARCHAR,
+    channel         VARCHAR,             -- subreddit / Discord or Slack channel
+    kind            VARCHAR NOT NULL,    -- post, reply, share, quote, comment
+    like_count      BIGINT,
+    share_count     BIGINT,
+    reply_count     BIGINT,
+    quote_count     BIGINT,
+    collected       BOOLEAN NOT NULL,    -- false for context posts (twarc2 includes.tweets)
+    load_id         BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS interactions (
+    source_id  VARCHAR NOT NULL,         -- acts on target_id
+    target_id  VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL,         -- reply, mention, share, quote, like, follow, comment, reaction
+    post_id    VARCHAR,
+    created_at TIMESTAMPTZ,
+    platform   VARCHAR NOT NULL,
+    load_id    BIGINT
+);
+
+CREATE SEQUENCE IF NOT EXISTS load_ids START 1;
+
+CREATE TABLE IF NOT EXISTS loads (
+    load_id          BIGINT PRIMARY KEY,
+    path             VARCHAR NOT NULL,
+    format           VARCHAR,
+    sha256           VARCHAR,
+    bytes            BIGINT,
+    started_at       TIMESTAMPTZ NOT NULL,
+    finished_at      TIMESTAMPTZ,
+    records_read     BIGINT,
+    records_loaded   BIGINT,
+    records_rejected BIGINT,
+    status           VARCHAR NOT NULL,   -- running, ok, failed
+    platform         VARCHAR,
+    interactions_loaded BIGINT,
+    unresolved       BIGINT,             -- interaction targets that could not be resolved
+    message          VARCHAR             -- why a failed load failed
+);
+
+CREATE TABLE IF NOT EXISTS rejects (
+    load_id BIGINT NOT NULL,
+    path    VARCHAR NOT NULL,
+    line_no BIGINT,                      -- 1-based line in the decompressed file
+    reason  VARCHAR NOT NULL,
+    raw     VARCHAR
+);
+
+CREATE SEQUENCE IF NOT EXISTS community_run_ids START 1;
+
+CREATE TABLE IF NOT EXISTS community_runs (
+    run_id        BIGINT PRIMARY KEY,
+    method        VARCHAR NOT NULL,
+    params        JSON,
+    graph_spec    JSON,
+    created_at    TIMESTAMPTZ NOT NULL,
+    modularity    DOUBLE,
+    n_communities BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS memberships (
+    run_id     BIGINT NOT NULL,
+    account_id VARCHAR NOT NULL,
+    community  BIGINT NOT NULL,
+    PRIMARY KEY (run_id, account_id)
+);
+
+CREATE SEQUENCE IF NOT EXISTS score_run_ids START 1;
+
+CREATE TABLE IF NOT EXISTS account_scores (
+    -- One row per account and scoring run (workbench/roles). The four scores are percentile ranks
+    -- in [0, 1]; the raw inputs follow under their own names (documented in workbench/roles/scores.py).
+    run_id                    BIGINT NOT NULL,    -- the scoring run (sequence score_run_ids)
+    community_run_id          BIGINT,             -- the community run it used, NULL if none
+    account_id                VARCHAR NOT NULL,
+    visibility                DOUBLE,
+    influence                 DOUBLE,
+    reach                     DOUBLE,
+    activity                  DOUBLE,
+    role                      VARCHAR,            -- influencer, networker, hub, regular
+    mentions_received         BIGINT,
+    replies_received          BIGINT,             -- replies and comments received
+    amplification_received    BIGINT,             -- shares, quotes, replies and comments received
+    posts_authored            BIGINT,
+    amplification_per_post    DOUBLE,
+    amplification_consistency DOUBLE,
+    amplification_h_index     BIGINT,
+    distinct_amplifiers       BIGINT,
+    pagerank                  DOUBLE,
+    influence_composite       DOUBLE,
+    followers                 BIGINT,
+    unique_partners           BIGINT,
+    two_step_reach            BIGINT,
+    participation             DOUBLE,
+    reach_composite           DOUBLE,
+    betweenness               DOUBLE,             -- estimated from sampled sources on large graphs
+    kshell                    BIGINT,
+    within_module_z           DOUBLE,
+    ga_role                   VARCHAR,
+    actions                   BIGINT,
+    active_days               BIGINT,
+    actions_per_active_day    DOUBLE,
+    advocacy                  BIGINT,
+    params                    JSON,               -- the scoring parameters, the same on every row of a run
+    created_at                TIMESTAMPTZ,
+    PRIMARY KEY (run_id, account_id)
+);

@@ -1,0 +1,49 @@
+"""Shared fixtures.
+
+Real data lives in ../shared/data beside the project (each folder with a SOURCE.md); tests that use
+it take the ``shared_data`` fixture and skip cleanly where it is absent. Nothing from there is copied
+into the project.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("WORKBENCH_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of real test data (../shared/data); skips the test when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real test data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def shared_file(shared: Path, *parts: str) -> Path:
+    """A file under the shared data folder, skipping when that one file is missing."""
+    path = shared.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} not found")
+    return path
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where tests leave screenshots and other artefacts for a person to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def store():
+    """A fresh in-memory workspace."""
+    import workbench as wb
+
+    with wb.open(":memory:") as workspace:
+        yield workspace

@@ -1,0 +1,130 @@
+"""The store: schema, named queries, bound parameters, busy workspaces, saving runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+import workbench as wb
+from workbench import sql
+from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, WorkspaceError
+from workbench.store import TABLES
+
+
+def test_new_workspace_has_every_canonical_table_empty(store):
+    assert store.counts() == {name: 0 for name in TABLES}
+    assert store.schema_version == 1
+
+
+def test_canonical_columns_follow_the_design(store):
+    def columns(table):
+        return list(store.sql("SELECT column_name FROM information_schema.columns WHERE table_name = $t "
+                              "ORDER BY ordinal_position", {"t": table}).df()["column_name"])
+
+    assert columns("interactions") == ["source_id", "target_id", "kind", "post_id", "created_at", "platform", "load_id"]
+    assert columns("posts")[:16] == [
+        "post_id", "platform", "author_id", "created_at", "text", "lang", "parent_post_id", "conversation_id",
+        "channel", "kind", "like_count", "share_count", "reply_count", "quote_count", "collected", "load_id"]
+    assert columns("accounts")[:9] == ["account_id", "platform", "handle", "display_name", "followers", "following",
+                                       "posts_count", "created_at", "is_focal"]
+    assert columns("loads")[:11] == ["load_id", "path", "format", "sha256", "bytes", "started_at", "finished_at",
+                                     "records_read", "records_loaded", "records_rejected", "status"]
+    assert columns("rejects") == ["load_id", "path", "line_no", "reason", "raw"]
+    assert columns("memberships") == ["run_id", "account_id", "community"]
+
+
+def test_unknown_query_and_wrong_parameters_are_clear_errors(store):
+    with pytest.raises(QueryError, match="no query named 'info.nope'"):
+        store.query("info.nope")
+    with pytest.raises(QueryError, match="unexpected parameter.*colour"):
+        store.query("info.tables", colour="red")
+    with pytest.raises(QueryError, match="missing parameter.*limit"):
+        store.query("info.last_loads")
+
+
+def test_values_are_bound_never_formatted(store):
+    hostile = "x'); DROP TABLE accounts; --"
+    frame = store.query("info.last_loads", limit=5)
+    assert frame.empty
+    store.sql("INSERT INTO accounts (account_id, platform, handle) VALUES ($id, 'csv', $h)", {"id": hostile, "h": "$limit"})
+    assert store.scalar("SELECT handle FROM accounts WHERE account_id = $id", {"id": hostile}) == "$limit"
+    assert store.counts()["accounts"] == 1
+
+
+def test_parameters_inside_string_literals_are_not_parameters():
+    query = sql.Query("t", "", "SELECT '$notaparam' AS a, $real AS b -- $comment", sql._parameters(
+        "SELECT '$notaparam' AS a, $real AS b -- $comment"), sql.QUERIES_DIR)
+    assert query.params == {"real"}
+
+
+def test_every_named_query_has_a_doc_line():
+    for name in sql.names():
+        assert sql.get(name).doc, f"{name} has no doc line"
+
+
+def test_identifier_allow_list():
+    assert sql.check_identifier("week", ["day", "week"]) == "week"
+    with pytest.raises(ParameterError, match="must be one of day, week; got 'year; DROP'"):
+        sql.check_identifier("year; DROP", ["day", "week"])
+
+
+def test_save_partition_records_run_and_memberships(store):
+    table = pd.DataFrame({"account_id": ["csv:a", "csv:b", "csv:c"], "community": [0, 0, 1]})
+    first = store.save_partition(table, method="leiden", params={"resolution": 1.0, "seed": 0},
+                                 graph_spec={"kinds": ["reply"]}, modularity=0.25)
+    second = store.save_partition(table, method="louvain")
+    assert (first, second) == (1, 2)
+    run = store.sql("SELECT method, params->>'resolution', n_communities, modularity FROM community_runs "
+                    "WHERE run_id = 1").fetchone()
+    assert run == ("leiden", "1.0", 2, 0.25)
+    assert store.scalar("SELECT count(*) FROM memberships WHERE run_id = 2") == 3
+    assert store.latest_community_run() == 2
+
+
+def test_read_only_workspace_refuses_to_save(tmp_path):
+    path = tmp_path / "w.duckdb"
+    wb.open(path).close()
+    with wb.open(path, read_only=True) as store:
+        with pytest.raises(WorkspaceError, match="read-only"):
+            store.save_partition(pd.DataFrame({"account_id": ["x"], "community": [0]}), method="leiden")
+
+
+def test_missing_or_foreign_file_read_only(tmp_path):
+    with pytest.raises(WorkspaceError, match="does not exist"):
+        wb.open(tmp_path / "none.duckdb", read_only=True)
+    import duckdb
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    with pytest.raises(WorkspaceError, match="not a workbench workspace"):
+        wb.open(other, read_only=True)
+
+
+def test_second_writer_gets_a_busy_message(tmp_path):
+    path = tmp_path / "busy.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time, workbench as wb
+            s = wb.open({str(path)!r}); print('ready', flush=True); sys.stdin.readline()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(WorkspaceBusyError, match=r"is busy: process \d+ has it open for writing"):
+            wb.open(path)
+        with pytest.raises(WorkspaceBusyError, match="busy"):
+            wb.open(path, read_only=True)
+    finally:
+        holder.communicate("\n", timeout=30)
+
+
+def test_interrupted_load_is_marked_failed_when_reopened(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with wb.open(path) as store:
+        store.sql("INSERT INTO loads (load_id, path, started_at, status) VALUES (7, 'x.jsonl', now(), 'running')")
+    with wb.open(path) as store:
+        assert store.sql("SELECT status, message FROM loads WHERE load_id = 7").fetchone() == (
+            "failed", "interrupted before it finished")

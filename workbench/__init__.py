@@ -1,0 +1,22 @@
+"""Community Workbench: who a social-media community is, not just how big it is.
+
+>>> import workbench as wb
+>>> store = wb.open(":memory:")
+>>> sorted(store.counts())[:3]
+['account_scores', 'accounts', 'community_runs']
+"""
+
+from __future__ import annotations
+
+from workbench.errors import WorkbenchError
+from workbench.store import Store, open
+from workbench.ingest import load, LoadReport
+
+__version__ = "0.1.0"
+
+__all__ = ["open", "load", "LoadReport", "Store", "WorkbenchError", "query", "__version__"]
+
+
+def query(store: Store, name: str, **params):
+    """Run a named query on ``store``; same as ``store.query(name, **params)``."""
+    return store.query(name, **params)

@@ -1,0 +1,247 @@
+"""The ``workbench`` command.
+
+Every sub-command is a thin call into the Python API, with the same defaults.
+Exit codes: 0 on success, 2 on a user error (a one-line message, no traceback
+unless ``--debug``), 1 on an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from workbench.errors import WorkbenchError
+
+__all__ = ["main", "build_parser"]
+
+DEFAULT_KINDS = "reply,mention,share,quote"
+
+
+class UsageError(WorkbenchError, ValueError):
+    """A command-line argument that cannot be used."""
+
+
+def _csv(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    return items or None
+
+
+def _print_frame(frame, *, max_rows: int = 20) -> None:
+    import pandas as pd
+
+    with pd.option_context("display.max_rows", max_rows, "display.width", 140, "display.max_columns", 20):
+        print(frame.to_string(index=False) if len(frame) else "  (none)")
+
+
+# -- commands -----------------------------------------------------------------------
+def cmd_load(args: argparse.Namespace) -> int:
+    import workbench as wb
+
+    with wb.open(args.db) as store:
+        try:
+            report = wb.load(store, args.paths, format=args.format, strict=args.strict,
+                             platform=args.platform, progress=None if not args.quiet else False)
+        except WorkbenchError as error:
+            partial = getattr(error, "report", None)
+            if partial is not None:
+                for file in partial.files:
+                    if file.status == "ok":
+                        print(file.summary())
+            raise
+    if not args.quiet:
+        print(report.summary())
+        print(f"total: read {report.records_read:,}, loaded {report.records_loaded:,}, "
+              f"rejected {report.records_rejected:,} into {args.db}")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    import workbench as wb
+
+    with wb.open(args.db, read_only=True) as store:
+        print(f"workspace {args.db} (schema version {store.schema_version})")
+        counts = store.counts()
+        print("tables: " + ", ".join(f"{name} {rows:,}" for name, rows in counts.items()))
+        print("\nper platform:")
+        _print_frame(store.query("info.platforms"))
+        print("\ninteractions per kind:")
+        _print_frame(store.query("info.interaction_kinds"))
+        print("\nlast loads:")
+        loads = store.query("info.last_loads", limit=args.loads)
+        _print_frame(loads[["load_id", "path", "format", "status", "records_read", "records_loaded",
+                            "records_rejected", "unresolved"]])
+    return 0
+
+
+def _graph_kwargs(args: argparse.Namespace) -> dict:
+    return dict(kinds=tuple(_csv(args.kinds) or DEFAULT_KINDS.split(",")), since=args.since, until=args.until)
+
+
+def cmd_communities(args: argparse.Namespace) -> int:
+    import workbench as wb
+    from workbench import communities
+
+    with wb.open(args.db) as store:
+        graph = wb.graph(store, **_graph_kwargs(args))
+        partition = communities.detect(graph, method=args.method, resolution=args.resolution, seed=args.seed)
+        run_id = communities.save(store, partition)
+        sizes = partition.sizes
+        print(f"community run {run_id}: {args.method} (resolution {args.resolution}, seed {args.seed}) on "
+              f"{graph.vcount():,} accounts and {graph.ecount():,} edges")
+        print(f"{len(sizes)} communities; modularity {partition.modularity:.4f}")
+        print("largest sizes: " + ", ".join(str(int(s)) for s in list(sizes)[:10]))
+    return 0
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    import workbench as wb
+    from workbench import roles
+
+    with wb.open(args.db) as store:
+        run = args.run if args.run is not None else store.latest_community_run()
+        scores = roles.score(store, run_id=run, focal=_csv(args.focal), save=True)
+        run_id = scores.attrs.get("run_id")
+        print(f"scoring run {run_id} on {len(scores):,} accounts"
+              + (f", using community run {run}" if run is not None else " (no community run)"))
+        print(scores["role"].value_counts().to_string())
+        for role in ("influencer", "networker", "hub"):
+            top = scores[scores["role"] == role].sort_values("influence" if role != "networker" else "reach",
+                                                             ascending=False).head(args.top)
+            if len(top):
+                print(f"\ntop {role}s:")
+                _print_frame(top[[c for c in ("handle", "account_id", "visibility", "influence", "reach", "activity")
+                                  if c in top.columns]])
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import workbench as wb
+    from workbench import export
+
+    with wb.open(args.db, read_only=True) as store:
+        written = export.export(store, args.to, run_id=args.run, **_graph_kwargs(args))
+    for path in written if isinstance(written, (list, tuple)) else [written]:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from workbench import reports
+
+    written = reports.render_all(args.db, args.out, pseudonymize=args.pseudonymize, include_code=not args.no_code)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import workbench as wb
+    from workbench import datasets
+
+    db = Path(args.db)
+    export_path = datasets.write_sample(Path(args.data) / "brand_community.jsonl.gz")
+    if db.exists():
+        db.unlink()
+    with wb.open(db) as store:
+        report = wb.load(store, export_path)
+        print(report.summary())
+        print()
+        for name, rows in store.counts().items():
+            print(f"  {name:<16} {rows:>9,}")
+    if args.no_reports:
+        return 0
+    from workbench import reports
+
+    written = reports.render_all(db, args.out, pseudonymize=False, include_code=False)
+    print("\nreports:")
+    for path in written:
+        print(f"  {Path(path).resolve().as_uri()}")
+    print(f"\nopen {Path(args.out).resolve() / 'index.html'} in a browser, or `jupyter lab notebooks/` to explore.")
+    return 0
+
+
+# -- parser ---------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("load", help="load exports into a workspace")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or zips (plain, .gz, .zst)")
+    p.add_argument("--db", required=True, help="the workspace (DuckDB file), created if missing")
+    p.add_argument("--format", default="auto", help="format id (default: detect each file)")
+    p.add_argument("--strict", action="store_true", help="abort a file's load on its first bad record")
+    p.add_argument("--platform", help="id prefix instead of the format's platform (edge lists)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("info", help="what a workspace holds")
+    p.add_argument("--db", required=True)
+    p.add_argument("--loads", type=int, default=10, help="how many recent loads to list")
+    p.set_defaults(func=cmd_info)
+
+    def graph_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--kinds", default=DEFAULT_KINDS, help=f"interaction kinds (default {DEFAULT_KINDS})")
+        p.add_argument("--since", help="only interactions at or after this time (ISO 8601)")
+        p.add_argument("--until", help="only interactions before this time (ISO 8601)")
+
+    p = sub.add_parser("communities", help="detect communities and save the run")
+    p.add_argument("--db", required=True)
+    p.add_argument("--method", default="leiden")
+    p.add_argument("--resolution", type=float, default=1.0)
+    p.add_argument("--seed", type=int, default=0)
+    graph_options(p)
+    p.set_defaults(func=cmd_communities)
+
+    p = sub.add_parser("roles", help="score accounts (influencers, networkers, hubs) and save the run")
+    p.add_argument("--db", required=True)
+    p.add_argument("--run", type=int, help="community run to use (default: the newest, if any)")
+    p.add_argument("--focal", help="focal accounts (handles or ids), comma-separated")
+    p.add_argument("--top", type=int, default=10, help="how many accounts to list per role")
+    p.set_defaults(func=cmd_roles)
+
+    p = sub.add_parser("export", help="export the interaction graph (GraphML, GEXF, Parquet, CSV)")
+    p.add_argument("--db", required=True)
+    p.add_argument("--to", required=True, help="FILE.graphml, FILE.gexf, FILE.parquet or FILE.csv")
+    p.add_argument("--run", type=int, help="community run whose communities become a node attribute")
+    graph_options(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", help="render every notebook against a workspace as self-contained HTML")
+    p.add_argument("--db", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--pseudonymize", action="store_true", help="replace ids, handles and names by keyed hashes")
+    p.add_argument("--no-code", action="store_true", help="hide code cells")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("demo", help="bundled sample -> workspace -> reports")
+    p.add_argument("--db", default="data/demo.duckdb")
+    p.add_argument("--data", default="data/sample", help="where the sample export is written")
+    p.add_argument("--out", default="reports")
+    p.add_argument("--no-reports", action="store_true", help="load only")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except WorkbenchError as error:
+        if args.debug:
+            raise
+        message = " ".join(str(error).split())
+        print(f"workbench {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"workbench {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Loading exports into a workspace.
+
+``load(store, paths)`` expands the paths (files, folders, zips, compressed
+files), detects each file's format and loads each as one transaction recorded
+in ``loads``. See :mod:`workbench.ingest.pipeline` for the steps and the
+loader contract, and DESIGN.md for the formats.
+
+Examples
+--------
+>>> import workbench as wb
+>>> from workbench import datasets
+>>> store = wb.open(":memory:")
+>>> report = wb.load(store, datasets.write_tiny(datasets.tmp_dir() / "tiny.jsonl"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable
+
+from workbench.errors import ExportFormatError, WorkbenchError
+from workbench.ingest.report import FileReport, LoadReport
+from workbench.ingest.sources import Source, expand
+from workbench.store import Store
+
+__all__ = ["load", "LoadReport", "FileReport", "formats"]
+
+
+def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *, format: str = "auto",
+         strict: bool = False, platform: str | None = None, progress: bool | None = None) -> LoadReport:
+    """Load one or more exports into ``store``.
+
+    Parameters
+    ----------
+    store : Store
+        An open, writable workspace.
+    paths : path or list of paths
+        Files (plain, .gz, .bz2, .xz, .zst), folders (every file inside) or zips.
+    format : str
+        A format id (``twitter-v2``, ``twitter-v1``, ``reddit``, ``mastodon``,
+        ``bluesky``, ``discord``, ``slack``, ``edges-csv``) or ``"auto"`` to
+        detect each file's format.
+    strict : bool
+        If True, any bad record aborts that file's load and leaves the
+        workspace as it was; by default bad records go to ``rejects``.
+    platform : str, optional
+        Prefix for account and post ids instead of the format's platform
+        (``--platform NAME``), e.g. for an edge list from a forum.
+    progress : bool, optional
+        Show a progress bar (default: when stderr is a terminal).
+
+    Returns
+    -------
+    LoadReport
+        One :class:`FileReport` per file.
+
+    Raises
+    ------
+    ExportFormatError
+        A file could not be loaded (its load rolled back and recorded as
+        failed). The other files are still loaded; the error carries the
+        whole report as ``error.report``.
+    """
+    from workbench.ingest.pipeline import load_source
+    from workbench.sql import check_identifier
+
+    if platform is not None:
+        import re
+        if not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", platform):
+            raise ExportFormatError(f"--platform must be a short lower-case name like 'forum'; got {platform!r}")
+    if format != "auto":
+        from workbench.ingest.formats import FORMATS
+        check_identifier(format, sorted(FORMATS) + ["auto"], what="format")
+    report = LoadReport()
+    errors: list[WorkbenchError] = []
+    for source in expand(paths):
+        try:
+            report.files.append(load_source(store, source, format=format, strict=strict,
+                                            platform=platform, progress=progress))
+        except WorkbenchError as error:
+            failed = FileReport(path=source.name, format=format, status="failed", error=str(error))
+            report.files.append(failed)
+            errors.append(error)
+    if errors:
+        first = errors[0]
+        if len(errors) > 1:
+            first.args = (f"{first} (and {len(errors) - 1} more file(s) failed)",)
+        first.report = report  # type: ignore[attr-defined]
+        raise first
+    return report

@@ -1,0 +1,82 @@
+"""What a load did, for the user and for tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["FileReport", "LoadReport"]
+
+
+@dataclass
+class FileReport:
+    """One file's load.
+
+    ``records_read`` counts the records in the file (lines, or array elements for
+    document formats), ``records_loaded`` those accepted, ``records_rejected``
+    those sent to ``rejects``; ``new_*`` count rows the load added to the
+    workspace (zero when the file was already loaded). ``unresolved`` counts
+    interactions whose target could not be resolved.
+    """
+
+    path: str
+    format: str
+    platform: str | None = None
+    load_id: int | None = None
+    sha256: str | None = None
+    bytes: int = 0
+    records_read: int = 0
+    records_loaded: int = 0
+    records_rejected: int = 0
+    new_accounts: int = 0
+    new_posts: int = 0
+    new_interactions: int = 0
+    unresolved: int = 0
+    status: str = "ok"
+    already_loaded_as: int | None = None
+    first_rejects: list[tuple[int | None, str]] = field(default_factory=list)
+    error: str | None = None
+
+    def summary(self) -> str:
+        """A few lines for the terminal."""
+        head = f"{self.path} [{self.format}]"
+        if self.status == "failed":
+            return f"{head}: FAILED: {self.error}"
+        lines = [
+            f"{head}: read {self.records_read:,}, loaded {self.records_loaded:,}, rejected {self.records_rejected:,}; "
+            f"new accounts {self.new_accounts:,}, posts {self.new_posts:,}, interactions {self.new_interactions:,}"
+            + (f"; unresolved targets {self.unresolved:,}" if self.unresolved else "")
+        ]
+        if self.already_loaded_as is not None:
+            lines.append(f"  already loaded as load {self.already_loaded_as} (sha256 {self.sha256[:12]}…): nothing changed")
+        for line_no, reason in self.first_rejects:
+            lines.append(f"  reject at line {line_no}: {reason}")
+        return "\n".join(lines)
+
+
+@dataclass
+class LoadReport:
+    """All files of one ``load`` call."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status == "ok" for f in self.files)
+
+    def __getattr__(self, name: str):
+        # totals: report.records_read, report.new_posts, ...
+        if name.startswith("__") or name not in FileReport.__dataclass_fields__:
+            raise AttributeError(name)
+        return sum(getattr(f, name) or 0 for f in self.files)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{k: v for k, v in f.__dict__.items() if k != "first_rejects"} for f in self.files])
+
+    def summary(self) -> str:
+        return "\n".join(f.summary() for f in self.files)
+
+    def __repr__(self) -> str:
+        return (f"<LoadReport {len(self.files)} file(s): read {self.records_read}, loaded {self.records_loaded}, "
+                f"rejected {self.records_rejected}>")

@@ -1,0 +1,303 @@
+"""The workspace: one DuckDB file holding the canonical tables.
+
+The store is the ground floor of the package: it knows the schema, runs named
+queries from ``queries/`` with bound parameters, and saves analysis results
+that it receives as plain DataFrames. It imports nothing from ingest or from
+the analysis modules.
+
+Examples
+--------
+>>> import workbench as wb
+>>> store = wb.open(":memory:")
+>>> store.query("info.tables").set_index("table").loc["accounts", "rows"]
+np.int64(0)
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+import duckdb
+import pandas as pd
+
+from workbench import sql
+from workbench.errors import QueryError, WorkspaceBusyError, WorkspaceError
+
+__all__ = ["Store", "open", "SCHEMA_VERSION", "TABLES"]
+
+SCHEMA_VERSION = 1
+TABLES = (
+    "accounts", "posts", "interactions", "loads", "rejects",
+    "community_runs", "memberships", "account_scores",
+)
+_SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
+
+# Migrations from version N to N+1, as SQL scripts; index 0 upgrades version 1 to 2.
+_MIGRATIONS: list[str] = []
+
+_LOCK_PID = re.compile(r"PID (\d+)")
+
+
+def _busy_message(path: str, error: Exception) -> str:
+    pid = _LOCK_PID.search(str(error))
+    holder = f"process {pid.group(1)}" if pid else "another process"
+    return (f"workspace {path} is busy: {holder} has it open for writing. "
+            "Wait for that load or command to finish (or close the notebook kernel that writes to it), "
+            "then try again; notebooks and reports can open it read-only meanwhile.")
+
+
+class Store:
+    """An open workspace. Create one with :func:`open`.
+
+    Attributes
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The DuckDB connection; prefer :meth:`query` for anything reusable.
+    path : str
+        The database file, or ``":memory:"``.
+    read_only : bool
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str, read_only: bool):
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+
+    # -- running SQL -------------------------------------------------------------
+    def sql(self, text: str, params: Mapping[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+        """Run one or more SQL statements with named parameters bound (``$name``).
+
+        Each statement receives only the parameters it uses. Returns the
+        connection, whose result is that of the last statement.
+        """
+        params = dict(params or {})
+        statements = self.con.extract_statements(text)
+        result = self.con
+        for statement in statements:
+            used = statement.named_parameters
+            missing = used - set(params)
+            if missing:
+                raise QueryError(f"missing parameter(s) {', '.join(sorted(missing))} for: {statement.query.strip()[:80]}")
+            result = self.con.execute(statement, {k: params[k] for k in used} if used else None)
+        return result
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run the named query ``name`` (e.g. ``"metrics.engagement"``) and return a DataFrame.
+
+        Parameters must match the query's ``$parameters`` exactly.
+
+        >>> s = open(":memory:")
+        >>> list(s.query("info.tables").columns)
+        ['table', 'rows']
+        """
+        query = sql.get(name)
+        return self.sql(query.text, query.bind(params)).df()
+
+    def execute(self, name: str, **params: Any) -> None:
+        """Run the named statement(s) ``name`` for their effect."""
+        query = sql.get(name)
+        self.sql(query.text, query.bind(params))
+
+    def scalar(self, text: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The first column of the first row of ``text``, or None."""
+        row = self.sql(text, params).fetchone()
+        return None if row is None else row[0]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """All statements inside run in one transaction: committed together or not at all."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    # -- facts about the workspace ----------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        return int(self.scalar("SELECT value FROM workbench_meta WHERE key = 'schema_version'"))
+
+    def counts(self) -> dict[str, int]:
+        """Rows per canonical table."""
+        frame = self.query("info.tables")
+        return {row.table: int(row.rows) for row in frame.itertuples()}
+
+    # -- saving analysis results (tables in, run ids out) -------------------------
+    def save_partition(self, table: pd.DataFrame, *, method: str, params: Mapping[str, Any] | None = None,
+                       graph_spec: Mapping[str, Any] | None = None, modularity: float | None = None) -> int:
+        """Save a partition (columns ``account_id``, ``community``) as a new community run.
+
+        Returns the new ``run_id`` (increasing). ``params`` and ``graph_spec``
+        are stored as JSON so that a run can be cited and reproduced.
+        """
+        self._check_writable()
+        missing = {"account_id", "community"} - set(table.columns)
+        if missing:
+            raise WorkspaceError(f"a partition table needs columns account_id and community; missing {sorted(missing)}")
+        frame = table[["account_id", "community"]].copy()
+        frame["community"] = frame["community"].astype("int64")
+        with self.transaction():
+            run_id = int(self.scalar("SELECT nextval('community_run_ids')"))
+            self.sql(
+                "INSERT INTO community_runs VALUES ($run_id, $method, $params::JSON, $graph_spec::JSON, "
+                "$created_at, $modularity, $n)",
+                dict(run_id=run_id, method=method, params=json.dumps(dict(params or {}), default=str),
+                     graph_spec=json.dumps(dict(graph_spec or {}), default=str),
+                     created_at=datetime.now(timezone.utc), modularity=modularity,
+                     n=int(frame["community"].nunique())),
+            )
+            self.con.register("_partition_frame", frame)
+            try:
+                self.sql("INSERT INTO memberships SELECT $run_id, account_id, community FROM _partition_frame",
+                         dict(run_id=run_id))
+            finally:
+                self.con.unregister("_partition_frame")
+        return run_id
+
+    def latest_community_run(self) -> int | None:
+        """The newest community run id, or None."""
+        value = self.scalar("SELECT max(run_id) FROM community_runs")
+        return None if value is None else int(value)
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise WorkspaceError(f"workspace {self.path} is open read-only; open it with read_only=False to save")
+
+    # -- life cycle ------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        return f"<workbench Store {self.path} ({mode})>"
+
+    # -- saving account scores (appended for workbench/roles) -------------------------
+    def save_scores(self, table: pd.DataFrame, *, community_run_id: int | None,
+                    params: Mapping[str, Any] | None = None) -> int:
+        """Save one row per account into ``account_scores`` as a new scoring run.
+
+        ``table`` needs ``account_id`` and may hold any other column of
+        ``account_scores`` (scores, role, raw inputs); a column the table does
+        not have is an error naming it. Returns the new ``run_id`` (increasing).
+        """
+        self._check_writable()
+        columns = [row[0] for row in self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'account_scores' "
+            "ORDER BY ordinal_position").fetchall()]
+        settable = set(columns) - {"run_id", "community_run_id", "params", "created_at"}
+        unknown = sorted(set(table.columns) - settable)
+        if "account_id" not in table.columns:
+            raise WorkspaceError("a scores table needs an account_id column")
+        if unknown:
+            raise WorkspaceError(f"account_scores has no column(s) {', '.join(unknown)}; "
+                                 f"expected some of {', '.join(c for c in columns if c in settable)}")
+        if table["account_id"].duplicated().any():
+            raise WorkspaceError("a scores table has one row per account; account_id has duplicates")
+        frame = table.copy()
+        with self.transaction():
+            run_id = int(self.scalar("SELECT nextval('score_run_ids')"))
+            self.con.register("_scores_frame", frame)
+            try:
+                self.sql(
+                    "INSERT INTO account_scores BY NAME SELECT *, $run_id AS run_id, "
+                    "$community_run_id::BIGINT AS community_run_id, $params::JSON AS params, "
+                    "$created_at AS created_at FROM _scores_frame",
+                    dict(run_id=run_id, community_run_id=community_run_id,
+                         params=json.dumps(dict(params or {}), default=str),
+                         created_at=datetime.now(timezone.utc)))
+            finally:
+                self.con.unregister("_scores_frame")
+        return run_id
+
+
+def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for statement in con.extract_statements(_SCHEMA_FILE.read_text(encoding="utf-8")):
+            con.execute(statement)
+        con.execute("INSERT INTO workbench_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
+                    [str(SCHEMA_VERSION)])
+        version = int(con.execute("SELECT value FROM workbench_meta WHERE key='schema_version'").fetchone()[0])
+        for step in range(version, SCHEMA_VERSION):
+            for statement in con.extract_statements(_MIGRATIONS[step - 1]):
+                con.execute(statement)
+        if version < SCHEMA_VERSION:
+            con.execute("UPDATE workbench_meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        # A load still marked running when the workspace is opened for writing was interrupted:
+        # no writer can hold it any more, since we hold the write lock.
+        con.execute("UPDATE loads SET status = 'failed', message = coalesce(message, 'interrupted before it finished') "
+                    "WHERE status = 'running'")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  # noqa: A001 - the public name is wb.open
+    """Open (or create) a workspace.
+
+    Parameters
+    ----------
+    path : str or Path
+        The DuckDB file, created with the canonical schema if missing, or
+        ``":memory:"`` for a throw-away workspace.
+    read_only : bool
+        Open without the write lock: several read-only processes (notebooks,
+        reports) can share a file, but none while a writer holds it.
+
+    Raises
+    ------
+    WorkspaceBusyError
+        Another process holds the file open for writing (or, when writing,
+        for reading).
+    WorkspaceError
+        The file does not exist (read-only) or is not a workspace.
+
+    Examples
+    --------
+    >>> import workbench as wb
+    >>> with wb.open(":memory:") as store:
+    ...     store.schema_version
+    1
+    """
+    path = str(path)
+    memory = path == ":memory:"
+    if read_only and not memory and not Path(path).exists():
+        raise WorkspaceError(f"workspace {path} does not exist; create it with `workbench load ... --db {path}`")
+    if not memory:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(path, read_only=read_only and not memory)
+    except duckdb.IOException as error:
+        text = str(error)
+        if "lock" in text.lower():
+            raise WorkspaceBusyError(_busy_message(path, error)) from None
+        raise WorkspaceError(f"cannot open workspace {path}: {text.splitlines()[0]}") from None
+    except duckdb.Error as error:
+        raise WorkspaceError(f"cannot open workspace {path}: {str(error).splitlines()[0]}") from None
+    con.execute("SET TimeZone = 'UTC'")
+    store = Store(con, path, read_only and not memory)
+    if store.read_only:
+        has_meta = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'workbench_meta'").fetchone()[0]
+        if not has_meta:
+            con.close()
+            raise WorkspaceError(f"{path} is not a workbench workspace (no workbench_meta table)")
+    else:
+        _create_schema(con)
+    return store
