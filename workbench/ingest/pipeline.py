@@ -138,7 +138,7 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
             raise StrictModeError(f"{reason} (strict mode: nothing was loaded; {rejected} bad record(s) in all)",
                                   path=where, line_no=line_no)
         if report.records_loaded == 0:
-            why = "the file holds no records" if records_read == 0 else (
+            why = "the file is empty: no record to load" if records_read == 0 else (
                 f"no record could be read ({rejected} rejected; first at line {first[0][0]}: {first[0][1]})")
             raise EmptyExportError(why, path=source.name)
 
