@@ -1,0 +1,71 @@
+"""The command line: summaries, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import workbench as wb
+from workbench import cli
+from workbench.ingest import formats
+
+import minimal_format
+
+
+@pytest.fixture
+def mini(monkeypatch):
+    monkeypatch.setitem(formats.FORMATS, "mini", minimal_format)
+    monkeypatch.setattr(formats, "DETECTION_ORDER", ["mini", *formats.DETECTION_ORDER])
+
+
+def _lines(n, start=0):
+    return "".join(json.dumps({"mini": 1, "id": f"p{i}", "author": f"u{i % 3}", "to": f"u{(i + 1) % 3}",
+                               "at": "2024-02-01T10:00:00Z"}) + "\n" for i in range(start, start + n))
+
+
+def test_load_then_info(tmp_path, mini, capsys):
+    export = tmp_path / "a.jsonl"
+    export.write_text(_lines(5) + "{broken\n")
+    db = tmp_path / "w.duckdb"
+    assert cli.main(["load", str(export), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "read 6, loaded 5, rejected 1" in out
+    assert "reject at line 6: invalid JSON" in out
+    assert cli.main(["info", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "accounts 3" in out and "posts 5" in out and "interactions 5" in out
+    assert "mini" in out  # the per-platform table
+
+
+def test_strict_failure_is_exit_2_with_one_line(tmp_path, mini, capsys):
+    export = tmp_path / "a.jsonl"
+    export.write_text(_lines(2) + "{broken\n")
+    db = tmp_path / "w.duckdb"
+    assert cli.main(["load", str(export), "--db", str(db), "--strict"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("workbench load: error: ") and "a.jsonl line 3: invalid JSON" in err[0]
+    with wb.open(db, read_only=True) as store:
+        assert store.counts()["posts"] == 0
+
+
+def test_missing_file_exit_code_and_no_traceback(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "workbench.cli", "load", str(tmp_path / "nope.jsonl"),
+                             "--db", str(tmp_path / "w.duckdb")], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"workbench load: error: {tmp_path / 'nope.jsonl'}: no such file or directory"
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "workbench.cli", "--debug", "load", str(tmp_path / "nope.jsonl"),
+                             "--db", str(tmp_path / "w.duckdb")], capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" in result.stderr
+
+
+def test_info_on_missing_workspace_is_a_user_error(tmp_path, capsys):
+    assert cli.main(["info", "--db", str(tmp_path / "none.duckdb")]) == 2
+    assert "does not exist" in capsys.readouterr().err
