@@ -27,33 +27,56 @@ ON CONFLICT (account_id) DO UPDATE SET
     seen_at      = greatest(accounts.seen_at, excluded.seen_at);
 
 -- name: merge_posts
--- Merge staged posts: one row per post, a collected copy wins over a context copy.
-INSERT INTO posts (post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id, channel,
-                   kind, like_count, share_count, reply_count, quote_count, collected, load_id)
+-- Merge staged posts: one row per post, a collected copy wins over a context copy; new posts are inserted, known ones only filled in.
+CREATE OR REPLACE TEMP TABLE stage_posts_unique AS
 SELECT post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id, channel,
-       kind, like_count, share_count, reply_count, quote_count, coalesce(collected, false), $load_id
+       kind, like_count, share_count, reply_count, quote_count, coalesce(collected, false) AS collected
 FROM (
     SELECT *, row_number() OVER (PARTITION BY post_id ORDER BY collected DESC NULLS LAST, line_no) AS pick
     FROM stage_posts
     WHERE post_id IS NOT NULL
 )
-WHERE pick = 1
-ON CONFLICT (post_id) DO UPDATE SET
-    collected       = posts.collected OR excluded.collected,
-    author_id       = coalesce(posts.author_id, excluded.author_id),
-    created_at      = coalesce(posts.created_at, excluded.created_at),
-    text            = coalesce(posts.text, excluded.text),
-    lang            = coalesce(posts.lang, excluded.lang),
-    parent_post_id  = coalesce(posts.parent_post_id, excluded.parent_post_id),
-    conversation_id = coalesce(posts.conversation_id, excluded.conversation_id),
-    channel         = coalesce(posts.channel, excluded.channel),
-    like_count      = coalesce(posts.like_count, excluded.like_count),
-    share_count     = coalesce(posts.share_count, excluded.share_count),
-    reply_count     = coalesce(posts.reply_count, excluded.reply_count),
-    quote_count     = coalesce(posts.quote_count, excluded.quote_count);
+WHERE pick = 1;
+
+UPDATE posts SET
+    collected       = posts.collected OR s.collected,
+    author_id       = coalesce(posts.author_id, s.author_id),
+    created_at      = coalesce(posts.created_at, s.created_at),
+    text            = coalesce(posts.text, s.text),
+    lang            = coalesce(posts.lang, s.lang),
+    parent_post_id  = coalesce(posts.parent_post_id, s.parent_post_id),
+    conversation_id = coalesce(posts.conversation_id, s.conversation_id),
+    channel         = coalesce(posts.channel, s.channel),
+    like_count      = coalesce(posts.like_count, s.like_count),
+    share_count     = coalesce(posts.share_count, s.share_count),
+    reply_count     = coalesce(posts.reply_count, s.reply_count),
+    quote_count     = coalesce(posts.quote_count, s.quote_count)
+FROM stage_posts_unique AS s
+WHERE posts.post_id = s.post_id
+  AND ((s.collected AND NOT posts.collected)
+       OR (posts.author_id IS NULL AND s.author_id IS NOT NULL)
+       OR (posts.created_at IS NULL AND s.created_at IS NOT NULL)
+       OR (posts.text IS NULL AND s.text IS NOT NULL)
+       OR (posts.parent_post_id IS NULL AND s.parent_post_id IS NOT NULL)
+       OR (posts.like_count IS NULL AND s.like_count IS NOT NULL)
+       OR (posts.share_count IS NULL AND s.share_count IS NOT NULL)
+       OR (posts.reply_count IS NULL AND s.reply_count IS NOT NULL)
+       OR (posts.quote_count IS NULL AND s.quote_count IS NOT NULL));
+
+INSERT INTO posts (post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id, channel,
+                   kind, like_count, share_count, reply_count, quote_count, collected, load_id)
+SELECT s.post_id, s.platform, s.author_id, s.created_at, s.text, s.lang, s.parent_post_id, s.conversation_id,
+       s.channel, s.kind, s.like_count, s.share_count, s.reply_count, s.quote_count, s.collected, $load_id
+FROM stage_posts_unique AS s
+ANTI JOIN posts AS p ON p.post_id = s.post_id;
+
+DROP TABLE stage_posts_unique;
 
 -- name: merge_interactions
 -- Insert staged interactions with a resolved target that the workspace does not hold yet.
+-- A reply, mention, quote or comment is made by its post's author: when two copies of one post id
+-- disagree on the author, the copy that posts kept (the first) decides, and the other copy's
+-- interactions are dropped rather than attributing the post to two authors.
 INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
 SELECT DISTINCT ON (s.post_id, s.kind, s.source_id, s.target_id)
        s.source_id, s.target_id, s.kind, s.post_id, s.created_at, s.platform, $load_id
@@ -63,7 +86,12 @@ WHERE s.target_id IS NOT NULL AND s.source_id IS NOT NULL
       SELECT 1 FROM interactions AS i
       WHERE i.post_id IS NOT DISTINCT FROM s.post_id AND i.kind = s.kind
         AND i.source_id = s.source_id AND i.target_id = s.target_id
-  );
+  )
+  AND NOT (s.kind IN ('reply', 'mention', 'quote', 'comment') AND EXISTS (
+      SELECT 1 FROM posts AS p
+      WHERE p.post_id = s.post_id AND p.author_id IS NOT NULL AND p.author_id <> s.source_id
+  ))
+ORDER BY s.post_id, s.kind, s.source_id, s.target_id, s.created_at NULLS LAST;
 
 -- name: save_rejects
 -- Keep the staged rejects, with the raw line, in the rejects table.
@@ -71,7 +99,10 @@ INSERT INTO rejects (load_id, path, line_no, reason, raw)
 SELECT $load_id,
        CASE WHEN r.member IS NULL THEN $path ELSE $path || '/' || r.member END,
        r.line_no, r.reason,
-       left(coalesce(r.raw, (SELECT first(l.line) FROM raw_lines AS l
-                              WHERE l.line_no = r.line_no AND l.member IS NOT DISTINCT FROM r.member)), 10000)
+       left(coalesce(r.raw, l.line), 10000)
 FROM stage_rejects AS r
+LEFT JOIN (SELECT DISTINCT ON (member, line_no) member, line_no, line
+           FROM raw_lines
+           WHERE line_no IN (SELECT line_no FROM stage_rejects)) AS l
+       ON l.line_no = r.line_no AND l.member IS NOT DISTINCT FROM r.member
 ORDER BY r.member, r.line_no;

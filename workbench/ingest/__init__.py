@@ -7,10 +7,14 @@ loader contract, and DESIGN.md for the formats.
 
 Examples
 --------
+>>> import tempfile, pathlib
 >>> import workbench as wb
 >>> from workbench import datasets
 >>> store = wb.open(":memory:")
->>> report = wb.load(store, datasets.write_tiny(datasets.tmp_dir() / "tiny.jsonl"))  # doctest: +SKIP
+>>> path = datasets.write_tiny(pathlib.Path(tempfile.mkdtemp()) / "tiny.jsonl")
+>>> report = wb.load(store, path)
+>>> report.files[0].format, report.records_rejected, store.counts()["interactions"]
+('twitter-v2', 0, 39)
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import zstandard
+
 from workbench.errors import ExportFormatError, UnknownFormatError
 from workbench.ingest.sources import Source, display_stem
 
@@ -55,15 +57,16 @@ def _first_json(text: str) -> Any:
     if not stripped:
         return None
     line = stripped.split("\n", 1)[0].strip()
+    # RecursionError: a value nested deeper than Python's recursion limit ([[[[...) is no export record
     for candidate in (line, stripped):
         try:
             return json.loads(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     try:
         value, _ = json.JSONDecoder().raw_decode(stripped)
         return value
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -72,13 +75,19 @@ def read_sample(source: Source) -> Sample:
     if source.members:
         return Sample(source.name, "", None, tuple(m.name for m in source.members))
     try:
-        with source.open() as stream:
+        raw = source.open_raw()
+    except OSError as error:  # permissions, a file that vanished after the folder was listed
+        raise ExportFormatError(f"cannot open the file ({error.strerror or error})", path=source.name) from None
+    try:
+        with source.open(raw) as stream:
             head = stream.read(SAMPLE_BYTES)
-    except (OSError, EOFError, ValueError) as error:  # zlib, lzma, zstd and bz2 errors all derive from these
+    except (OSError, EOFError, ValueError, zstandard.ZstdError) as error:  # zlib, lzma, bz2 derive from the first
         raise ExportFormatError(f"the compressed data is corrupt or truncated ({type(error).__name__}: {error})",
                                 path=source.name, line_no=1) from None
     except Exception as error:  # noqa: BLE001 - any other decoder failure is a bad file, said plainly
         raise ExportFormatError(f"cannot read the file ({type(error).__name__}: {error})", path=source.name) from None
+    finally:
+        raw.close()
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     text = head.decode("utf-8", errors="replace")

@@ -29,7 +29,7 @@ from workbench.ingest.detect import Sample, detect_format, read_sample
 from workbench.ingest.formats import get_format
 from workbench.ingest.report import FileReport
 from workbench.ingest.sources import Source
-from workbench.ingest.staging import create_stage_tables, stage_source
+from workbench.ingest.staging import create_stage_tables, drop_stage_tables, stage_source
 from workbench.store import Store
 
 __all__ = ["StageContext", "load_source"]
@@ -78,7 +78,10 @@ def _now() -> datetime:
 def _layout(module: ModuleType, sample: Sample) -> str:
     chooser = getattr(module, "layout", None)
     if callable(chooser):
-        return chooser(sample)
+        try:
+            return chooser(sample)
+        except Exception:  # noqa: BLE001 - e.g. RecursionError on a first line nested [[[[... 20,000 deep
+            return "lines"  # then each line is judged (and rejected) on its own
     return getattr(module, "LAYOUT", "lines")
 
 
@@ -118,10 +121,14 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         create_stage_tables(con)
         staged = stage_source(con, source, layout=layout, progress=progress)
         report.sha256, report.bytes = staged.sha256, staged.bytes
-        ctx.records_read = _count(store, "raw_lines")
+        ctx.records_read = staged_rows = _count(store, "raw_lines")
         module.stage(ctx)
         records_read = ctx.records_read + staged.encoding_rejects
-        rejected = int(store.scalar("SELECT count(*) FROM (SELECT DISTINCT member, line_no FROM stage_rejects)"))
+        # a line of a lines-layout file is one record however many reasons it got; in a document every
+        # rejected element is its own record, though all sit on line 1
+        rejected = int(store.scalar(
+            "SELECT count(*) FROM (SELECT DISTINCT member, line_no FROM stage_rejects)" if layout == "lines"
+            else "SELECT count(*) FROM stage_rejects"))
         if records_read and ctx.records_read == 0 and staged.encoding_rejects == 0:
             records_read = rejected
         report.records_read = records_read
@@ -138,7 +145,8 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
             raise StrictModeError(f"{reason} (strict mode: nothing was loaded; {rejected} bad record(s) in all)",
                                   path=where, line_no=line_no)
         if report.records_loaded == 0:
-            why = "the file is empty: no record to load" if records_read == 0 else (
+            why = ("the file is empty: no record to load" if staged_rows == 0 else
+                   "the file holds no records to load (an empty list or export)") if records_read == 0 else (
                 f"no record could be read ({rejected} rejected; first at line {first[0][0]}: {first[0][1]})")
             raise EmptyExportError(why, path=source.name)
 
@@ -168,7 +176,8 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
             report.load_id = None
             return report
 
-        store.execute("ingest.save_rejects", load_id=load_id, path=source.name)
+        if rejected:
+            store.execute("ingest.save_rejects", load_id=load_id, path=source.name)
         store.sql(
             "UPDATE loads SET sha256 = $sha, bytes = $bytes, finished_at = $finished, records_read = $read, "
             "records_loaded = $loaded, records_rejected = $rejected, status = 'ok', "
@@ -197,4 +206,9 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         if isinstance(error, WorkbenchError) or not isinstance(error, Exception):
             raise
         raise ExportFormatError(f"could not load the file: {message}", path=source.name) from error
+    finally:
+        try:
+            drop_stage_tables(con)
+        except Exception:  # noqa: BLE001 - cleaning up must not mask the outcome
+            pass
     return report

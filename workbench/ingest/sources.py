@@ -31,6 +31,8 @@ __all__ = ["Source", "expand", "HashingReader", "is_slack_layout"]
 ZSTD_MAX_WINDOW = 2**31
 _COMPRESSED = (".gz", ".zst", ".zstd", ".bz2", ".xz")
 _SKIP_NAMES = {"__MACOSX", ".DS_Store", "Thumbs.db"}
+# documentation that travels with exports (README.md, SOURCE.md, a PDF codebook): not data, skipped in folders
+_DOC_SUFFIXES = {".md", ".rst", ".pdf", ".html", ".htm", ".png", ".jpg", ".jpeg", ".gif", ".yml", ".yaml", ".toml"}
 
 
 class HashingReader(io.RawIOBase):
@@ -66,13 +68,62 @@ class HashingReader(io.RawIOBase):
         super().close()
 
 
+class ZstdReader(io.RawIOBase):
+    """Decompresses zstd frames one after another; a stream that ends inside a frame is an error.
+
+    python-zstandard's ``stream_reader`` returns the output of a truncated frame and then a
+    silent end of file, so a cut ``.zst`` would load as a shorter file. Here each frame goes
+    through a ``decompressobj``, whose ``eof`` says whether the frame was complete.
+    """
+
+    _INPUT_BYTES = 256 << 10  # compressed bytes per step (bounds the output of one step)
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._dctx = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
+        self._frame = self._dctx.decompressobj()
+        self._in_frame = False  # some bytes of an unfinished frame were fed
+        self._out = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self._out:
+            data = self._raw.read(self._INPUT_BYTES)
+            if not data:
+                if self._in_frame:
+                    raise zstandard.ZstdError("the file ends inside a zstd frame (truncated)")
+                return 0
+            self._out = memoryview(self._feed(data))
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _feed(self, data: bytes) -> bytes:
+        parts = []
+        while data:
+            parts.append(self._frame.decompress(data))
+            self._in_frame = True
+            if not self._frame.eof:
+                break
+            data = self._frame.unused_data  # the next frame starts here
+            self._frame = self._dctx.decompressobj()
+            self._in_frame = False
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
 def _decompressor(name: str, raw: BinaryIO) -> BinaryIO:
     lower = name.lower()
     if lower.endswith(".gz"):
         return gzip.GzipFile(fileobj=raw, mode="rb")
     if lower.endswith((".zst", ".zstd")):
-        reader = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW).stream_reader(raw, read_across_frames=True)
-        return io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
+        return io.BufferedReader(ZstdReader(raw), buffer_size=1 << 20)  # type: ignore[arg-type]
     if lower.endswith(".bz2"):
         return bz2.BZ2File(raw, mode="rb")
     if lower.endswith(".xz"):
@@ -159,8 +210,16 @@ def _zip_sources(path: Path) -> list[Source]:
     if len(tops) == 1 and all(len(PurePosixPath(n).parts) > 1 for n in names):
         prefix = tops.pop() + "/"
 
+    shared: dict[str, zipfile.ZipFile] = {}
+
+    def open_member(info: zipfile.ZipInfo) -> BinaryIO:
+        # one ZipFile for all members: reopening it per member reads the central directory each time
+        if "archive" not in shared:
+            shared["archive"] = zipfile.ZipFile(path)
+        return shared["archive"].open(info)  # type: ignore[return-value]
+
     def member_source(info: zipfile.ZipInfo, display: str) -> Source:
-        return Source(display, lambda: zipfile.ZipFile(path).open(info), size=info.compress_size)
+        return Source(display, lambda: open_member(info), size=info.compress_size)
 
     relative = [n[len(prefix):] for n in names]
     if is_slack_layout(relative):
@@ -172,8 +231,8 @@ def _zip_sources(path: Path) -> list[Source]:
 
 def _folder_sources(path: Path) -> list[Source]:
     files = sorted(p for p in path.rglob("*")
-                   if p.is_file() and not any(part.startswith(".") or part in _SKIP_NAMES
-                                              for part in p.relative_to(path).parts))
+                   if p.is_file() and p.suffix.lower() not in _DOC_SUFFIXES
+                   and not any(part.startswith(".") or part in _SKIP_NAMES for part in p.relative_to(path).parts))
     relative = [p.relative_to(path).as_posix() for p in files]
     if is_slack_layout(relative):
         members = [_file_source(p, rel) for p, rel in zip(files, relative)]
@@ -201,15 +260,20 @@ def expand(paths: str | os.PathLike | list) -> Iterator[Source]:
         paths = [paths]
     for given in paths:
         path = Path(given)
-        if not path.exists():
+        try:
+            exists, is_dir, is_file = path.exists(), path.is_dir(), path.is_file()
+        except (OSError, ValueError) as error:  # a name too long for the file system, a NUL byte in it
+            raise ExportFormatError(f"cannot use this path ({getattr(error, 'strerror', None) or error})",
+                                    path=str(path)) from None
+        if not exists:
             hint = " (a broken symbolic link)" if path.is_symlink() else ""
             raise ExportFormatError(f"no such file or directory{hint}", path=str(path))
-        if path.is_dir():
+        if is_dir:
             found = _folder_sources(path)
             if not found:
                 raise ExportFormatError("the folder holds no files to load", path=str(path))
             yield from found
-        elif path.is_file():
+        elif is_file:
             yield from _path_sources(path)
         else:
             raise ExportFormatError("not a regular file or folder", path=str(path))

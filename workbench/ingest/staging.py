@@ -5,6 +5,11 @@ newline, decoded and handed to DuckDB as one bound string, which DuckDB splits
 into numbered lines (``string_split`` + ``generate_subscripts``). Python never
 loops over lines, except over the lines of a block that is not valid UTF-8,
 to find and reject exactly those lines.
+
+A line longer than :data:`MAX_LINE_BYTES` is no export record (the longest
+real records are a few hundred kilobytes): it is rejected ("line too long")
+and its bytes are skipped as they stream past, so memory stays bounded by the
+block size whatever the input.
 """
 
 from __future__ import annotations
@@ -20,10 +25,14 @@ from tqdm.auto import tqdm
 from workbench.errors import ExportFormatError
 from workbench.ingest.sources import HashingReader, Source
 
-__all__ = ["StagedInput", "stage_source", "create_stage_tables", "BLOCK_BYTES", "PROGRESS_MIN_BYTES"]
+__all__ = ["StagedInput", "stage_source", "create_stage_tables", "BLOCK_BYTES", "PROGRESS_MIN_BYTES",
+           "MAX_LINE_BYTES"]
 
 BLOCK_BYTES = 32 << 20
 PROGRESS_MIN_BYTES = 8 << 20
+#: The longest line (one record) that is staged; DuckDB's read_json has the same default object limit.
+MAX_LINE_BYTES = 16 << 20
+_RAW_KEPT = 2000
 _BOM = b"\xef\xbb\xbf"
 
 _STAGE_TABLES = """
@@ -57,6 +66,12 @@ def create_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
+def drop_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Free the staging tables once a load has committed or rolled back."""
+    for table in ("raw_lines", "stage_accounts", "stage_posts", "stage_interactions", "stage_rejects"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{table}")  # fixed names, not input
+
+
 @dataclass
 class StagedInput:
     """What staging saw: lines read, lines rejected for bad bytes, the file's hash and size."""
@@ -87,10 +102,54 @@ def _insert_undecodable(con, block: bytes, offset: int, member: str | None) -> i
                 "INSERT INTO stage_rejects VALUES ($line_no, $reason, $member, $raw)",
                 {"line_no": offset + index + 1, "member": member,
                  "reason": f"invalid UTF-8 at byte {error.start} of the line",
-                 "raw": raw.decode("utf-8", errors="replace")[:2000]},
+                 "raw": raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd")[:_RAW_KEPT]},
             )
+    text = "\n".join(good)
+    if "\x00" in text:
+        return bad + _reject_nul_lines(con, text, offset, member)
+    _insert_block(con, text, offset, member)
+    return bad
+
+
+def _reject_nul_lines(con, text: str, offset: int, member: str | None) -> int:
+    """A block with NUL bytes: reject the lines holding one (no JSON or CSV text has a raw NUL), keep the rest."""
+    good: list[str] = []
+    bad = 0
+    for index, line in enumerate(text.split("\n")):  # rare path: only blocks with NUL bytes get here
+        if "\x00" in line:
+            bad += 1
+            good.append("")
+            con.execute("INSERT INTO stage_rejects VALUES ($line_no, $reason, $member, $raw)",
+                        {"line_no": offset + index + 1, "member": member,
+                         "reason": f"a NUL byte at byte {line.encode('utf-8').index(0)} of the line (not text)",
+                         "raw": line.replace("\x00", "\ufffd")[:_RAW_KEPT]})
+        else:
+            good.append(line)
     _insert_block(con, "\n".join(good), offset, member)
     return bad
+
+
+def _long_line_reason(size: int) -> str:
+    return f"line too long: {size:,} bytes, more than the {MAX_LINE_BYTES:,} bytes one record may have; not loaded"
+
+
+def _reject_long_line(con, line_no: int, size: int, head: bytes, member: str | None) -> None:
+    con.execute("INSERT INTO stage_rejects VALUES ($line_no, $reason, $member, $raw)",
+                {"line_no": line_no, "reason": _long_line_reason(size), "member": member,
+                 "raw": head[:_RAW_KEPT].decode("utf-8", errors="replace").replace("\x00", "\ufffd")})
+
+
+def _reject_long_lines_in_blocks(con, member: str | None) -> int:
+    """Lines over the limit that arrived whole inside a block: reject them (set based)."""
+    n = con.execute("SELECT count(*) FROM raw_lines WHERE strlen(line) > $max", {"max": MAX_LINE_BYTES}).fetchone()[0]
+    if n:
+        for line_no, size, head in con.execute(  # rare path: one row per over-long line
+                "SELECT line_no, strlen(line), left(line, $kept) FROM raw_lines WHERE strlen(line) > $max",
+                {"max": MAX_LINE_BYTES, "kept": _RAW_KEPT}).fetchall():
+            con.execute("INSERT INTO stage_rejects VALUES ($line_no, $reason, $member, $raw)",
+                        {"line_no": line_no, "reason": _long_line_reason(size), "member": member, "raw": head})
+        con.execute("DELETE FROM raw_lines WHERE strlen(line) > $max", {"max": MAX_LINE_BYTES})
+    return int(n)
 
 
 def _read_errors():
@@ -106,6 +165,7 @@ def _stream_lines(con, stream: BinaryIO, name: str, member: str | None, bar, sta
     carry = b""
     first = True
     errors = _read_errors()
+    long_line: list | None = None  # [line_no, bytes so far, head] of an over-long line being skipped
     while True:
         try:
             chunk = stream.read(BLOCK_BYTES)
@@ -118,6 +178,21 @@ def _stream_lines(con, stream: BinaryIO, name: str, member: str | None, bar, sta
             first = False
             if chunk.startswith(_BOM):
                 chunk = chunk[len(_BOM):]
+        if long_line is not None:
+            # skip the rest of an over-long line without keeping it in memory
+            end = chunk.find(b"\n")
+            if end < 0 and chunk:
+                long_line[1] += len(chunk)
+                continue
+            long_line[1] += len(chunk) if end < 0 else end
+            _reject_long_line(con, long_line[0], long_line[1], long_line[2], member)
+            staged.encoding_rejects += 1
+            offset += 1
+            long_line = None
+            if chunk:
+                chunk = chunk[end + 1:]
+                if not chunk:
+                    continue
         if not chunk:
             block, carry = carry, b""
         else:
@@ -125,6 +200,8 @@ def _stream_lines(con, stream: BinaryIO, name: str, member: str | None, bar, sta
             cut = data.rfind(b"\n")
             if cut < 0:
                 carry = data
+                if len(carry) > MAX_LINE_BYTES:
+                    long_line, carry = [offset + 1, len(carry), carry[:_RAW_KEPT]], b""
                 continue
             block, carry = data[: cut + 1], data[cut + 1:]
         if block:
@@ -136,11 +213,15 @@ def _stream_lines(con, stream: BinaryIO, name: str, member: str | None, bar, sta
                                                                offset, member)
             else:
                 if "\x00" in text:
-                    text = text.replace("\x00", "\ufffd")  # NUL cannot travel in a bound string; the line will not parse
-                _insert_block(con, text, offset, member)
+                    staged.encoding_rejects += _reject_nul_lines(con, text, offset, member)
+                else:
+                    _insert_block(con, text, offset, member)
             offset += n_lines
         if not chunk:
             break
+        if len(carry) > MAX_LINE_BYTES:
+            long_line, carry = [offset + 1, len(carry), carry[:_RAW_KEPT]], b""
+    staged.encoding_rejects += _reject_long_lines_in_blocks(con, member)
     staged.lines += offset
 
 

@@ -1,0 +1,195 @@
+-- name: edges_csv_stage
+-- Edge lists (CSV with a header, or header-less SNAP/KONECT whitespace lists) from raw_lines into staging.
+--
+-- The layout is read from the first line that is not a comment (`%` or `#` in the first column):
+-- when its fields name a source and a target column it is a header (delimiter: the first of `,`,
+-- tab, `;` that it contains, else runs of whitespace) and each column is found by name; otherwise the
+-- file is a header-less list split on runs of whitespace (or on `,` when the first line has one),
+-- read as `src dst [timestamp] [kind]`, or `src dst weight timestamp` (KONECT) when a fourth field
+-- is a number, or `src dst kind` when a third and last field is a kind. In a header-less list every comment line is skipped; after a header every line is data.
+CREATE OR REPLACE TEMP TABLE edges_layout AS
+WITH first_line AS (
+    SELECT line_no, line
+    FROM raw_lines
+    WHERE NOT regexp_matches(line, '^\s*[%#]')
+    ORDER BY line_no
+    LIMIT 1
+),
+candidate AS (
+    SELECT line_no, line,
+           CASE WHEN contains(line, ',') THEN ','
+                WHEN contains(line, chr(9)) THEN chr(9)
+                WHEN contains(line, ';') THEN ';'
+                ELSE 'whitespace' END AS delimiter
+    FROM first_line
+),
+named AS (
+    SELECT line_no, line, delimiter,
+           list_transform(
+               CASE WHEN delimiter = 'whitespace'
+                    THEN list_filter(regexp_split_to_array(line, '\s+'), lambda x: x <> '')
+                    ELSE string_split(line, delimiter) END,
+               lambda x: lower(trim(x, ' "' || chr(9)))) AS names
+    FROM candidate
+),
+roles AS (
+    -- the first name of each bound list (in preference order) that the header has; NULL when none
+    SELECT *,
+           list_filter(list_transform($source_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS source_col,
+           list_filter(list_transform($target_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS target_col
+    FROM named
+)
+SELECT CASE WHEN source_col IS NOT NULL AND target_col IS NOT NULL THEN line_no END AS header_line_no,
+       CASE WHEN source_col IS NOT NULL AND target_col IS NOT NULL THEN delimiter
+            WHEN contains(line, ',') THEN ','
+            ELSE 'whitespace' END AS delimiter,
+       CASE WHEN source_col IS NOT NULL AND target_col IS NOT NULL THEN len(names) END AS n_columns,
+       source_col,
+       target_col,
+       list_filter(list_transform($kind_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS kind_col,
+       list_filter(list_transform($time_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS time_col,
+       list_filter(list_transform($weight_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS weight_col,
+       list_filter(list_transform($post_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS post_col
+FROM roles;
+
+-- One row per data line with its fields, raw (quotes kept) as they appear between delimiters.
+-- A CSV field is a quoted string (`""` escapes a quote; spaces around it allowed) or a run without
+-- delimiter or quote; when the fields joined back do not give the line, a quote was misplaced.
+CREATE OR REPLACE TEMP TABLE edges_rows AS
+WITH data_lines AS (
+    SELECT r.line_no, r.line, l.delimiter, l.header_line_no
+    FROM raw_lines AS r, edges_layout AS l
+    WHERE CASE WHEN l.header_line_no IS NULL THEN NOT regexp_matches(r.line, '^\s*[%#]')
+               ELSE r.line_no > l.header_line_no END
+)
+SELECT line_no, line, header_line_no,
+       CASE delimiter
+            WHEN 'whitespace' THEN list_filter(regexp_split_to_array(line, '\s+'), lambda x: x <> '')
+            WHEN ',' THEN regexp_extract_all(',' || line, ',( *"(?:[^"]|"")*" *|[^,"]*)', 1)
+            WHEN ';' THEN regexp_extract_all(';' || line, ';( *"(?:[^"]|"")*" *|[^;"]*)', 1)
+            ELSE regexp_extract_all(chr(9) || line, '\t( *"(?:[^"]|"")*" *|[^\t"]*)', 1) END AS fields,
+       CASE delimiter WHEN 'whitespace' THEN true
+                      WHEN ',' THEN array_to_string(fields, ',') = line
+                      WHEN ';' THEN array_to_string(fields, ';') = line
+                      ELSE array_to_string(fields, chr(9)) = line END AS well_formed
+FROM data_lines;
+
+-- Field values by role (unquoted, trimmed), then the typed values and the reason a row cannot be used.
+CREATE OR REPLACE TEMP TABLE edges_values AS
+WITH cells AS (
+    SELECT e.line_no, e.well_formed, len(e.fields) AS n_fields, l.n_columns,
+           list_transform(e.fields, lambda x: CASE WHEN regexp_matches(x, '^ *".*" *$')
+                                              THEN replace(regexp_extract(x, '^ *"(.*)" *$', 1), '""', '"')
+                                              ELSE trim(x, ' ' || chr(9)) END) AS v,
+           l.header_line_no IS NULL AS headerless,
+           l.source_col, l.target_col, l.kind_col, l.time_col, l.weight_col, l.post_col
+    FROM edges_rows AS e, edges_layout AS l
+),
+by_role AS (
+    SELECT line_no, well_formed, n_fields, n_columns, headerless,
+           CASE WHEN headerless THEN v[1] ELSE v[source_col] END AS source,
+           CASE WHEN headerless THEN v[2] ELSE v[target_col] END AS target,
+           -- header-less: `src dst ts kind`; KONECT `src dst weight ts` when the fourth field is a number;
+           -- `src dst kind` when a third and last field is a kind rather than a time
+           CASE WHEN NOT headerless THEN v[kind_col]
+                WHEN n_fields = 4 AND NOT regexp_matches(v[4], '^[+-]?[0-9]+(\.[0-9]*)?$') THEN v[4]
+                WHEN n_fields = 3 AND list_contains($kind_aliases, lower(v[3])) THEN v[3] END AS kind_text,
+           CASE WHEN NOT headerless THEN v[time_col]
+                WHEN n_fields = 4 AND regexp_matches(v[4], '^[+-]?[0-9]+(\.[0-9]*)?$') THEN v[4]
+                WHEN n_fields = 3 AND list_contains($kind_aliases, lower(v[3])) THEN NULL
+                ELSE v[3] END AS time_text,
+           CASE WHEN NOT headerless THEN v[weight_col]
+                WHEN n_fields = 4 AND regexp_matches(v[4], '^[+-]?[0-9]+(\.[0-9]*)?$') THEN v[3] END AS weight_text,
+           CASE WHEN NOT headerless THEN v[post_col] END AS post_text
+    FROM cells
+),
+typed AS (
+    SELECT *,
+           -- empty -> mention; else the canonical kind its alias (bound lists, lower case) stands for
+           CASE WHEN coalesce(kind_text, '') = '' THEN 'mention'
+                ELSE $kind_values[list_position($kind_aliases, lower(kind_text))] END AS kind,
+           -- Unix epoch seconds between the years 1 and 9999; Netlytic's `yy-mm-dd` (which a plain cast
+           -- would read as the year 15 AD); ISO 8601 (no offset = UTC); RFC 2822 mail / RSS dates
+           CASE WHEN coalesce(time_text, '') = '' THEN NULL
+                WHEN regexp_matches(time_text, '^[+-]?[0-9]+(\.[0-9]*)?$')
+                THEN CASE WHEN try_cast(time_text AS DOUBLE) BETWEEN -62135596800 AND 253402300799
+                          THEN to_timestamp(time_text::DOUBLE) END
+                WHEN regexp_matches(time_text, '^[0-9]{2}-[0-9]{2}-[0-9]{2}$')
+                THEN try_strptime(time_text, '%y-%m-%d')::TIMESTAMPTZ
+                ELSE coalesce(CASE WHEN isfinite(try_cast(time_text AS TIMESTAMPTZ))
+                                   THEN try_cast(time_text AS TIMESTAMPTZ) END,
+                              try_strptime(time_text, '%a, %d %b %Y %H:%M:%S %z')) END AS created_at,
+           CASE WHEN coalesce(weight_text, '') = '' THEN 1
+                WHEN regexp_matches(weight_text, '^[0-9]{1,18}(\.0*)?$')
+                THEN regexp_extract(weight_text, '^[0-9]+')::BIGINT END AS weight
+    FROM by_role
+)
+SELECT line_no, source, target, kind, created_at, weight, nullif(post_text, '') AS post_text,
+       CASE WHEN NOT well_formed
+            THEN 'malformed CSV: a quote inside an unquoted field or a quoted field not closed on this line'
+            WHEN NOT headerless AND n_fields <> n_columns
+            THEN 'expected ' || n_columns || ' fields as in the header, got ' || n_fields
+            WHEN headerless AND n_fields NOT BETWEEN 2 AND 4
+            THEN 'expected 2 to 4 fields (src dst [timestamp] [kind]), got ' || n_fields
+            WHEN coalesce(source, '') = '' THEN 'empty source'
+            WHEN coalesce(target, '') = '' THEN 'empty target'
+            WHEN kind IS NULL
+            THEN 'unknown kind ''' || left(kind_text, 40) || ''' (expected ' || $kinds_expected || ')'
+            WHEN coalesce(time_text, '') <> '' AND created_at IS NULL
+            THEN 'unparsable timestamp ''' || left(time_text, 40) || ''' (expected ISO 8601 or Unix epoch seconds)'
+            WHEN weight IS NULL OR weight < 1
+            THEN 'weight must be a positive whole number, got ''' || left(weight_text, 40) || ''''
+            WHEN weight > $weight_cap
+            THEN 'weight ' || weight || ' is above the limit of ' || $weight_cap || ' interactions per row'
+            WHEN weight > 1 AND nullif(post_text, '') IS NOT NULL
+            THEN 'weight must be 1 when the row names its post_id (one post is one interaction)'
+       END AS reject_reason
+FROM typed;
+
+INSERT INTO stage_rejects (line_no, reason)
+SELECT line_no, reject_reason FROM edges_values WHERE reject_reason IS NOT NULL;
+
+-- A row of weight w stands for w interactions. Without a post_id column, each interaction gets a
+-- synthetic post id from its content, not from its line: md5 of (source, target, instant) plus the
+-- occurrence index of the interaction among identical ones (same source, target, instant and kind),
+-- counted in file order. Reloading the file, or loading another file with the same edge multiset
+-- (weight 3 or three equal lines), then yields the same ids, and the merge's dedupe keeps one copy.
+-- Two kinds of one event (higgs' `MT` and `RE` of one tweet) share the post id, as one tweet would.
+INSERT INTO stage_interactions
+WITH good AS (
+    SELECT * FROM edges_values WHERE reject_reason IS NULL
+),
+expanded AS (
+    SELECT g.line_no, g.source, g.target, g.kind, g.created_at, g.post_text, copy
+    FROM good AS g, generate_series(1, g.weight) AS s(copy)
+),
+numbered AS (
+    SELECT *,
+           row_number() OVER (PARTITION BY source, target, kind, created_at, post_text ORDER BY line_no, copy) AS occurrence
+    FROM expanded
+)
+SELECT $platform || ':' || source,
+       $platform || ':' || target,
+       kind,
+       $platform || ':' || coalesce(post_text,
+           'edge:' || md5(source || chr(31) || target || chr(31)
+                          || coalesce(epoch_us(created_at)::VARCHAR, '')) || ':' || occurrence),
+       created_at,
+       $platform
+FROM numbered;
+
+INSERT INTO stage_accounts (account_id, platform, handle, is_focal)
+SELECT DISTINCT $platform || ':' || handle, $platform, handle, false
+FROM (SELECT source AS handle FROM edges_values WHERE reject_reason IS NULL
+      UNION ALL
+      SELECT target FROM edges_values WHERE reject_reason IS NULL);
+
+-- name: edges_csv_records
+-- Data rows of the staged file (header and comment lines are not records).
+SELECT count(*)::BIGINT AS records FROM edges_rows;
+
+-- name: edges_csv_cleanup
+-- Drop the edge loader's own temporary tables.
+DROP TABLE IF EXISTS edges_values;
+DROP TABLE IF EXISTS edges_rows;
+DROP TABLE IF EXISTS edges_layout;

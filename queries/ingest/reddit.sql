@@ -1,0 +1,145 @@
+-- name: reddit_stage
+-- Pushshift / Arctic Shift comments (RC_*) and submissions (RS_*) from raw_lines into the staging tables.
+--
+-- Ids: a submission is `<platform>:t3_<id>`, a comment `<platform>:t1_<id>` (Reddit's own "fullname"
+-- prefixes, so that `parent_id` / `link_id`, which are fullnames already, become post ids by prefixing
+-- the platform alone). Accounts are `<platform>:<author>`; authors in $excluded_authors (compared in
+-- lower case: Reddit user names are unique regardless of case) are not accounts: their posts keep a
+-- NULL author and no interaction goes from or to them.
+-- One JSON parse per line: json_transform reads the fields we use into a struct (try(): NULL when the
+-- line is not JSON); id and created_utc come through as JSON text, as their JSON type decides rejects.
+-- Only lines that are not objects are parsed again, to name what they are.
+CREATE OR REPLACE TEMP TABLE reddit_rows AS
+WITH parsed AS (
+    SELECT line_no,
+           line,
+           starts_with(ltrim(line, ' ' || chr(9)), '{') AS looks_like_object,
+           CASE WHEN starts_with(ltrim(line, ' ' || chr(9)), '{') THEN try(json_transform(line, '{
+               "id": "JSON", "author": "VARCHAR", "created_utc": "JSON",
+               "subreddit": "VARCHAR", "parent_id": "VARCHAR", "link_id": "VARCHAR",
+               "body": "VARCHAR", "title": "VARCHAR", "selftext": "VARCHAR",
+               "score": "BIGINT", "num_comments": "BIGINT", "num_crossposts": "BIGINT",
+               "author_created_utc": "DOUBLE"
+           }')) END AS r
+    FROM raw_lines
+),
+typed AS (
+    SELECT line_no,
+           r,
+           CASE WHEN r IS NOT NULL THEN 'OBJECT'
+                WHEN looks_like_object OR NOT json_valid(line) THEN NULL
+                ELSE json_type(line) END AS doc_type,
+           CASE WHEN json_type(r.id) IN ('VARCHAR', 'UBIGINT', 'BIGINT')
+                THEN regexp_replace(r.id ->> '$', '^t[13]_', '') END AS native_id,
+           -- Unix seconds (a number, or a string of one) within the years 1 to 9999, or an ISO 8601 string
+           CASE WHEN json_type(r.created_utc) IN ('UBIGINT', 'BIGINT', 'DOUBLE', 'VARCHAR')
+                 AND try_cast(r.created_utc ->> '$' AS DOUBLE) BETWEEN -62135596800 AND 253402300799
+                THEN to_timestamp(try_cast(r.created_utc ->> '$' AS DOUBLE))
+                WHEN json_type(r.created_utc) = 'VARCHAR'
+                 AND isfinite(try_cast(r.created_utc ->> '$' AS TIMESTAMPTZ))
+                THEN try_cast(r.created_utc ->> '$' AS TIMESTAMPTZ) END AS created_at,
+           -- a comment points at its parent (parent_id) and its submission (link_id); a submission at neither
+           (r.parent_id IS NOT NULL OR r.link_id IS NOT NULL) AS is_comment,
+           CASE WHEN r.author IS NULL OR list_contains($excluded_authors, lower(r.author)) THEN NULL
+                ELSE $platform || ':' || r.author END AS author_id
+    FROM parsed
+)
+SELECT line_no,
+       CASE WHEN doc_type IS NULL THEN 'invalid JSON'
+            WHEN doc_type <> 'OBJECT' THEN 'expected a JSON object, got ' ||
+                 CASE doc_type WHEN 'ARRAY' THEN 'an array' WHEN 'VARCHAR' THEN 'a string'
+                               WHEN 'NULL' THEN 'null' WHEN 'BOOLEAN' THEN 'a boolean' ELSE 'a number' END
+            WHEN r.id IS NULL OR native_id = '' THEN 'missing id'
+            WHEN native_id IS NULL THEN 'id must be a string, got ' || lower(json_type(r.id))
+            WHEN r.created_utc IS NOT NULL AND created_at IS NULL
+            THEN 'created_utc is not a Unix time or ISO 8601 timestamp: ' || left(r.created_utc::VARCHAR, 40)
+       END AS reject_reason,
+       is_comment,
+       $platform || ':' || CASE WHEN is_comment THEN 't1_' ELSE 't3_' END || native_id AS post_id,
+       author_id,
+       r.author AS author,
+       created_at,
+       CASE WHEN is_comment THEN r.body
+            WHEN coalesce(r.selftext, '') = '' THEN r.title
+            ELSE coalesce(r.title, '') || chr(10) || chr(10) || r.selftext END AS text,
+       CASE WHEN is_comment THEN $platform || ':' || coalesce(r.parent_id, r.link_id) END AS parent_post_id,
+       $platform || ':' || CASE WHEN is_comment THEN r.link_id ELSE 't3_' || native_id END AS conversation_id,
+       r.subreddit AS channel,
+       r.score AS score,
+       r.num_comments AS num_comments,
+       r.num_crossposts AS num_crossposts,
+       CASE WHEN r.author_created_utc BETWEEN -62135596800 AND 253402300799
+            THEN to_timestamp(r.author_created_utc) END AS author_created_at
+FROM typed;
+
+INSERT INTO stage_rejects (line_no, reason)
+SELECT line_no, reject_reason FROM reddit_rows WHERE reject_reason IS NOT NULL;
+
+-- score is Reddit's net score (upvotes minus downvotes, may be negative): the platform's own
+-- approval counter, so it goes to like_count. num_comments -> reply_count and num_crossposts ->
+-- share_count for submissions; comments have no such counters in the dumps (NULL).
+INSERT INTO stage_posts (post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id,
+                         channel, kind, like_count, share_count, reply_count, quote_count, collected, line_no)
+SELECT post_id, $platform, author_id, created_at, text, NULL, parent_post_id, conversation_id, channel,
+       CASE WHEN is_comment THEN 'comment' ELSE 'post' END,
+       score,
+       CASE WHEN NOT is_comment THEN num_crossposts END,
+       CASE WHEN NOT is_comment THEN num_comments END,
+       NULL, true, line_no
+FROM reddit_rows
+WHERE reject_reason IS NULL;
+
+INSERT INTO stage_accounts (account_id, platform, handle, created_at, is_focal, seen_at)
+SELECT author_id, $platform, author, author_created_at, false, created_at
+FROM reddit_rows
+WHERE reject_reason IS NULL AND author_id IS NOT NULL;
+
+-- Comment -> author of the parent comment or submission. The parent may be in this file or in an
+-- earlier load (the canonical posts table; as in the merge, its author wins unless it is NULL). A parent
+-- that is known but has no account author ([deleted], AutoModerator, ...) makes no row; a parent not
+-- known yet makes a row with a NULL target (counted as unresolved; a later load completes it, see
+-- reddit_resolve).
+INSERT INTO stage_interactions (source_id, target_id, kind, post_id, created_at, platform)
+WITH comments AS (
+    SELECT post_id, author_id, parent_post_id, created_at
+    FROM reddit_rows
+    WHERE reject_reason IS NULL AND is_comment AND author_id IS NOT NULL
+),
+staged_parents AS (
+    SELECT post_id, max(author_id) AS author_id
+    FROM reddit_rows
+    WHERE reject_reason IS NULL AND post_id IN (SELECT parent_post_id FROM comments)
+    GROUP BY post_id
+)
+SELECT c.author_id, coalesce(p.author_id, s.author_id), 'comment', c.post_id, c.created_at, $platform
+FROM comments AS c
+LEFT JOIN posts AS p ON p.post_id = c.parent_post_id
+LEFT JOIN staged_parents AS s ON s.post_id = c.parent_post_id
+WHERE (p.post_id IS NULL AND s.post_id IS NULL)       -- parent not known yet: unresolved
+   OR coalesce(p.author_id, s.author_id) IS NOT NULL;  -- known, with an account as author
+
+DROP TABLE reddit_rows;
+
+-- name: reddit_resolve
+-- After the merge: comment interactions whose parent became known in this load (it is among the
+-- posts staged now) but whose comment came in an earlier load; inserts only interactions not present.
+INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
+WITH new_parents AS (
+    SELECT p.post_id, p.author_id
+    FROM posts AS p
+    WHERE p.post_id IN (SELECT post_id FROM stage_posts) AND p.author_id IS NOT NULL
+),
+completed AS (
+    SELECT DISTINCT c.author_id AS source_id, n.author_id AS target_id, c.post_id, c.created_at
+    FROM posts AS c
+    JOIN new_parents AS n ON c.parent_post_id = n.post_id
+    WHERE c.platform = $platform AND c.kind = 'comment' AND c.collected AND c.author_id IS NOT NULL
+      AND c.load_id <> $load_id  -- comments new in this load were resolved when staged
+)
+SELECT x.source_id, x.target_id, 'comment', x.post_id, x.created_at, $platform, $load_id
+FROM completed AS x
+WHERE NOT EXISTS (
+    SELECT 1 FROM interactions AS i
+    WHERE i.post_id = x.post_id AND i.kind = 'comment'
+      AND i.source_id = x.source_id AND i.target_id = x.target_id
+);

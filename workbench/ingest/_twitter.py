@@ -1,0 +1,39 @@
+"""What the two Twitter loaders share: finishing a load from the twitter work tables.
+
+Both ``twitter-v2`` and ``twitter-v1`` parse their records into three TEMP work
+tables with native ids (``tw_posts``, ``tw_accounts``, ``tw_mentions``; see
+``queries/ingest/twitter.sql``); :func:`finish` turns them into staged
+accounts, posts and interactions with the targets resolved, and sets the
+load's record and unresolved counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["finish", "rejected_lines", "WORK_TABLES"]
+
+WORK_TABLES = ("tw_posts", "tw_accounts", "tw_mentions", "tw_unresolved", "tw_extra_records")
+
+
+def rejected_lines(ctx: Any) -> int:
+    """Lines in ``stage_rejects`` so far (staging's own rejects, e.g. invalid UTF-8, come first)."""
+    return int(ctx.scalar("SELECT count(DISTINCT line_no) FROM stage_rejects WHERE member IS NULL"))
+
+
+def finish(ctx: Any, *, rejected_before: int = 0) -> None:
+    """Stage the work tables and count records; drop the work tables.
+
+    ``ctx.records_read`` becomes the number of collected tweets (plus user
+    records of a users lookup and other records counted in ``tw_extra_records``)
+    plus the number of lines the loader rejected (not those staging rejected
+    before, ``rejected_before``, which the framework counts itself), so that
+    ``records_loaded`` (read minus rejected) is the number of good records.
+    """
+    ctx.run("ingest.twitter_stage_common")
+    ctx.unresolved += int(ctx.scalar("SELECT n FROM tw_unresolved"))
+    collected = int(ctx.scalar("SELECT count(*) FROM tw_posts WHERE collected"))
+    extra = int(ctx.scalar("SELECT coalesce(sum(n), 0)::BIGINT FROM tw_extra_records"))
+    ctx.records_read = collected + extra + rejected_lines(ctx) - rejected_before
+    for table in WORK_TABLES:  # fixed names of this module, never user input
+        ctx.sql(f"DROP TABLE IF EXISTS {table}")

@@ -1,0 +1,141 @@
+"""Edge lists: CSV with a header naming the columns, and header-less SNAP / KONECT lists.
+
+Layouts
+-------
+- **CSV with a header** (detected): ``source,target[,kind][,timestamp][,weight][,post_id]`` in any
+  order, found by name (:data:`COLUMN_NAMES`, case-insensitive; Netlytic's ``author,to,pubdate`` and
+  Gephi's ``Source,Target,...,Weight`` are covered). The delimiter is the first of ``,`` tab ``;``
+  the header contains, else runs of whitespace. Fields may be quoted (``"a, b"``, ``""`` escapes a
+  quote); a quoted field cannot span lines. Other columns are ignored.
+- **Header-less lists** (only with ``format="edges-csv"``): SNAP / KONECT whitespace-separated
+  ``src dst [timestamp] [kind]``, KONECT's ``src dst weight timestamp`` when a fourth field is a
+  number, or ``src dst kind`` when a third and last field is a kind. Lines starting with ``%`` or
+  ``#`` are comments. A weighted list without timestamps (``src dst weight``) needs a header, since
+  a bare third number is read as a timestamp.
+
+Values
+------
+- Accounts are ``csv:<value>`` (``<platform>:<value>`` with ``platform=``), handle = the value.
+- ``kind`` defaults to ``mention``; the canonical kinds and the aliases of :data:`KIND_ALIASES` are
+  accepted (higgs' ``RT`` -> share, ``MT`` -> mention, ``RE`` -> reply; source acts on target).
+- Timestamps are Unix epoch seconds or ISO 8601 (no offset means UTC); also Netlytic's ``yy-mm-dd``
+  and RFC 2822 dates (``Sun, 1 Apr 2007 14:10:17 -0400``). Empty means unknown.
+- ``weight``: a row of positive whole weight ``w`` stands for ``w`` interactions, because the
+  ``interactions`` table holds one row per event and graphs count rows (``weight="count"``); a
+  weighted list and its ``w``-fold repeated lines thus load alike. Weights above
+  :data:`WEIGHT_CAP` are rejected rather than expanded (a typo should not write millions of rows),
+  and so are fractional, zero or negative weights, and ``weight > 1`` on a row naming its post_id.
+- ``post_id``: when given, ``<platform>:<post_id>``. Otherwise each interaction gets a synthetic,
+  content-derived id: ``<platform>:edge:<md5 of source, target, instant>:<occurrence>``, where the
+  occurrence numbers identical interactions (same source, target, instant, kind) in file order.
+  Reloading a file, or loading another file with the same multiset of edges, gives the same ids, so
+  the merge's dedupe adds nothing; a line number would not survive a re-sorted copy.
+- No ``posts`` rows: an edge list holds interactions, not posts.
+
+Bad rows go to ``rejects`` with the reason: a ragged row (field count differs from the header, or
+not 2 to 4 fields without one), a misplaced quote, an empty source or target, an unknown kind, an
+unparsable timestamp, a bad weight.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["NAME", "PLATFORM", "LAYOUT", "COLUMN_NAMES", "KIND_ALIASES", "WEIGHT_CAP", "sniff", "stage"]
+
+NAME = "edges-csv"
+PLATFORM = "csv"
+LAYOUT = "lines"
+
+#: Header names of each column (lower case), in order of preference when a header has several.
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "source": ("source", "src", "source_id", "from", "author"),
+    "target": ("target", "dst", "target_id", "to"),
+    "kind": ("kind",),
+    "timestamp": ("timestamp", "time", "ts", "created_at", "datetime", "date", "pubdate"),
+    "weight": ("weight",),
+    "post_id": ("post_id",),
+}
+
+#: Accepted ``kind`` values (lower case) and the interaction kind each stands for.
+KIND_ALIASES: dict[str, str] = {
+    **{kind: kind for kind in ("reply", "mention", "share", "quote", "like", "follow", "comment", "reaction")},
+    "rt": "share", "retweet": "share", "reblog": "share", "repost": "share",
+    "mt": "mention", "re": "reply", "qt": "quote",
+}
+
+#: The largest weight a row may have; it becomes that many interaction rows.
+WEIGHT_CAP = 100_000
+
+_COMMENT = re.compile(r"^\s*[%#]")
+
+
+def _header_names(line: str) -> list[str]:
+    """The lower-cased names of a candidate header line, split as the stage SQL splits it."""
+    for delimiter in (",", "\t", ";"):
+        if delimiter in line:
+            parts = line.split(delimiter)
+            break
+    else:
+        parts = line.split()
+    return [part.strip(' "\t').lower() for part in parts]
+
+
+def sniff(sample: Any) -> bool:
+    """Whether the first line that is not a comment is a header naming a source and a target column.
+
+    Header-less lists are never claimed: load them with ``format="edges-csv"``.
+
+    Parameters
+    ----------
+    sample : workbench.ingest.detect.Sample
+        The start of the file (``sample.text``); a sample that parsed as JSON is not claimed.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as S
+    >>> sniff(S(text="source,target,timestamp\\na,b,0\\n", first=None))
+    True
+    >>> sniff(S(text="author,to,pubdate\\n", first=None))
+    True
+    >>> sniff(S(text="1 2 1082040961\\n", first=None))
+    False
+    """
+    if getattr(sample, "first", None) is not None:
+        return False  # JSON
+    for line in sample.text.splitlines():
+        if not line.strip() or _COMMENT.match(line):
+            continue
+        names = set(_header_names(line))
+        return bool(names & set(COLUMN_NAMES["source"])) and bool(names & set(COLUMN_NAMES["target"]))
+    return False
+
+
+def stage(ctx: Any) -> None:
+    """Fill ``stage_interactions`` and ``stage_accounts`` from ``raw_lines`` (``queries/ingest/edges_csv.sql``).
+
+    Sets ``ctx.records_read`` to the number of data rows (header and comment lines are not records).
+
+    Parameters
+    ----------
+    ctx : workbench.ingest.pipeline.StageContext
+        The load's context; the column names, kind aliases and weight cap are bound as parameters.
+    """
+    kinds = sorted(set(KIND_ALIASES.values()))
+    aliases = [alias for alias in KIND_ALIASES if alias not in kinds]
+    ctx.run(
+        "ingest.edges_csv_stage",
+        source_names=list(COLUMN_NAMES["source"]), target_names=list(COLUMN_NAMES["target"]),
+        kind_names=list(COLUMN_NAMES["kind"]), time_names=list(COLUMN_NAMES["timestamp"]),
+        weight_names=list(COLUMN_NAMES["weight"]), post_names=list(COLUMN_NAMES["post_id"]),
+        kind_aliases=list(KIND_ALIASES), kind_values=list(KIND_ALIASES.values()),
+        kinds_expected=", ".join(kinds) + " or " + ", ".join(a.upper() for a in aliases),
+        weight_cap=WEIGHT_CAP,
+    )
+    ctx.records_read = int(ctx.run("ingest.edges_csv_records").fetchone()[0])
+    ctx.run("ingest.edges_csv_cleanup")

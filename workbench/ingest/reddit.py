@@ -1,0 +1,116 @@
+"""Reddit: Pushshift / Arctic Shift dumps of comments (``RC_*``) and submissions (``RS_*``).
+
+One JSON object per line, plain, ``.gz`` or ``.zst`` (the 2005-2006 Pushshift dumps need a 2 GiB zstd
+window; :mod:`workbench.ingest.sources` opens them). A record with ``parent_id`` or ``link_id`` is a
+comment, any other a submission.
+
+What a record becomes
+---------------------
+- **Ids.** A submission is ``reddit:t3_<id>``, a comment ``reddit:t1_<id>``: Reddit's own "fullname"
+  prefixes, so ``parent_id`` and ``link_id`` (fullnames already) are post ids once the platform is
+  put in front. Accounts are ``reddit:<author>``.
+- **Posts.** ``kind`` is ``post`` for submissions and ``comment`` for comments; ``subreddit`` ->
+  ``channel``; ``parent_post_id`` is the comment's ``parent_id`` (the parent comment, or the
+  submission for a top-level comment) and ``conversation_id`` its ``link_id`` (a submission is its own
+  conversation). A submission's text is its title, followed by a blank line and its ``selftext``
+  when that is not empty.
+- **Counters.** ``score`` -> ``like_count``: Reddit's net score (upvotes minus downvotes, may be
+  negative) is the platform's own approval counter, the nearest thing to likes the dumps keep.
+  For submissions ``num_comments`` -> ``reply_count`` and ``num_crossposts`` -> ``share_count``
+  (a crosspost re-shares a submission into another subreddit). Comments carry no such counters.
+- **Interactions.** Each comment makes one ``comment`` interaction: commenter -> author of the
+  parent comment or submission, resolved by a join inside DuckDB against this file and everything
+  loaded before. A comment whose parent is not known yet is counted as unresolved; when a later load
+  brings the parent (say the submissions after their comments), :func:`resolve` adds the missing
+  interactions, stamped with that later load's id.
+- **Authors that are not accounts** (:data:`EXCLUDED_AUTHORS`): ``[deleted]`` and ``[removed]``
+  (placeholders, not users) and automated accounts whose replies would otherwise make them the
+  best-connected members of every subreddit they serve. Their posts are kept with a NULL author;
+  no interaction goes from or to them, and a comment replying to one is not unresolved (its parent
+  is known; it just has no account to point at).
+
+Unresolved counts comments by real accounts whose parent post is not (yet) in the workspace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "sniff", "stage", "resolve"]
+
+NAME = "reddit"
+PLATFORM = "reddit"
+LAYOUT = "lines"
+
+#: Authors that are not accounts, in lower case (Reddit user names are unique regardless of case).
+#: ``[deleted]`` / ``[removed]``: placeholders for deleted accounts and removed content.
+#: ``automoderator``: Reddit's rule bot, present in most subreddits.
+#: The others are service bots that answer on request or on keywords across thousands of subreddits
+#: (reminders, Wikipedia summaries, subreddit previews, repost checks, video links, haiku detection,
+#: ban-evasion checks); each says it is a bot in its replies.
+EXCLUDED_AUTHORS: tuple[str, ...] = (
+    "[deleted]",
+    "[removed]",
+    "automoderator",
+    "remindmebot",
+    "wikitextbot",
+    "sneakpeekbot",
+    "repostsleuthbot",
+    "savevideo",
+    "vredditdownloader",
+    "haikusbot",
+    "botdefense",
+)
+
+_COMMENT_KEYS = ("parent_id", "link_id")
+_SUBMISSION_KEYS = ("num_comments", "title", "selftext", "permalink")
+
+
+def sniff(sample: Any) -> bool:
+    """Whether ``sample`` is a Pushshift-style dump: ``subreddit`` and ``id``, plus comment or submission keys.
+
+    Parameters
+    ----------
+    sample : workbench.ingest.detect.Sample
+        The start of the file; only ``sample.first`` (its first JSON value) is looked at.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as S
+    >>> sniff(S(first={"id": "c1", "subreddit": "AskWomen", "parent_id": "t3_x", "link_id": "t3_x"}))
+    True
+    >>> sniff(S(first={"id": "1", "text": "hello"}))
+    False
+    """
+    record = getattr(sample, "first", None)
+    if not isinstance(record, dict) or "subreddit" not in record or "id" not in record:
+        return False
+    return any(key in record for key in _COMMENT_KEYS + _SUBMISSION_KEYS)
+
+
+def stage(ctx: Any) -> None:
+    """Fill the staging tables from ``raw_lines`` (``queries/ingest/reddit.sql``, ``reddit_stage``).
+
+    Parameters
+    ----------
+    ctx : workbench.ingest.pipeline.StageContext
+        The load's context; the SQL reads ``raw_lines`` and writes ``stage_*`` tables.
+    """
+    ctx.run("ingest.reddit_stage", excluded_authors=list(EXCLUDED_AUTHORS))
+
+
+def resolve(ctx: Any) -> None:
+    """After the merge: add the comment interactions of earlier loads whose parent this load brought.
+
+    Inserts only interactions the workspace does not hold (``reddit_resolve``); they carry this
+    load's id.
+
+    Parameters
+    ----------
+    ctx : workbench.ingest.pipeline.StageContext
+    """
+    ctx.run("ingest.reddit_resolve")

@@ -1,0 +1,104 @@
+"""Loader for ``twitter-v2``: Twitter API v2 tweets as twarc2 writes them, and twarc-csv CSV.
+
+Three JSON layouts are read, also mixed in one file: API response pages (one
+page a line: ``data`` + ``includes``), streaming pages (``data`` is one tweet)
+and flattened tweets (``twarc2 flatten``: one tweet a line with ``author`` and
+the referenced tweets inlined). A ``/2/users`` lookup page loads its users as
+accounts. A CSV file written by twarc-csv (header first) is read too.
+
+Collected tweets are a page's ``data`` (or the flattened tweet); the tweets of
+``includes.tweets`` (or a flattened tweet's inlined ``referenced_tweets``) are
+stored as context posts (``collected = false``): they resolve targets and carry
+counters but make no interactions. Interactions: reply (author -> replied-to
+author), share (retweet: author -> retweeted author), quote (author -> quoted
+author) and mention (author -> each mentioned account, without a reply's
+leading @handles and a retweet's "RT @x:"). See ``queries/ingest/twitter.sql``
+for how targets are resolved.
+
+Examples
+--------
+>>> from workbench.ingest import twitter_v2
+>>> from workbench.ingest.detect import Sample
+>>> twitter_v2.sniff(Sample("tweets.jsonl", '{"id": "1", "author_id": "2", "public_metrics": {}}',
+...                         {"id": "1", "author_id": "2", "public_metrics": {}}))
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from workbench.ingest import _twitter
+
+__all__ = ["NAME", "PLATFORM", "LAYOUT", "sniff", "stage"]
+
+NAME = "twitter-v2"
+PLATFORM = "twitter"
+LAYOUT = "lines"
+
+# A twarc-csv header has these columns (and many more); `author.username` or the public
+# metrics tell it from a generic CSV with an id column.
+_CSV_REQUIRED = {"id", "author_id"}
+_CSV_ANY = {"public_metrics.like_count", "public_metrics.retweet_count", "author.username",
+            "referenced_tweets.retweeted.id"}
+
+
+_DATA_FIRST = re.compile(r'^\{\s*"data"\s*:\s*[\[{]')
+
+
+def _is_tweet(value: Any) -> bool:
+    return isinstance(value, dict) and "id" in value and ("text" in value or "author_id" in value)
+
+
+def _is_v2_object(first: dict) -> bool:
+    if "__twarc" in first:
+        return True
+    if "author_id" in first and "public_metrics" in first:
+        return True
+    data = first.get("data")
+    if isinstance(data, list) and data and (_is_tweet(data[0]) or
+                                            (isinstance(data[0], dict) and "username" in data[0] and "id" in data[0])):
+        return True
+    if _is_tweet(data):
+        return True
+    includes = first.get("includes")
+    return isinstance(includes, dict) and ("users" in includes or "tweets" in includes)
+
+
+def _csv_header(line: str) -> set[str]:
+    return {name.strip().strip('"') for name in line.split(",")}
+
+
+def sniff(sample: Any) -> bool:
+    """True for twarc2 JSON (page, streaming page, flattened tweet) or a twarc-csv header.
+
+    A page line is often longer than the sample, so that ``sample.first`` is
+    None; the start of the text is then checked for the keys of a v2 tweet.
+    """
+    first = sample.first
+    if isinstance(first, dict):
+        return _is_v2_object(first)
+    if first is not None:
+        return False
+    line = sample.text.lstrip().split("\n", 1)[0]
+    if line.startswith("{"):
+        if '"id_str"' in line[:4096] and '"user"' in line:
+            return False  # a classic v1.1 tweet
+        if '"__twarc"' in line or ('"author_id"' in line and '"public_metrics"' in line):
+            return True
+        # a /2/users page: users first, tweets (pinned) only in includes
+        return bool(_DATA_FIRST.match(line)) and '"username"' in line and '"public_metrics"' in line
+    header = _csv_header(sample.first_line)
+    return _CSV_REQUIRED <= header and bool(_CSV_ANY & header)
+
+
+def stage(ctx: Any) -> None:
+    """Fill the staging tables from ``raw_lines`` (JSON lines or a twarc-csv file)."""
+    rejected_before = _twitter.rejected_lines(ctx)
+    first = ctx.scalar("SELECT ltrim(line) FROM raw_lines ORDER BY line_no LIMIT 1") or ""
+    if first.startswith(("{", "[")):
+        ctx.run("ingest.twitter_v2_stage")
+    else:
+        ctx.run("ingest.twitter_v2_stage_csv")
+    _twitter.finish(ctx, rejected_before=rejected_before)
