@@ -134,13 +134,20 @@ def _write_lines(path: Path, records) -> Path:
     return path
 
 
+def _native(qualified: str) -> str:
+    platform, native = qualified.split(":", 1)
+    assert platform == "twitter"
+    return native
+
+
 def _interactions(store) -> set[tuple[str, str, str, str]]:
+    """(post, kind, source, target) with native ids."""
     rows = store.sql("SELECT post_id, kind, source_id, target_id FROM interactions").fetchall()
-    return {tuple(value.split(":", 1)[1] for value in (p, "x:" + k, s, t)) for p, k, s, t in rows}
+    return {(_native(p), k, _native(s), _native(t)) for p, k, s, t in rows}
 
 
 def _kinds(store) -> dict[str, str]:
-    return {p.split(":", 1)[1]: k for p, k in store.sql("SELECT post_id, kind FROM posts").fetchall()}
+    return {_native(p): k for p, k in store.sql("SELECT post_id, kind FROM posts").fetchall()}
 
 
 # -- twitter-v2: the three JSON layouts ------------------------------------------------------------------
@@ -169,7 +176,8 @@ def test_v2_layouts_give_the_same_rows(store, tmp_path, layout):
     row = store.sql("SELECT like_count, share_count FROM posts WHERE post_id = 'twitter:102'").fetchone()
     assert row == (0, 5)
     # the context tweet carries its counters, the author its observed counters and retrieval time
-    assert store.sql("SELECT like_count, author_id FROM posts WHERE post_id = 'twitter:200'").fetchone() == (9, "twitter:3")
+    row = store.sql("SELECT like_count, author_id FROM posts WHERE post_id = 'twitter:200'").fetchone()
+    assert row == (9, "twitter:3")
     row = store.sql("SELECT handle, followers, seen_at FROM accounts WHERE account_id = 'twitter:1'").fetchone()
     assert row[:2] == ("alice", 10) and row[2].isoformat() == "2022-03-08T00:00:00+00:00"
 
@@ -245,10 +253,6 @@ CSV_COLUMNS = [  # the twarc-csv tweet columns the loader reads, in twarc-csv's 
     "public_metrics.like_count", "entities.mentions", "entities.urls", "author.id", "author.created_at",
     "author.username", "author.name", "author.public_metrics.followers_count",
     "author.public_metrics.following_count", "author.public_metrics.tweet_count", "__twarc.retrieved_at"]
-
-
-def _csv_row(**fields) -> dict:
-    return {key.replace("__", ".").replace(".twarc", "__twarc"): value for key, value in fields.items()}
 
 
 def test_v2_twarc_csv(store, tmp_path):

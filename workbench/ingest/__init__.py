@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from typing import Iterable
 
-from workbench.errors import ExportFormatError, WorkbenchError
+from workbench.errors import ExportFormatError, WorkbenchError, WorkspaceError
 from workbench.ingest.report import FileReport, LoadReport
 from workbench.ingest.sources import Source, expand
 from workbench.store import Store
@@ -64,10 +64,14 @@ def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *
         A file could not be loaded (its load rolled back and recorded as
         failed). The other files are still loaded; the error carries the
         whole report as ``error.report``.
+    WorkspaceError
+        The workspace is open read-only.
     """
     from workbench.ingest.pipeline import load_source
     from workbench.sql import check_identifier
 
+    if store.read_only:
+        raise WorkspaceError(f"workspace {store.path} is open read-only; open it with read_only=False to load")
     if platform is not None:
         import re
         if not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", platform):
