@@ -121,6 +121,7 @@ CREATE TABLE IF NOT EXISTS account_scores (
     influence_composite       DOUBLE,
     followers                 BIGINT,
     unique_partners           BIGINT,
+    reached_partners          BIGINT,
     two_step_reach            BIGINT,
     participation             DOUBLE,
     reach_composite           DOUBLE,

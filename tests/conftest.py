@@ -47,3 +47,7 @@ def store():
 
     with wb.open(":memory:") as workspace:
         yield workspace
+
+
+# Session fixtures of the notebook, report and browser tests (executed notebooks, rendered reports).
+pytest_plugins = ["report_fixtures"]

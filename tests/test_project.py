@@ -70,7 +70,7 @@ FLOORS = {
     "ingest": 1, "graph": 1, "datasets": 1, "privacy": 1,  # same floor may import each other
     "communities": 2, "roles": 2, "metrics": 2, "export": 2,
     "viz": 0,
-    "widgets": 3,
+    "widgets": 3, "session": 3,
     "reports": 4, "cli": 4, "__init__": 4,
 }
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 from workbench.errors import WorkbenchError
 from workbench.store import Store, open
 from workbench.ingest import load, LoadReport
+# graph is a callable module: wb.graph(store, ...) builds a graph, and `from workbench import graph`
+# still gives the module (see workbench/graph.py); communities is the subpackage wb.communities
+from workbench import communities, graph
 
 __version__ = "0.1.0"
 
-__all__ = ["open", "load", "LoadReport", "Store", "WorkbenchError", "query", "__version__"]
+__all__ = ["open", "load", "LoadReport", "Store", "WorkbenchError", "query", "graph", "communities", "__version__"]
 
 
 def query(store: Store, name: str, **params):

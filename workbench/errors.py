@@ -19,6 +19,7 @@ __all__ = [
     "WorkspaceError",
     "ParameterError",
     "PrivacyError",
+    "ReportError",
 ]
 
 
@@ -78,3 +79,7 @@ class WorkspaceBusyError(WorkspaceError):
 
 class PrivacyError(WorkbenchError, ValueError):
     """Pseudonymisation cannot be done safely (no key, key inside a report folder, or a leak found)."""
+
+
+class ReportError(WorkbenchError, RuntimeError):
+    """A report could not be made: a notebook failed, or a page would not be self-contained."""

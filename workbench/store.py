@@ -209,10 +209,11 @@ class Store:
         if table["account_id"].duplicated().any():
             raise WorkspaceError("a scores table has one row per account; account_id has duplicates")
         frame = table.copy()
-        with self.transaction():
-            run_id = int(self.scalar("SELECT nextval('score_run_ids')"))
-            self.con.register("_scores_frame", frame)
-            try:
+        # register before anything is fetched: a pending result (fetchone) blocks register()
+        self.con.register("_scores_frame", frame)
+        try:
+            with self.transaction():
+                run_id = int(self.scalar("SELECT nextval('score_run_ids')"))
                 self.sql(
                     "INSERT INTO account_scores BY NAME SELECT *, $run_id AS run_id, "
                     "$community_run_id::BIGINT AS community_run_id, $params::JSON AS params, "
@@ -220,8 +221,8 @@ class Store:
                     dict(run_id=run_id, community_run_id=community_run_id,
                          params=json.dumps(dict(params or {}), default=str),
                          created_at=datetime.now(timezone.utc)))
-            finally:
-                self.con.unregister("_scores_frame")
+        finally:
+            self.con.unregister("_scores_frame")
         return run_id
 
 

@@ -1,0 +1,22 @@
+-- Saved community runs, read back for export and for comparing runs (workbench/export.py).
+
+-- name: community_run
+-- One saved community run (method, params and graph_spec as JSON text); empty when there is none.
+SELECT run_id, method, CAST(params AS VARCHAR) AS params, CAST(graph_spec AS VARCHAR) AS graph_spec,
+       created_at, modularity, n_communities
+FROM community_runs
+WHERE run_id = $run_id;
+
+-- name: memberships
+-- The community of every account in one saved community run, ordered by account_id.
+SELECT account_id, community
+FROM memberships
+WHERE run_id = $run_id
+ORDER BY account_id;
+
+-- name: community_runs
+-- Every saved community run, newest first.
+SELECT run_id, method, CAST(params AS VARCHAR) AS params, CAST(graph_spec AS VARCHAR) AS graph_spec,
+       created_at, modularity, n_communities
+FROM community_runs
+ORDER BY run_id DESC;

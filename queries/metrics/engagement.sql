@@ -1,0 +1,28 @@
+-- name: engagement
+-- Applause, amplification and conversation rates per period (and community of the author) over collected posts that are not shares.
+-- Rates are sums of the platform counters divided by the number of those posts (Kaushik 2011); a post without a counter
+-- adds nothing to that sum, and a rate is NULL when no post of the period has its counter(s).
+WITH selected AS (
+    SELECT date_trunc($period, p.created_at AT TIME ZONE 'UTC')::DATE AS period,
+           m.community, p.like_count, p.share_count, p.quote_count, p.reply_count
+    FROM posts p
+    LEFT JOIN memberships m ON m.run_id = $run_id AND m.account_id = p.author_id
+    WHERE p.collected AND p.kind <> 'share' AND p.created_at IS NOT NULL
+      AND ($since::TIMESTAMPTZ IS NULL OR p.created_at >= $since::TIMESTAMPTZ)
+      AND ($until::TIMESTAMPTZ IS NULL OR p.created_at < $until::TIMESTAMPTZ)
+),
+sums AS (
+    SELECT period, community, count(*)::BIGINT AS posts,
+           sum(like_count)::BIGINT AS likes, sum(share_count)::BIGINT AS shares,
+           sum(quote_count)::BIGINT AS quotes, sum(reply_count)::BIGINT AS replies
+    FROM selected GROUP BY ALL
+)
+SELECT period, community, posts, likes, shares, quotes, replies,
+       likes / posts AS applause_rate,
+       CASE WHEN shares IS NULL AND quotes IS NULL THEN NULL
+            ELSE (coalesce(shares, 0) + coalesce(quotes, 0)) / posts END AS amplification_rate,
+       replies / posts AS conversation_rate,
+       CASE WHEN shares IS NULL AND replies IS NULL THEN NULL
+            ELSE (coalesce(shares, 0) + coalesce(replies, 0)) / posts END AS engagement_per_post
+FROM sums
+ORDER BY period, community NULLS LAST;

@@ -1,0 +1,34 @@
+-- name: growth
+-- New and cumulative members per period (and community): an account is seen first at its first collected post or interaction, on either side.
+WITH seen AS (
+    SELECT source_id AS account_id, created_at FROM interactions
+    UNION ALL SELECT target_id, created_at FROM interactions
+    UNION ALL SELECT author_id, created_at FROM posts WHERE collected AND author_id IS NOT NULL
+),
+windowed AS (
+    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC')::DATE AS period
+    FROM seen
+    WHERE created_at IS NOT NULL
+      AND ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
+      AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
+    GROUP BY ALL
+),
+firsts AS (
+    SELECT account_id, min(period) AS first_period FROM windowed GROUP BY account_id
+),
+labelled AS (
+    SELECT w.period, m.community, w.account_id, (w.period = f.first_period) AS is_new
+    FROM windowed w
+    JOIN firsts f USING (account_id)
+    LEFT JOIN memberships m ON m.run_id = $run_id AND m.account_id = w.account_id
+),
+counted AS (
+    SELECT period, community, count(*)::BIGINT AS active_members,
+           count(*) FILTER (WHERE is_new)::BIGINT AS new_members
+    FROM labelled GROUP BY ALL
+)
+SELECT period, community, new_members,
+       sum(new_members) OVER (PARTITION BY community ORDER BY period)::BIGINT AS cumulative_members,
+       active_members
+FROM counted
+ORDER BY period, community NULLS LAST;

@@ -1,0 +1,339 @@
+"""Roles on the tiny export, worked out by hand from the tweet list in workbench/datasets/tiny.py,
+plus the properties every scoring run must keep (contract, ties, cut-offs, reach never raised by
+being amplified)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import workbench as wb
+from workbench import roles
+from workbench.datasets import tiny_truth, write_tiny
+from workbench.errors import ParameterError, WorkspaceError
+from workbench.roles.disagreement import RANKINGS
+from workbench.roles.percentiles import percentile_rank
+
+N = 20  # accounts in the tiny export: percentile ranks are (accounts strictly below) / 19
+
+
+def tid(handle: str) -> str:
+    return tiny_truth().set_index("handle").loc[handle, "account_id"]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    path = write_tiny(tmp_path_factory.mktemp("tiny") / "tiny.jsonl")
+    with wb.open(":memory:") as store:
+        wb.load(store, path)
+        truth = tiny_truth().dropna(subset=["community"])
+        run = store.save_partition(truth[["account_id", "community"]], method="planted")  # coffee 0, tea 1
+        yield store, run
+
+
+@pytest.fixture(scope="module")
+def scores(tiny):
+    store, run = tiny
+    return roles.score(store, run_id=run, focal="@brewco", save=False).set_index("handle")
+
+
+def test_visibility_by_hand(scores):
+    # mentions + replies received: ana 2 (T10, T18) + 4 (T03, T17, T22, T39) = 6; hal 2 + 3 = 5;
+    # brewco 3 (T10, T11, T42) + 1 (T34) = 4; cara, eli, jon (one reply each) and gus (one mention) 1;
+    # the other 20 - 7 = 13 accounts 0
+    assert scores.loc["ana_brews", ["mentions_received", "replies_received"]].tolist() == [2, 4]
+    assert scores.loc["hal_tea", ["mentions_received", "replies_received"]].tolist() == [2, 3]
+    assert scores.loc["ana_brews", "visibility"] == 1.0
+    assert scores.loc["hal_tea", "visibility"] == pytest.approx(18 / 19)
+    assert scores.loc["brewco", "visibility"] == pytest.approx(17 / 19)
+    assert scores.loc["gus_grinds", "visibility"] == pytest.approx(13 / 19)  # 13 zeros below
+    assert scores.loc["omar_news", "visibility"] == 0.0
+
+
+def test_influence_inputs_by_hand(scores):
+    ana = scores.loc["ana_brews"]
+    # shares T02 T20 T21 T38 T45 + quote T05 + replies T03 T17 T22 T39 = 10. Posts credited (distinct amplifiers):
+    # T01 {ben T02, cara T03, dev T05} = 3; C2 {ben T17} = 1; T19 {cara T20, eli T21, gus T22} = 3;
+    # T37 {dev T38, fay T39, omar T45 -- the export does not link retweets to the original, so T45
+    # is credited to ana's latest post before it, T37} = 3. h-index of [3, 3, 3, 1] = 3.
+    assert ana["amplification_received"] == 10
+    assert ana["amplification_h_index"] == 3
+    assert ana["amplification_consistency"] == pytest.approx(1 - 3 / 10)
+    assert ana["posts_authored"] == 5  # T01, T04, T19, T37 and the context post C2
+    assert ana["amplification_per_post"] == pytest.approx(10 / 5)
+    assert ana["distinct_amplifiers"] == 7  # ben, cara, dev, eli, gus, fay, omar
+    hal = scores.loc["hal_tea"]
+    # T06 {ivy, jon, kai} = 3; T23 {max, nia, ivy} = 3; T40 {lea, omar} = 2 -> h = 2, consistency 1 - 3/8
+    assert hal[["amplification_received", "amplification_h_index", "posts_authored", "distinct_amplifiers"]].tolist() \
+        == [8, 2, 3, 7]
+    assert hal["amplification_consistency"] == pytest.approx(5 / 8)
+    pip = scores.loc["pip_pots"]
+    # one post shared by 5 accounts: h = 1, and all the pull on one post gives consistency 0
+    assert pip[["amplification_received", "amplification_h_index", "distinct_amplifiers"]].tolist() == [5, 1, 5]
+    assert pip["amplification_consistency"] == 0.0
+
+
+def _rank(values: dict[str, float]) -> dict[str, Fraction]:
+    """Percentile rank by hand: accounts strictly below / (n - 1)."""
+    return {k: Fraction(sum(w < v for w in values.values()), len(values) - 1) for k, v in values.items()}
+
+
+def test_influence_composite_by_hand(tiny, scores):
+    store, _ = tiny
+    # PageRank on the weighted amplifier -> amplified graph, computed independently with networkx
+    edges = store.sql("SELECT source_id, target_id, count(*) AS w FROM interactions WHERE source_id <> target_id "
+                      "AND kind IN ('share', 'quote', 'reply') GROUP BY ALL").df()
+    graph = nx.DiGraph()
+    graph.add_nodes_from(scores["account_id"])
+    graph.add_weighted_edges_from(edges.itertuples(index=False))
+    pagerank = nx.pagerank(graph, alpha=0.85, weight="weight", tol=1e-13, max_iter=1000)
+    by_handle = scores.reset_index().set_index("account_id")["handle"]
+    p_pr = _rank({by_handle[a]: round(v, 9) for a, v in pagerank.items()})
+    assert p_pr["ana_brews"] == 1 and p_pr["hal_tea"] == Fraction(17, 19)  # cara_cups (answered by ana) is 2nd
+    # h-index: ana 3 > hal 2 > eight accounts with 1 > twelve with 0;
+    # per post x consistency: hal 8/3 * 5/8 = 5/3 > ana 2 * 7/10 = 7/5 > cafe_times 1 * 1/2 > 17 zeros;
+    # distinct amplifiers: ana = hal = 7 (18 below), pip 5, ...
+    ana = (1 + Fraction(18, 19) + Fraction(18, 19) + p_pr["ana_brews"]) / 4
+    hal = (Fraction(18, 19) + 1 + Fraction(18, 19) + p_pr["hal_tea"]) / 4
+    pip = (Fraction(12, 19) + 0 + Fraction(17, 19) + p_pr["pip_pots"]) / 4
+    assert ana == Fraction(74, 76) and hal == Fraction(72, 76)
+    assert scores.loc["ana_brews", "influence_composite"] == pytest.approx(float(ana))
+    assert scores.loc["hal_tea", "influence_composite"] == pytest.approx(float(hal))
+    assert scores.loc["pip_pots", "influence_composite"] == pytest.approx(float(pip))
+    assert scores["pagerank"].sum() == pytest.approx(1.0)
+    # the influence ranking: ana first, hal second; the one-hit viral pip_pots well below
+    assert scores.loc["ana_brews", "influence"] == 1.0
+    assert scores.loc["hal_tea", "influence"] == pytest.approx(18 / 19)
+    assert scores.loc["pip_pots", "influence"] < 0.9
+
+
+def test_reach_by_hand(scores):
+    omar = scores.loc["omar_news"]
+    # omar acts on ana, hal, brewco (T10), cafe_times (T13), hal (T44), ana (T45): 4 partners, none of whom
+    # acted on him first, so all 4 are reached. Two steps: ana, hal, brewco and cafe_times reached nobody
+    # (ana only answered cara, brewco only answered eli and jon) -> 4.
+    assert omar[["unique_partners", "reached_partners", "two_step_reach", "followers"]].tolist() == [4, 4, 4, 250_000]
+    # participation over the run: ana (coffee), hal (tea); brewco and cafe_times are in no community
+    assert omar["participation"] == pytest.approx(1 - (0.5 ** 2 + 0.5 ** 2))
+    # reach composite: followers 1 (largest), reached 1, two-step 18/19 (tied with fay_foam), participation 1
+    assert omar["reach_composite"] == pytest.approx((1 + 1 + 18 / 19 + 1) / 4)
+    assert omar["reach"] == 1.0
+    ana = scores.loc["ana_brews"]
+    # ana's only action (T04) answers cara, who replied first: conversation, not reach
+    assert ana[["unique_partners", "reached_partners", "two_step_reach"]].tolist() == [1, 0, 0]
+    fay = scores.loc["fay_foam"]
+    # fay reached ana, gus (T18) and hal (T39); gus reached ana and pip -> two steps {ana, gus, hal, pip}
+    assert fay[["reached_partners", "two_step_reach"]].tolist() == [3, 4]
+    assert fay["participation"] == pytest.approx(1 - ((2 / 3) ** 2 + (1 / 3) ** 2))
+
+
+def test_activity_by_hand(scores):
+    # rae_rae: T15, T16 on 03-09 and T36 on 03-17 -> 3 / 2 days = 1.5, the most
+    assert scores.loc["rae_rae", ["actions", "active_days"]].tolist() == [3, 2]
+    assert scores.loc["rae_rae", "activity"] == 1.0
+    # ana (T01, T04 / T19 / T37) and omar (T10, T13 / T44 / T45): 4 tweets on 3 days
+    assert scores.loc["omar_news", "actions_per_active_day"] == pytest.approx(4 / 3)
+    assert scores.loc["omar_news", "activity"] == pytest.approx(17 / 19)
+    assert scores.loc["cafe_times", "activity"] == 0.0  # context posts only
+
+
+def test_roles_on_tiny(scores):
+    # 20 accounts: at the 95th percentile only a unique top value qualifies (19/19 >= 0.95 > 18/19)
+    assert scores.index[scores["role"] == "influencer"].tolist() == ["ana_brews"]
+    assert scores.index[scores["role"] == "networker"].tolist() == ["omar_news"]
+    relabelled = roles.label(scores, cutoffs=0.9)
+    assert set(relabelled.index[relabelled == "influencer"]) == {"ana_brews", "hal_tea"}  # the planted pair
+    assert relabelled["pip_pots"] == "regular"  # one viral post does not make an influencer
+    assert relabelled["omar_news"] == "networker"
+
+
+def test_guimera_amaral_by_hand(tiny, scores):
+    store, run = tiny
+    frame = roles.guimera_amaral(store, run_id=run).merge(tiny_truth()[["account_id", "handle"]]).set_index("handle")
+    # coffee within-community degrees: ana 6, fay 2, gus 2, ben = cara = dev = eli = 1: mean 2,
+    # population variance (16 + 4 * 1) / 7 = 20/7 -> z_ana = 4 / sqrt(20/7)
+    assert frame.loc["ana_brews", "within_module_z"] == pytest.approx(4 / np.sqrt(20 / 7))
+    # tea: hal 6, the six others 1: mean 12/7, variance (900/49 + 6 * 25/49) / 7 = 150/49 -> z_hal = sqrt(6)
+    assert frame.loc["hal_tea", "within_module_z"] == pytest.approx(np.sqrt(6))
+    # hal's neighbours: six tea members and fay (coffee) -> P = 1 - (36 + 1)/49
+    assert frame.loc["hal_tea", "participation"] == pytest.approx(12 / 49)
+    assert frame.loc["hal_tea", "ga_role"] == "peripheral"  # z < 2.5, 0.05 < P <= 0.62
+    assert frame.loc["ana_brews", "ga_role"] == "ultra-peripheral"
+    assert scores.loc["hal_tea", "ga_role"] == "peripheral"
+    assert set(frame.index) == set(tiny_truth().dropna(subset=["community"])["handle"])
+
+
+def test_advocates_by_hand(tiny, scores):
+    store, _ = tiny
+    table = roles.advocates(store, "@brewco")
+    # to brewco: omar mention (T10), eli mention (T11), max reply (T34), jon mention (T42); ties by account id
+    assert table["handle"].tolist() == ["eli_drinks", "jon_sips", "max_matcha", "omar_news"]
+    assert table[["mentions", "replies", "total"]].values.tolist() == [[1, 0, 1], [1, 0, 1], [0, 1, 1], [1, 0, 1]]
+    assert roles.advocates(store, "@brewco", kinds=["reply"])["handle"].tolist() == ["max_matcha"]
+    assert scores.loc[["eli_drinks", "jon_sips", "max_matcha", "omar_news"], "advocacy"].tolist() == [1, 1, 1, 1]
+    assert scores["advocacy"].sum() == 4
+    with pytest.raises(ParameterError, match="@nobody"):
+        roles.advocates(store, "@nobody")
+
+
+def test_kshell_and_betweenness_by_hand():
+    # a triangle with a pendant: the triangle is the 2-core; only the vertex joining them brokers
+    graph = ig.Graph([(0, 1), (1, 2), (2, 0), (2, 3)])
+    assert roles.kshell(graph).tolist() == [2, 2, 2, 1]
+    assert roles.betweenness(graph).tolist() == [0.0, 0.0, 2.0, 0.0]
+
+
+def test_sampled_betweenness_estimates_the_exact_value():
+    graph = ig.Graph.Barabasi(400, 2, directed=False)
+    exact = np.asarray(graph.betweenness())
+    every_source = roles.betweenness(graph, exact_max=10, samples=400)
+    assert every_source.attrs["pivots"] == 400 and np.allclose(every_source, exact)
+    estimates = np.mean([roles.betweenness(graph, exact_max=10, samples=100, seed=s) for s in range(8)], axis=0)
+    # Brandes & Pich's estimator is unbiased: the mean of 8 draws of 100 pivots is close to the truth
+    assert np.corrcoef(estimates, exact)[0, 1] > 0.97
+    assert estimates.sum() == pytest.approx(exact.sum(), rel=0.1)
+    assert roles.betweenness(graph, exact_max=10, samples=100, seed=3).attrs["pivots"] == 100
+
+
+def test_disagreement_by_hand_and_against_scipy(scores):
+    from scipy.stats import spearmanr
+
+    frame = pd.DataFrame({"a": [1, 2, 3, 4], "b": [4, 3, 2, 1], "c": [1, 1, 2, 2]})
+    table = roles.disagreement(frame, rankings={"a": "a", "b": "b", "c": "c"})
+    assert table.loc["a", "b"] == -1.0
+    # ranks of c are 1.5, 1.5, 3.5, 3.5: deviations (-1.5, -.5, .5, 1.5) and (-1, -1, 1, 1), rho = 4 / sqrt(5 * 4)
+    assert table.loc["a", "c"] == pytest.approx(2 / np.sqrt(5))
+    default = roles.disagreement(scores.reset_index())
+    assert list(default.columns) == ["followers", "amplification", "mentions", "reach"]
+    for x, y in (("followers", "reach"), ("amplification", "mentions"), ("followers", "amplification")):
+        expected = spearmanr(scores[RANKINGS[x]].astype(float), scores[RANKINGS[y]].astype(float)).statistic
+        assert default.loc[x, y] == pytest.approx(expected)
+    with pytest.raises(ParameterError, match="no column"):
+        roles.disagreement(frame)
+
+
+def test_contract_one_row_per_account_deterministic(tiny):
+    store, run = tiny
+    first = roles.score(store, save=False)
+    again = roles.score(store, save=False)
+    pd.testing.assert_frame_equal(first, again)
+    assert first["account_id"].is_unique and len(first) == N
+    assert list(first.columns) == ["account_id", "handle", *roles.SCORE_COLUMNS]
+    for column in ("visibility", "influence", "reach", "activity"):
+        assert first[column].between(0, 1).all()
+    assert set(first["role"]) <= {"influencer", "networker", "hub", "regular"}
+    assert first["participation"].isna().all() and first["ga_role"].isna().all()  # no community run given
+    assert first.attrs["run_id"] is None and first.attrs["params"]["kinds"] == list(roles.DEFAULT_KINDS)
+
+
+def test_window_selects_interactions(tiny):
+    store, _ = tiny
+    w12 = roles.score(store, since="2022-03-21", save=False).set_index("handle")
+    # from 03-21 on: ana is amplified by dev (T38), fay (T39) and omar (T45)
+    assert w12.loc["ana_brews", ["amplification_received", "distinct_amplifiers"]].tolist() == [3, 3]
+    assert "pip_pots" not in w12.index  # nothing of pip's in W12
+    shares = roles.score(store, kinds="share", save=False).set_index("handle")
+    assert shares["mentions_received"].sum() == 0 and shares.loc["pip_pots", "amplification_received"] == 5
+    with pytest.raises(ParameterError, match="before until"):
+        roles.score(store, since="2022-03-21", until="2022-03-01", save=False)
+    with pytest.raises(ParameterError, match="retweet"):
+        roles.score(store, kinds=["retweet"], save=False)
+    with pytest.raises(ParameterError, match="no community run 42"):
+        roles.score(store, run_id=42, save=False)
+
+
+def test_save_and_load(tmp_path):
+    path = write_tiny(tmp_path / "tiny.jsonl")
+    db = tmp_path / "work.duckdb"
+    with wb.open(db) as store:
+        wb.load(store, path)
+        first = roles.score(store)
+        second = roles.score(store, cutoffs={"influence": 0.9})
+        assert (first.attrs["run_id"], second.attrs["run_id"]) == (1, 2)
+        saved = roles.load_scores(store)  # the newest
+        assert saved["run_id"].unique().tolist() == [2] and len(saved) == N
+        merged = saved.merge(second, on="account_id", suffixes=("_saved", ""))
+        for column in ("influence", "reach", "two_step_reach", "pagerank"):
+            assert np.allclose(merged[column + "_saved"], merged[column])
+        assert (merged["role_saved"] == merged["role"]).all()
+        runs = roles.runs(store)
+        assert runs["run_id"].tolist() == [2, 1] and runs["influencers"].tolist() == [2, 1]
+        with pytest.raises(ParameterError, match="no scoring run 7"):
+            roles.load_scores(store, 7)
+    with wb.open(db, read_only=True) as store:
+        assert len(roles.score(store, save=False)) == N  # notebooks: read-only, in memory
+        with pytest.raises(WorkspaceError, match="read-only"):
+            roles.score(store)
+
+
+def test_percentile_rank_ties_take_the_lowest_rank():
+    assert percentile_rank([5, 0, 0, 3]).tolist() == [1.0, 0.0, 0.0, 2 / 3]
+    assert percentile_rank([7.0]).tolist() == [0.0]
+    ranks = percentile_rank([1.0, np.nan, 2.0])
+    assert ranks[0] == 0.0 and np.isnan(ranks[1]) and ranks[2] == 1.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=2, max_size=200), st.floats(0.5, 0.99))
+def test_percentile_cutoff_admits_at_most_its_share(values, cutoff):
+    ranks = percentile_rank(values)
+    assert ((ranks >= 0) & (ranks <= 1)).all()
+    n = len(values)
+    assert (ranks >= cutoff).sum() <= (1 - cutoff) * n + cutoff + 1e-9
+    same = pd.Series(values)
+    for value in same.unique():  # equal values, equal ranks
+        assert len(set(ranks[same == value])) == 1
+
+
+def _random_store(edges: list[tuple[int, int, str, int]]):
+    store = wb.open(":memory:")
+    frame = pd.DataFrame(edges, columns=["s", "t", "kind", "hour"])
+    frame = frame.assign(source_id="csv:" + frame["s"].astype(str), target_id="csv:" + frame["t"].astype(str),
+                         created_at=pd.Timestamp("2024-01-01", tz="UTC") + pd.to_timedelta(frame["hour"], "h"))
+    store.con.register("edges_frame", frame)
+    store.sql("INSERT INTO interactions (source_id, target_id, kind, created_at, platform) "
+              "SELECT source_id, target_id, kind, created_at, 'csv' FROM edges_frame")
+    store.con.unregister("edges_frame")
+    return store
+
+
+edge_lists = st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39),
+                                st.sampled_from(["reply", "mention", "share", "quote"]), st.integers(0, 200)),
+                      min_size=30, max_size=150)
+
+
+@settings(max_examples=20, deadline=None)
+@given(edge_lists)
+def test_default_cutoffs_label_at_most_ten_percent(edges):
+    with _random_store(edges) as store:
+        scores = roles.score(store, save=False)
+        n = len(scores)
+        if n < 20:
+            return
+        counts = scores["role"].value_counts()
+        assert counts.get("influencer", 0) + counts.get("hub", 0) <= 0.05 * n + 1
+        assert counts.get("influencer", 0) <= 0.10 * n and counts.get("networker", 0) <= 0.10 * n
+
+
+@settings(max_examples=20, deadline=None)
+@given(edge_lists, st.lists(st.tuples(st.integers(1, 39), st.integers(0, 200)), min_size=1, max_size=30))
+def test_being_amplified_never_raises_reach_inputs(edges, amplifiers):
+    """Shares toward account 0 may raise its influence, never its followers, reached partners or two-step reach."""
+    with _random_store(edges) as store:
+        before = roles.score(store, save=False).set_index("account_id")
+        store.sql("INSERT INTO interactions (source_id, target_id, kind, created_at, platform) "
+                  "SELECT 'csv:' || s, 'csv:0', 'share', TIMESTAMPTZ '2024-01-01' + to_hours(h), 'csv' "
+                  "FROM (SELECT unnest($s) AS s, unnest($h) AS h)",
+                  {"s": [a for a, _ in amplifiers], "h": [h for _, h in amplifiers]})
+        after = roles.score(store, save=False).set_index("account_id")
+        if "csv:0" in before.index:
+            for column in ("reached_partners", "two_step_reach"):
+                assert after.loc["csv:0", column] <= before.loc["csv:0", column]
+            assert after.loc["csv:0", "amplification_received"] > before.loc["csv:0", "amplification_received"]

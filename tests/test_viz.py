@@ -1,0 +1,138 @@
+"""Chart builders: hand-made frames in the DESIGN.md shapes, specs and SVGs checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench import viz
+from workbench.errors import ParameterError, WorkbenchError
+
+WEEKS = pd.date_range("2024-01-01", periods=3, freq="W-MON", tz="UTC")
+
+
+def data_of(chart) -> list[dict]:
+    spec = chart.to_dict()
+    datasets = spec.get("datasets", {})
+    return [row for rows in datasets.values() for row in rows]
+
+
+def engagement() -> pd.DataFrame:
+    # metrics.engagement's shape: one row per period (and community).
+    return pd.DataFrame({"period": list(WEEKS) * 2, "community": [0, 0, 0, 1, 1, 1],
+                         "posts": [10, 12, 8, 5, 6, 7], "likes": [20, 30, 8, 5, 0, 14],
+                         "applause_rate": [2.0, 2.5, 1.0, 1.0, 0.0, 2.0]})
+
+
+def test_time_series_one_line_per_community():
+    chart = viz.time_series(engagement(), y="applause_rate", color="community")
+    spec = chart.to_dict()
+    assert spec["mark"]["type"] == "line"
+    assert spec["encoding"]["x"]["field"] == "period" and spec["encoding"]["x"]["type"] == "temporal"
+    assert spec["encoding"]["x"]["scale"]["type"] == "utc"
+    assert spec["encoding"]["color"]["field"] == "community"
+    assert [r["applause_rate"] for r in data_of(chart)] == [2.0, 2.5, 1.0, 1.0, 0.0, 2.0]
+    assert data_of(chart)[0]["period"].startswith("2024-01-01T00:00:00")
+
+
+def test_time_series_folds_several_measures():
+    spec = viz.time_series(engagement(), y=["posts", "likes"]).to_dict()
+    assert spec["transform"] == [{"fold": ["posts", "likes"], "as": ["metric", "value"]}]
+    with pytest.raises(ParameterError, match="either several y columns or a color"):
+        viz.time_series(engagement(), y=["posts", "likes"], color="community")
+
+
+def test_dates_become_utc_timestamps():
+    frame = pd.DataFrame({"period": [dt.date(2024, 1, 1), dt.date(2024, 1, 8)], "posts": [1, 2]})
+    chart = viz.time_series(frame, y="posts", mark="bar")
+    assert chart.to_dict()["mark"]["type"] == "bar"
+    assert [r["period"][:10] for r in data_of(chart)] == ["2024-01-01", "2024-01-08"]
+
+
+def test_ranked_bars_keep_the_top_n_in_order():
+    frame = pd.DataFrame({"handle": list("abcdef"), "received": [5, 9, 1, 7, 3, 8]})
+    chart = viz.ranked_bars(frame, label="handle", value="received", n=3)
+    assert [r["handle"] for r in data_of(chart)] == ["b", "f", "d"]
+    assert chart.to_dict()["encoding"]["y"]["sort"] == "-x"
+
+
+def test_community_sizes_are_sorted_and_labelled_as_categories():
+    chart = viz.community_sizes(pd.DataFrame({"community": [0, 1, 2], "size": [3, 12, 7]}))
+    assert [(r["community"], r["size"]) for r in data_of(chart)] == [("1", 12), ("2", 7), ("0", 3)]
+
+
+def test_resolution_sweep_has_a_panel_per_measure():
+    frame = pd.DataFrame({"resolution": [0.5, 1.0, 2.0], "n_communities": [2, 4, 9], "modularity": [0.3, 0.42, 0.35]})
+    spec = viz.resolution_sweep(frame).to_dict()
+    assert [panel["encoding"]["y"]["field"] for panel in spec["vconcat"]] == ["n_communities", "modularity"]
+    assert spec["vconcat"][0]["encoding"]["x"]["scale"]["type"] == "log"
+
+
+def test_role_quadrant_draws_the_cutoffs_where_asked():
+    frame = pd.DataFrame({"handle": ["i", "n", "h", "r"], "reach": [0.1, 0.99, 0.97, 0.3],
+                          "influence": [0.99, 0.1, 0.98, 0.2], "role": ["influencer", "networker", "hub", "regular"]})
+    spec = viz.role_quadrant(frame, influence_cut=0.9, reach_cut=0.8).to_dict()
+    points, vertical, horizontal = spec["layer"]
+    assert points["encoding"]["color"]["scale"]["domain"] == list(viz.ROLE_COLORS)
+    cut_rows = [rows for rows in spec["datasets"].values() if rows and "x" in rows[0]][0]
+    assert cut_rows == [{"x": 0.8, "y": 0.9}]
+    assert vertical["encoding"]["x"]["field"] == "x" and horizontal["encoding"]["y"]["field"] == "y"
+
+
+def test_rank_disagreement_melts_a_square_matrix():
+    names = ["followers", "shares", "reach"]
+    matrix = pd.DataFrame([[1.0, 0.2, -0.5], [0.2, 1.0, 0.1], [-0.5, 0.1, 1.0]], index=names, columns=names)
+    chart = viz.rank_disagreement(matrix)
+    rows = data_of(chart)
+    assert len(rows) == 9
+    assert {(r["a"], r["b"]): r["spearman"] for r in rows}[("followers", "reach")] == -0.5
+
+
+def test_cohort_heatmap_and_stability_and_share_bars():
+    cohorts = pd.DataFrame({"cohort": [WEEKS[0], WEEKS[0], WEEKS[1]], "offset": [0, 1, 0],
+                            "retained_share": [1.0, 0.5, 1.0]})
+    rows = data_of(viz.cohort_heatmap(cohorts))
+    assert [r["cohort"] for r in rows] == ["2024-01-01", "2024-01-01", "2024-01-08"]
+    assert viz.stability(pd.DataFrame({"resolution": [1, 1], "nmi": [0.9, 1.0]}), group="resolution").to_dict()["layer"][0]["mark"]["type"] == "boxplot"
+    assert viz.share_bars(pd.DataFrame({"platform": ["twitter"], "posts": [3]}), category="platform", value="posts").to_dict()["mark"]["type"] == "bar"
+
+
+def test_network_layers_edges_under_nodes():
+    nodes = pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0], "community": [0, 1], "score": [0.2, 0.9], "handle": ["a", "b"]})
+    edges = pd.DataFrame({"x": [0.0], "y": [0.0], "x2": [1.0], "y2": [1.0]})
+    spec = viz.network(nodes, edges).to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rule", "circle"]
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ParameterError, match="missing column\\(s\\) size; the frame has community, n") as info:
+        viz.community_sizes(pd.DataFrame({"community": [1], "n": [2]}))
+    assert isinstance(info.value, WorkbenchError)
+    with pytest.raises(ParameterError, match="expected a pandas DataFrame"):
+        viz.time_series([1, 2], y="posts")
+
+
+def test_more_rows_than_a_chart_should_embed_is_refused():
+    frame = pd.DataFrame({"handle": [str(i) for i in range(viz.MAX_ROWS + 1)], "v": np.arange(viz.MAX_ROWS + 1)})
+    with pytest.raises(ParameterError, match="5001 rows .* aggregate"):
+        viz.ranked_bars(frame, label="handle", value="v")
+
+
+def test_svg_and_the_offline_renderer():
+    chart = viz.community_sizes(pd.DataFrame({"community": [0, 1], "size": [4, 2]}))
+    svg = viz.to_svg(chart)
+    assert svg.startswith("<svg") and "<script" not in svg and "http://" not in svg.replace("http://www.w3.org", "")
+    previous = alt.renderers.active
+    try:
+        viz.enable_offline_renderer()
+        viz.enable_offline_renderer()  # idempotent
+        bundle = chart._repr_mimebundle_()
+        bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+        assert set(bundle) == {"image/svg+xml", "text/plain"}
+        assert bundle["image/svg+xml"].startswith("<svg")
+    finally:
+        alt.renderers.enable(previous)

@@ -1,0 +1,116 @@
+"""Widget panels driven in-process: what moving a control does, without a browser."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench import datasets, privacy, widgets
+from workbench.errors import ParameterError
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture(scope="module")
+def karate():
+    return datasets.karate()
+
+
+def test_community_panel_slider_recomputes(karate):
+    panel = widgets.CommunityPanel(karate, method="leiden", resolution=1.0, seed=0)
+    at_default = panel.n_communities
+    panel.resolution_slider.value = 0.1  # what dragging the slider does
+    coarse = panel.n_communities
+    panel.resolution_slider.value = 10.0
+    fine = panel.n_communities
+    assert coarse < at_default < fine
+    assert f'<span class="wb-n-communities">{fine}</span> communities' in panel.status.value
+    panel.method_menu.value = "walktrap"
+    assert "walktrap" in panel.status.value
+    # The static picture stays the one of the default parameters.
+    assert panel.static_chart is not panel.chart
+    bundle = panel._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle and bundle["image/svg+xml"].startswith("<svg")
+    assert f"resolution 1.00" in bundle["image/svg+xml"]
+
+
+def test_community_panel_redraws_quickly_on_the_sample():
+    from workbench import session
+
+    s = session.start()  # the bundled sample, in memory
+    panel = widgets.CommunityPanel(s.graph, resolution=1.0)
+    started = time.perf_counter()
+    panel.update(resolution=2.0)
+    seconds = time.perf_counter() - started
+    print(f"\nCommunityPanel redraw on the sample ({s.graph.vcount()} accounts): {seconds * 1000:.0f} ms")
+    assert panel.n_communities > 1
+    s.close()
+
+
+def scores() -> pd.DataFrame:
+    return pd.DataFrame({"account_id": [f"t:{i}" for i in range(6)], "handle": list("abcdef"),
+                         "influence": [0.99, 0.96, 0.10, 0.97, 0.50, 0.91],
+                         "reach": [0.10, 0.50, 0.99, 0.98, 0.20, 0.92]})
+
+
+def test_assign_roles_follows_the_cutoffs():
+    assert widgets.assign_roles(scores()).tolist() == [
+        "influencer", "influencer", "networker", "hub", "regular", "regular"]
+    assert widgets.assign_roles(scores(), influence_cut=0.9, reach_cut=0.9).tolist() == [
+        "influencer", "influencer", "networker", "hub", "regular", "hub"]
+
+
+def test_role_panel_sliders_relabel_and_pseudonymise():
+    accounts = scores()[["account_id", "handle"]]
+    p = privacy.Pseudonymizer(accounts, key=b"k" * 32)
+    panel = widgets.RolePanel(scores(), privacy=p)
+    assert panel.status.value.startswith("2 influencers, 1 networkers, 1 hubs among 6 accounts")
+    panel.influence_slider.value = 0.9
+    panel.reach_slider.value = 0.9
+    assert panel.status.value.startswith("2 influencers, 1 networkers, 2 hubs")
+    assert panel.roles["role"].tolist()[-1] == "hub"
+    spec = panel.chart.to_dict()
+    assert privacy.find_leaks(str(spec), accounts) == []
+    cut_rows = [rows for rows in spec["datasets"].values() if rows and "x" in rows[0]][0]
+    assert cut_rows == [{"x": 0.9, "y": 0.9}]
+    with pytest.raises(ParameterError, match="reach"):
+        widgets.RolePanel(scores().drop(columns=["reach"]))
+
+
+def test_series_panel_period_kinds_and_date_range():
+    calls = []
+
+    def compute(period, kinds):
+        calls.append((period, tuple(kinds)))
+        days = {"week": 7, "day": 1}[period]
+        periods = pd.date_range("2024-01-01", periods=4, freq=f"{days}D", tz="UTC")
+        return pd.DataFrame({"period": np.repeat(periods, len(kinds)), "kind": list(kinds) * 4,
+                             "interactions": np.arange(4 * len(kinds))})
+
+    panel = widgets.SeriesPanel(compute, metrics=["interactions"], color="kind", kinds=["reply", "share"])
+    assert calls == [("week", ("reply", "share"))]
+    assert len(panel.frame) == 8
+    shown = panel.select("2024-01-08", "2024-01-15")
+    assert sorted(shown["period"].dt.strftime("%Y-%m-%d").unique()) == ["2024-01-08", "2024-01-15"]
+    panel.kind_toggles.value = ("reply",)
+    assert calls[-1] == ("week", ("reply",)) and len(panel.frame) == 4
+    panel.period_menu.value = "day"
+    assert calls[-1] == ("day", ("reply",))
+    assert panel.range_slider.index == (0, 3)  # a new period shows the whole span again
+    assert "interactions per day" in panel.status.value
+
+
+def test_network_view_static_drawing_and_widget(karate):
+    membership = widgets.CommunityPanel(karate).partition.to_frame()
+    view = widgets.NetworkView(karate, membership, max_nodes=20, seed=1)
+    assert len(view.nodes) == 20 and np.isfinite(view.nodes[["x", "y"]].to_numpy()).all()
+    # The 20 best-connected members: ties broken the same way every time.
+    again = widgets.NetworkView(karate, membership, max_nodes=20, seed=1)
+    pd.testing.assert_frame_equal(view.nodes, again.nodes)
+    assert set(view.edges["source"]) | set(view.edges["target"]) <= set(view.nodes["account_id"])
+    bundle = view._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle and bundle["image/svg+xml"].startswith("<svg")
+    assert view.widget.__class__.__name__ == "Sigma"

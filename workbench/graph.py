@@ -1,0 +1,389 @@
+"""Interaction graphs from the store: igraph by default, networkx on request, with the same ids.
+
+Interactions are aggregated in DuckDB (``queries/graph/edges.sql``) into one edge per account
+pair whose weight is the number of interactions, and reach igraph as integer arrays of dense
+vertex ids: account-id strings never cross into Python one edge at a time. Vertex ``i`` is the
+``i``-th account in ``account_id`` order among the accounts at either end of a kept edge, so
+the same workspace and options always give the same vertex ids.
+
+Every graph remembers the options that built it (its *graph spec*, :func:`graph_spec`), so that
+a community run saved from it can be cited and rebuilt.
+
+Examples
+--------
+>>> import workbench as wb
+>>> from workbench import graph as graph_module
+>>> from workbench.datasets import tiny_interactions
+>>> store = wb.open(":memory:")
+>>> graph_module.insert_interactions(store, tiny_interactions())
+>>> g = graph_module.graph(store)
+>>> g.vcount(), g.ecount(), int(sum(g.es["weight"]))
+(19, 30, 37)
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+from typing import Any
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from workbench import sql
+from workbench.errors import ParameterError
+
+__all__ = [
+    "INTERACTION_KINDS", "DEFAULT_KINDS", "WEIGHTS", "BACKENDS",
+    "graph", "graph_spec", "check_interaction_kinds", "is_interaction_kind", "check_time",
+    "account_ids", "node_table", "edge_table", "to_networkx", "to_igraph", "insert_interactions",
+]
+
+#: Every interaction kind of the store (DESIGN.md, "The store").
+INTERACTION_KINDS = ("reply", "mention", "share", "quote", "like", "follow", "comment", "reaction")
+#: The kinds a graph is built from unless told otherwise.
+DEFAULT_KINDS = ("reply", "mention", "share", "quote")
+#: Edge weightings: the number of interactions, or none (an unweighted graph).
+WEIGHTS = ("count", None)
+#: Graph libraries a graph can be handed out in.
+BACKENDS = ("igraph", "networkx")
+
+TimeLike = str | date | datetime | pd.Timestamp | None
+
+
+def is_interaction_kind(kind: object) -> bool:
+    """Whether ``kind`` is one of :data:`INTERACTION_KINDS`.
+
+    >>> is_interaction_kind("share"), is_interaction_kind("retweet")
+    (True, False)
+    """
+    return isinstance(kind, str) and kind in INTERACTION_KINDS
+
+
+def check_interaction_kinds(kinds: str | Iterable[str]) -> tuple[str, ...]:
+    """Return ``kinds`` as a tuple if each is an interaction kind, else raise :class:`ParameterError`.
+
+    A comma-separated string is accepted (``"reply,share"``). Duplicates are dropped, order kept.
+
+    >>> check_interaction_kinds(["reply", "share"])
+    ('reply', 'share')
+    >>> check_interaction_kinds(["reply", "retweet"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    workbench.errors.ParameterError: unknown interaction kind(s) 'retweet'; kinds must be some of reply, ...
+    """
+    if isinstance(kinds, str):
+        kinds = [part.strip() for part in kinds.split(",") if part.strip()]
+    kinds = tuple(dict.fromkeys(kinds))
+    unknown = [kind for kind in kinds if not is_interaction_kind(kind)]
+    allowed = ", ".join(INTERACTION_KINDS)
+    if unknown:
+        raise ParameterError(f"unknown interaction kind(s) {', '.join(map(repr, unknown))}; kinds must be some of "
+                             f"{allowed} (a retweet or reblog is a share)")
+    if not kinds:
+        raise ParameterError(f"no interaction kinds given; kinds must be some of {allowed}")
+    return kinds
+
+
+def check_time(value: TimeLike, *, name: str) -> datetime | None:
+    """A time bound as a UTC ``datetime`` (a naive value is taken as UTC); None or ``""`` is no bound.
+
+    >>> check_time("2022-03-14", name="since")
+    datetime.datetime(2022, 3, 14, 0, 0, tzinfo=datetime.timezone.utc)
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        stamp = pd.NaT
+    if stamp is pd.NaT:
+        raise ParameterError(f"{name} must be a date or timestamp such as '2024-03-01' or "
+                             f"'2024-03-01T12:00:00Z'; got {value!r}")
+    stamp = stamp.tz_localize(timezone.utc) if stamp.tzinfo is None else stamp.tz_convert(timezone.utc)
+    return stamp.to_pydatetime()
+
+
+def _check_options(kinds, since, until, directed, weight, min_weight, self_loops, backend) -> dict[str, Any]:
+    if weight not in WEIGHTS:
+        raise ParameterError(f"weight must be 'count' (interactions per pair) or None (unweighted); got {weight!r}")
+    if backend not in BACKENDS:
+        raise ParameterError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
+    if isinstance(min_weight, bool) or not isinstance(min_weight, (int, np.integer)) or min_weight < 1:
+        raise ParameterError(f"min_weight must be a whole number of interactions >= 1; got {min_weight!r}")
+    since_utc, until_utc = check_time(since, name="since"), check_time(until, name="until")
+    if since_utc is not None and until_utc is not None and since_utc >= until_utc:
+        raise ParameterError(f"since ({since_utc.isoformat()}) must be before until ({until_utc.isoformat()})")
+    return {
+        "kinds": list(check_interaction_kinds(kinds)),
+        "since": since_utc.isoformat() if since_utc else None,
+        "until": until_utc.isoformat() if until_utc else None,
+        "directed": bool(directed),
+        "weight": weight,
+        "min_weight": int(min_weight),
+        "self_loops": bool(self_loops),
+    }
+
+
+def graph(store, *, kinds: str | Iterable[str] = DEFAULT_KINDS, since: TimeLike = None, until: TimeLike = None,
+          directed: bool = True, weight: str | None = "count", min_weight: int = 1, self_loops: bool = False,
+          backend: str = "igraph") -> Any:
+    """The interaction graph of a workspace.
+
+    One edge per account pair (per ordered pair when ``directed``), aggregated in DuckDB;
+    ``source_id -> target_id`` is the direction of an interaction (who acts on whom).
+
+    Parameters
+    ----------
+    store : workbench.store.Store
+        The workspace.
+    kinds : iterable of str or comma-separated str
+        Interaction kinds to count (see :data:`INTERACTION_KINDS`).
+    since, until : str, date, datetime or None
+        Keep interactions with ``since <= created_at < until`` (UTC; naive values are UTC;
+        None or ``""`` is an open bound). Interactions without a time are kept only when
+        both bounds are open.
+    directed : bool
+        False merges the two directions of a pair into one edge whose weight is their sum.
+    weight : {"count", None}
+        ``"count"``: edge attribute ``weight`` = number of interactions (float); None: no weight.
+    min_weight : int
+        Drop edges with fewer interactions (after merging directions when undirected).
+    self_loops : bool
+        Keep interactions of an account with itself (dropped by default).
+    backend : {"igraph", "networkx"}
+        igraph: vertex ``i`` has ``account_id``, ``name`` (the same) and ``handle``
+        (None when the account is not in ``accounts``). networkx: nodes keyed by
+        ``account_id`` with attributes ``vertex`` (the igraph id), ``account_id`` and ``handle``.
+
+    Returns
+    -------
+    igraph.Graph or networkx.Graph / networkx.DiGraph
+        Its options are in ``g["graph_spec"]`` (igraph) or ``g.graph["graph_spec"]`` (networkx).
+
+    Examples
+    --------
+    >>> import workbench as wb
+    >>> from workbench import graph as graph_module
+    >>> from workbench.datasets import tiny_interactions
+    >>> store = wb.open(":memory:")
+    >>> graph_module.insert_interactions(store, tiny_interactions())
+    >>> g = graph_module.graph(store, kinds=["share"], directed=False)
+    >>> g.vcount(), g.ecount(), g.is_directed()
+    (16, 15, False)
+    >>> graph_module.graph(store, backend="networkx").number_of_edges()
+    30
+    """
+    spec = _check_options(kinds, since, until, directed, weight, min_weight, self_loops, backend)
+    params = dict(kinds=spec["kinds"], since=check_time(since, name="since"), until=check_time(until, name="until"),
+                  directed=spec["directed"], min_weight=spec["min_weight"], self_loops=spec["self_loops"])
+    query = sql.get("graph.edges")
+    columns = store.sql(query.text, query.bind(params)).fetchnumpy()
+    built = _igraph_from_columns(columns, directed=spec["directed"], weighted=weight is not None)
+    built["graph_spec"] = spec
+    return built if backend == "igraph" else to_networkx(built)
+
+
+def _present(column: np.ndarray) -> np.ndarray:
+    """The rows of a fetched column that hold a value (DuckDB gives NULLs as a masked array)."""
+    return ~np.ma.getmaskarray(column)
+
+
+def _igraph_from_columns(columns: dict[str, np.ndarray], *, directed: bool, weighted: bool) -> ig.Graph:
+    """igraph from the ``graph.edges`` result: edges (src, dst, weight) and vertices side by side."""
+    edge_rows, vertex_rows = _present(columns["src"]), _present(columns["vertex"])
+    src = np.ma.getdata(columns["src"])[edge_rows].astype(np.int64)
+    dst = np.ma.getdata(columns["dst"])[edge_rows].astype(np.int64)
+    # DuckDB aggregates in parallel, so rows come in no fixed order; igraph's results under a seed
+    # depend on edge order, hence a sort by (src, dst)
+    order = np.lexsort((dst, src))
+    built = ig.Graph(n=int(vertex_rows.sum()), directed=directed)
+    if len(src):
+        built.add_edges(np.column_stack([src[order], dst[order]]))
+        if weighted:
+            weights = np.ma.getdata(columns["weight"])[edge_rows][order]
+            built.es["weight"] = weights.astype(np.float64).tolist()
+    position = np.argsort(np.ma.getdata(columns["vertex"])[vertex_rows])
+    ids = np.ma.getdata(columns["account_id"])[vertex_rows][position].tolist()
+    handle = columns["handle"]
+    handles = np.where(_present(handle), np.ma.getdata(handle), None)[vertex_rows][position].tolist()
+    built.vs["account_id"] = ids
+    built.vs["name"] = ids
+    built.vs["handle"] = handles
+    return built
+
+
+def graph_spec(graph: Any) -> dict[str, Any]:
+    """The options a graph was built with (empty for graphs not built by :func:`graph`).
+
+    >>> from workbench.datasets import karate
+    >>> graph_spec(karate())
+    {}
+    """
+    if isinstance(graph, ig.Graph):
+        return dict(graph["graph_spec"]) if "graph_spec" in graph.attributes() else {}
+    return dict(getattr(graph, "graph", {}).get("graph_spec", {}))
+
+
+def account_ids(graph: ig.Graph) -> np.ndarray:
+    """The account id of each vertex (object array): ``account_id``, else ``name``, else the index as text.
+
+    >>> from workbench.datasets import karate
+    >>> account_ids(karate())[:2].tolist()
+    ['karate:0', 'karate:1']
+    """
+    attributes = graph.vs.attributes()
+    for attribute in ("account_id", "name"):
+        if attribute in attributes:
+            return np.asarray(graph.vs[attribute], dtype=object)
+    return np.asarray([str(i) for i in range(graph.vcount())], dtype=object)
+
+
+def node_table(graph: ig.Graph) -> pd.DataFrame:
+    """One row per vertex: ``vertex``, ``account_id``, ``handle`` (and any other vertex attribute).
+
+    >>> from workbench.datasets import karate
+    >>> node_table(karate()).iloc[0].to_dict()
+    {'vertex': 0, 'account_id': 'karate:0', 'handle': '0', 'club': 'Mr. Hi'}
+    """
+    graph = to_igraph(graph)
+    frame = pd.DataFrame({"vertex": np.arange(graph.vcount(), dtype=np.int64), "account_id": account_ids(graph)})
+    for attribute in graph.vs.attributes():
+        if attribute not in ("account_id", "name"):
+            frame[attribute] = graph.vs[attribute]
+    if "handle" not in frame.columns:
+        frame.insert(2, "handle", None)
+    return frame
+
+
+def edge_table(graph: ig.Graph) -> pd.DataFrame:
+    """One row per edge: ``source``, ``target`` (vertex ids), ``source_id``, ``target_id``, ``weight``.
+
+    ``weight`` is 1.0 for an unweighted graph.
+
+    >>> from workbench.datasets import karate
+    >>> edge_table(karate()).iloc[0].to_dict()
+    {'source': 0, 'target': 1, 'source_id': 'karate:0', 'target_id': 'karate:1', 'weight': 4.0}
+    """
+    graph = to_igraph(graph)
+    pairs = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ids = account_ids(graph)
+    weights = (np.asarray(graph.es["weight"], dtype=np.float64) if "weight" in graph.es.attributes()
+               else np.ones(graph.ecount()))
+    return pd.DataFrame({"source": pairs[:, 0], "target": pairs[:, 1], "source_id": ids[pairs[:, 0]],
+                         "target_id": ids[pairs[:, 1]], "weight": weights})
+
+
+def to_networkx(graph: ig.Graph) -> Any:
+    """The same graph in networkx: nodes keyed by ``account_id``, with ``vertex`` (the igraph id) and ``handle``.
+
+    >>> from workbench.datasets import karate
+    >>> nx_graph = to_networkx(karate())
+    >>> nx_graph.nodes["karate:0"]["vertex"], nx_graph["karate:0"]["karate:1"]["weight"]
+    (0, 4.0)
+    """
+    import networkx as nx
+
+    result = nx.DiGraph() if graph.is_directed() else nx.Graph()
+    result.graph.update({key: graph[key] for key in graph.attributes()})
+    nodes = node_table(graph)
+    attributes = [c for c in nodes.columns if c != "account_id"]
+    result.add_nodes_from(
+        (account_id, {"account_id": account_id, **dict(zip(attributes, values))})
+        for account_id, *values in nodes[["account_id", *attributes]].itertuples(index=False, name=None))
+    edges = edge_table(graph)
+    if "weight" in graph.es.attributes():
+        result.add_weighted_edges_from(zip(edges["source_id"], edges["target_id"], edges["weight"]))
+    else:
+        result.add_edges_from(zip(edges["source_id"], edges["target_id"]))
+    return result
+
+
+def to_igraph(graph: Any) -> ig.Graph:
+    """``graph`` as igraph: returned as is if it already is one; a networkx graph made by :func:`to_networkx`
+    (or any networkx graph) comes back with vertices in ``vertex`` order when that attribute is present.
+
+    >>> from workbench.datasets import karate
+    >>> to_igraph(to_networkx(karate())).vs[5]["account_id"]
+    'karate:5'
+    """
+    if isinstance(graph, ig.Graph):
+        return graph
+    try:
+        import networkx as nx
+    except ImportError:  # pragma: no cover - networkx is a dependency
+        nx = None
+    if nx is None or not isinstance(graph, nx.Graph):
+        raise ParameterError(f"expected an igraph.Graph or a networkx graph; got {type(graph).__name__}")
+    keys = list(graph.nodes)
+    vertex = [graph.nodes[k].get("vertex") for k in keys]
+    if all(v is not None for v in vertex) and sorted(vertex) == list(range(len(keys))):
+        keys = [k for _, k in sorted(zip(vertex, keys))]
+    index = {k: i for i, k in enumerate(keys)}
+    edges = list(graph.edges(data=True))
+    result = ig.Graph(n=len(keys), directed=graph.is_directed())
+    result.add_edges([(index[a], index[b]) for a, b, _ in edges])
+    if edges and all("weight" in data for _, _, data in edges):
+        result.es["weight"] = [float(data["weight"]) for _, _, data in edges]
+    result.vs["account_id"] = [str(graph.nodes[k].get("account_id", k)) for k in keys]
+    result.vs["name"] = result.vs["account_id"]
+    result.vs["handle"] = [graph.nodes[k].get("handle") for k in keys]
+    for key, value in graph.graph.items():
+        result[key] = value
+    return result
+
+
+def insert_interactions(store, interactions: pd.DataFrame, *, platform: str = "csv") -> None:
+    """Append rows to the store's ``interactions`` table (for tests, doctests and workshops).
+
+    ``interactions`` needs ``source_id``, ``target_id`` and ``kind``; ``post_id``,
+    ``created_at`` and ``platform`` are optional (NULL, NULL and ``platform``). Accounts
+    are not created: their handles stay NULL unless ``accounts`` has them.
+    Real exports go through :func:`workbench.load`.
+
+    >>> import workbench as wb
+    >>> store = wb.open(":memory:")
+    >>> insert_interactions(store, pd.DataFrame({"source_id": ["csv:a"], "target_id": ["csv:b"], "kind": ["reply"]}))
+    >>> store.scalar("SELECT count(*) FROM interactions")
+    1
+    """
+    missing = {"source_id", "target_id", "kind"} - set(interactions.columns)
+    if missing:
+        raise ParameterError(f"interactions need columns source_id, target_id and kind; missing {sorted(missing)}")
+    frame = pd.DataFrame({
+        "source_id": interactions["source_id"].astype(str),
+        "target_id": interactions["target_id"].astype(str),
+        "kind": interactions["kind"].astype(str),
+        "post_id": interactions["post_id"].astype(str) if "post_id" in interactions else None,
+        "created_at": (pd.to_datetime(interactions["created_at"], utc=True) if "created_at" in interactions
+                       else pd.Series(pd.NaT, index=interactions.index, dtype="datetime64[us, UTC]")),
+        "platform": interactions["platform"].astype(str) if "platform" in interactions else platform,
+    })
+    check_interaction_kinds(frame["kind"].unique().tolist() or ["reply"])
+    store.con.register("_graph_new_interactions", frame)
+    try:
+        store.con.execute(
+            "INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform) "
+            "SELECT source_id, target_id, kind, post_id, CAST(created_at AS TIMESTAMPTZ), platform "
+            "FROM _graph_new_interactions")
+    finally:
+        store.con.unregister("_graph_new_interactions")
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: ``wb.graph(store, ...)`` is :func:`graph`.
+
+    DESIGN.md names both a module ``workbench/graph.py`` and a function ``wb.graph``. Binding the
+    function over the module in ``workbench/__init__`` would make every later
+    ``from workbench import graph as graph_module`` return the function; a callable module keeps
+    both spellings working whatever the import order.
+    """
+
+    def __call__(self, store, **options: Any) -> Any:
+        return graph(store, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,391 @@
+"""Shareable reports: every notebook executed against a workspace, rendered as self-contained HTML.
+
+:func:`render` runs the numbered notebooks with papermill (one kernel each,
+parameters injected), then converts each executed notebook to one HTML file
+that fetches nothing from the network: charts are inline SVG (see
+:func:`workbench.viz.enable_offline_renderer`), live widgets are replaced by
+the static result they show for the default parameters, and the page carries
+no script, stylesheet or font from elsewhere. Each report starts with a short
+header (dataset, parameters, generation time, workbench version).
+
+With ``pseudonymize=True`` the notebooks pseudonymise everything they display
+(:mod:`workbench.privacy`), the parameters shown are pseudonymised too, and
+every page is checked for every id, native id, handle and display name of the
+workspace before it is written: a page that still holds one is not written
+and :class:`~workbench.errors.PrivacyError` names what leaked.
+
+Examples
+--------
+>>> from workbench import reports
+>>> [name for name in reports.NOTEBOOKS][:2]
+['01_load_and_explore', '02_communities']
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import nbformat
+
+from workbench.errors import PrivacyError, ReportError, WorkspaceError
+
+__all__ = ["NOTEBOOKS", "NOTEBOOKS_DIR", "DEFAULT_PARAMETERS", "ReportResult", "render", "execute",
+           "to_html", "network_references", "demo", "render_all"]
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = ("01_load_and_explore", "02_communities", "03_influencers_vs_networkers",
+             "04_community_health", "05_workshop")
+#: The parameters every notebook declares in its ``parameters`` cell, with their defaults.
+DEFAULT_PARAMETERS: dict[str, Any] = {
+    "db_path": "", "export_path": "", "kinds": ["reply", "mention", "share", "quote"], "since": "",
+    "until": "", "method": "leiden", "resolution": 1.0, "seed": 0, "focal_accounts": [],
+    "pseudonymize": False,
+}
+KERNEL_NAME = "python3"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_DROPPED_MIMETYPES = ("application/vnd.vegalite.v5+json", "application/vnd.vegalite.v6+json",
+                      "application/vnd.vega.v5+json", "application/javascript")
+_TEMPLATE_NAME = "workbench_report.html.j2"
+# The lab template minus everything that would be fetched: require.js, MathJax, mermaid,
+# the widget manager. What is left is inline CSS and inline SVG (not base64 images, so that the
+# privacy check reads chart labels as text; the SVG comes from vl-convert, not from users).
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block data_svg scoped -%}
+<div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
+{{ output.data['image/svg+xml'] }}
+</div>
+{%- endblock data_svg -%}
+{%- block extra_css -%}<style type="text/css">
+.wb-header { border-left: 4px solid #1c7ed6; background: #f1f3f5; padding: 8px 14px; margin: 8px 0 16px 0; font-size: 13px; }
+.wb-header table { border-collapse: collapse; }
+.wb-header td { padding: 1px 10px 1px 0; vertical-align: top; }
+.wb-note { color: #495057; font-style: italic; }
+main { max-width: 1100px; margin: 0 auto; }
+</style>{%- endblock extra_css -%}
+"""
+_WIDGET_NOTE = ('<p class="wb-note">Interactive panel: open this notebook in JupyterLab to move the controls; '
+                'the chart above shows the default parameters.</p>')
+# Anything a browser would fetch: external scripts, stylesheets, images, fonts, frames, CSS imports.
+_FETCH = re.compile(
+    r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc\s*=\s*[\"']?(?!data:)([^\"'\s>]+)"
+    r"|<link\b[^>]*\bhref\s*=\s*[\"']?(?!data:)([^\"'\s>]+)"
+    r"|@import\s+(?:url\()?[\"']?([^\"')\s;]+)"
+    r"|url\(\s*[\"']?(?!data:|#)([^\"')\s]+)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class ReportResult:
+    """What :func:`render` wrote."""
+
+    out: Path
+    pages: list[Path]
+    index: Path
+    seconds: float
+    pseudonymized: bool
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{len(self.pages)} reports in {self.out} ({self.seconds:.0f} s); open {self.index}"
+
+
+# -- execution ----------------------------------------------------------------------------------
+def execute(notebook: str | Path, output: str | Path, parameters: Mapping[str, Any], *,
+            timeout: int = 600, cwd: str | Path | None = None) -> nbformat.NotebookNode:
+    """Execute one notebook with papermill; return the executed notebook.
+
+    Raises
+    ------
+    ReportError
+        A cell failed; the message names the notebook, the cell and the error.
+    """
+    import papermill
+
+    try:
+        return papermill.execute_notebook(
+            str(notebook), str(output), parameters=dict(parameters), kernel_name=KERNEL_NAME,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            execution_timeout=timeout, cwd=str(cwd) if cwd else None)
+    except papermill.PapermillExecutionError as error:
+        raise ReportError(f"notebook {Path(notebook).name} failed in cell {error.exec_count}: "
+                          f"{error.ename}: {error.evalue}") from None
+
+
+def _notebook_paths(names: Sequence[str] | None) -> list[Path]:
+    chosen = list(names) if names is not None else list(NOTEBOOKS)
+    paths = []
+    for name in chosen:
+        stem = Path(name).stem
+        if stem not in NOTEBOOKS:
+            raise ReportError(f"unknown notebook {name!r}; the notebooks are {', '.join(NOTEBOOKS)}")
+        path = NOTEBOOKS_DIR / f"{stem}.ipynb"
+        if not path.exists():
+            raise ReportError(f"notebook {path} is missing from this installation")
+        paths.append(path)
+    return paths
+
+
+# -- conversion -------------------------------------------------------------------------------
+def _static_outputs(nb: nbformat.NotebookNode) -> None:
+    """Drop what needs a kernel or a script: widget views and state, raw Vega specs, stderr."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue
+            data = output.get("data")
+            if data is not None:
+                was_widget = WIDGET_VIEW in data
+                for mimetype in (WIDGET_VIEW, *_DROPPED_MIMETYPES):
+                    data.pop(mimetype, None)
+                if was_widget:
+                    if set(data) <= {"text/plain"}:
+                        data.clear()
+                        data["text/html"] = _WIDGET_NOTE
+                    else:
+                        data.pop("text/plain", None)
+                output.get("metadata", {}).pop(WIDGET_VIEW, None)
+            kept.append(output)
+        cell.outputs = kept
+
+
+def _header_cell(info: Mapping[str, Any]) -> nbformat.NotebookNode:
+    rows = "".join(f"<tr><td><b>{html.escape(str(k))}</b></td><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in info.items())
+    cell = nbformat.v4.new_markdown_cell(f'<div class="wb-header"><table>{rows}</table></div>')
+    cell.metadata["tags"] = ["workbench-header"]
+    return cell
+
+
+def to_html(nb: nbformat.NotebookNode, *, code: bool = True, header: Mapping[str, Any] | None = None,
+            pseudonymizer: Any = None) -> str:
+    """Render an executed notebook as one self-contained HTML page.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        An executed notebook (it is not modified).
+    code : bool
+        Show code cells; with False only text and results remain.
+    header : mapping, optional
+        Rows of the header table (dataset, parameters, time, version).
+    pseudonymizer : Pseudonymizer, optional
+        Applied to the injected parameters cell, which holds the raw parameters.
+    """
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    nb = copy.deepcopy(nb)
+    _static_outputs(nb)
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if pseudonymizer is not None and "injected-parameters" in tags:
+            cell.source = pseudonymizer.text(cell.source)
+            cell.outputs = []
+        # The defaults cell and papermill's injected cell are plumbing, not findings.
+        if not code and ("parameters" in tags or "injected-parameters" in tags):
+            cell.metadata.setdefault("transient", {})["remove_source"] = True
+    if header:
+        nb.cells.insert(0, _header_cell(header))
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+                            template_file=_TEMPLATE_NAME, exclude_input=not code,
+                            exclude_input_prompt=not code, exclude_output_prompt=True, embed_images=False)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def network_references(page: str) -> list[str]:
+    """Every URL a browser would fetch to show ``page`` (scripts, styles, images, fonts, frames).
+
+    >>> network_references('<img src="data:image/png;base64,AA"><script src="https://x.org/a.js"></script>')
+    ['https://x.org/a.js']
+    """
+    found = []
+    for match in _FETCH.finditer(page):
+        url = next(g for g in match.groups() if g)
+        found.append(url)
+    return found
+
+
+def _visible(page: str) -> str:
+    """The page without its inline stylesheets (theme CSS is not content and names no account)."""
+    return re.sub(r"<style\b.*?</style>", " ", page, flags=re.DOTALL | re.IGNORECASE)
+
+
+# -- the whole report ---------------------------------------------------------------------------
+def _workspace_facts(db: Path) -> tuple[dict[str, Any], Any]:
+    """Header facts and the accounts table, read then closed before any kernel opens the file."""
+    import workbench as wb
+
+    with wb.open(db, read_only=True) as store:
+        counts = store.counts()
+        span = store.con.execute(
+            "SELECT min(created_at), max(created_at) FROM posts WHERE collected").fetchone()
+        platforms = [r[0] for r in store.con.execute(
+            "SELECT DISTINCT platform FROM accounts ORDER BY 1").fetchall()]
+        accounts = store.sql("SELECT account_id, handle, display_name FROM accounts").df()
+    facts = {
+        "dataset": f"{db.name}: {counts.get('accounts', 0)} accounts, {counts.get('posts', 0)} posts, "
+                   f"{counts.get('interactions', 0)} interactions ({', '.join(platforms) or 'no platform'})",
+        "time span": (f"{span[0]:%Y-%m-%d} to {span[1]:%Y-%m-%d} (UTC)" if span and span[0] is not None else "no posts"),
+    }
+    return facts, accounts
+
+
+def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code: bool = True,
+           parameters: Mapping[str, Any] | None = None, notebooks: Sequence[str] | None = None,
+           jobs: int = 2, timeout: int = 600) -> ReportResult:
+    """Execute every notebook against the workspace ``db`` and write one HTML page each into ``out``.
+
+    Parameters
+    ----------
+    db : str or Path
+        The workspace (opened read-only by each notebook; never written).
+    out : str or Path
+        Folder for the pages and ``index.html`` (created if missing).
+    pseudonymize : bool
+        Replace account identifiers by keyed pseudonyms everywhere (see
+        :mod:`workbench.privacy`; the key is loaded, or made, outside ``out``).
+    code : bool
+        Include code cells (``--no-code`` turns this off).
+    parameters : mapping, optional
+        Further notebook parameters (``method``, ``resolution``, ``seed``,
+        ``kinds``, ``since``, ``until``, ``focal_accounts``), over
+        :data:`DEFAULT_PARAMETERS`.
+    notebooks : sequence of str, optional
+        A subset of :data:`NOTEBOOKS` (default all).
+    jobs : int
+        Notebooks executed at once (one kernel each).
+    timeout : int
+        Seconds one cell may run.
+
+    Returns
+    -------
+    ReportResult
+
+    Raises
+    ------
+    WorkspaceError
+        ``db`` is missing or not a workspace.
+    ReportError
+        A notebook failed, or a page would fetch something from the network.
+    PrivacyError
+        A pseudonymised page still holds an identifier (nothing of it is written).
+    """
+    import workbench as wb
+    from workbench import privacy
+
+    started = time.perf_counter()
+    db = Path(db).resolve()
+    if not db.exists():
+        raise WorkspaceError(f"workspace {db} does not exist; create it with `workbench load ... --db {db}`")
+    unknown = set(parameters or {}) - set(DEFAULT_PARAMETERS)
+    if unknown:
+        raise ReportError(f"unknown notebook parameter(s) {', '.join(sorted(unknown))}; "
+                          f"the parameters are {', '.join(DEFAULT_PARAMETERS)}")
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    params = {**DEFAULT_PARAMETERS, **dict(parameters or {}), "db_path": str(db), "export_path": "",
+              "pseudonymize": bool(pseudonymize)}
+    facts, accounts = _workspace_facts(db)
+    pseudonymizer = None
+    if pseudonymize:
+        # The kernels load the same key (same environment); loading it here makes it if missing
+        # and refuses a key file inside the report folder.
+        key = privacy.load_key(forbid_under=out)
+        pseudonymizer = privacy.Pseudonymizer(accounts, key=key)
+    shown = pseudonymizer.params(params) if pseudonymizer else dict(params)
+    shown["db_path"] = db.name
+    header = {**facts,
+              "parameters": ", ".join(f"{k}={v!r}" for k, v in shown.items() if k not in ("db_path", "export_path")),
+              "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "workbench": wb.__version__ + (" (pseudonymised)" if pseudonymize else "")}
+    paths = _notebook_paths(notebooks)
+
+    with tempfile.TemporaryDirectory(prefix="workbench-report-") as scratch:
+        # No cwd: papermill would chdir the whole process, which races between threads.
+        # The notebooks do not depend on the working directory anyway.
+        def run(path: Path) -> nbformat.NotebookNode:
+            return execute(path, Path(scratch) / path.name, params, timeout=timeout)
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            executed = list(pool.map(run, paths))
+
+    pages = []
+    rendered = []
+    for path, nb in zip(paths, executed):
+        page = to_html(nb, code=code, header={"report": path.stem, **header}, pseudonymizer=pseudonymizer)
+        fetched = network_references(page)
+        if fetched:
+            raise ReportError(f"report {path.stem} would fetch {fetched[0]} from the network; "
+                              "a report must be self-contained")
+        if pseudonymizer is not None:
+            leaks = privacy.find_leaks(_visible(page), accounts)
+            if leaks:
+                raise PrivacyError(f"report {path.stem} still shows account identifiers ({', '.join(leaks[:5])}); "
+                                   "nothing was written for it")
+        rendered.append((out / f"{path.stem}.html", page))
+    for target, page in rendered:
+        target.write_text(page, encoding="utf-8")
+        pages.append(target)
+    index = out / "index.html"
+    index.write_text(_index_page(pages, header), encoding="utf-8")
+    return ReportResult(out=out, pages=pages, index=index, seconds=time.perf_counter() - started,
+                        pseudonymized=bool(pseudonymize), parameters=shown)
+
+
+def render_all(db: str | Path, out: str | Path, *, pseudonymize: bool = False, include_code: bool = True,
+               parameters: Mapping[str, Any] | None = None) -> list[Path]:
+    """:func:`render`, returning the pages written followed by ``index.html`` (the CLI's call)."""
+    result = render(db, out, pseudonymize=pseudonymize, code=include_code, parameters=parameters)
+    return [*result.pages, result.index]
+
+
+def _index_page(pages: Sequence[Path], header: Mapping[str, Any]) -> str:
+    items = "".join(f'<li><a href="{html.escape(p.name)}">{html.escape(p.stem.replace("_", " "))}</a></li>'
+                    for p in pages)
+    rows = "".join(f"<tr><td><b>{html.escape(str(k))}</b></td><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in header.items())
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Community Workbench reports</title>"
+            "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto;}td{padding:2px 10px 2px 0;}</style>"
+            f"</head><body><h1>Community Workbench reports</h1><table>{rows}</table><ul>{items}</ul></body></html>")
+
+
+def demo(out: str | Path = "reports", *, db: str | Path | None = None, pseudonymize: bool = False,
+         jobs: int = 2) -> ReportResult:
+    """The bundled sample -> a fresh workspace -> every report in ``out``.
+
+    ``db`` defaults to ``demo.duckdb`` in the package's data folder; an
+    existing file there is replaced.
+    """
+    import workbench as wb
+    from workbench import datasets
+
+    export = datasets.sample_path()
+    if db is None:
+        db = datasets.sample.default_data_dir() / "demo.duckdb"
+    db = Path(db)
+    for stale in (db, db.with_name(db.name + ".wal")):
+        if stale.exists():
+            stale.unlink()
+    with wb.open(db) as store:
+        wb.load(store, export)
+    return render(db, out, pseudonymize=pseudonymize, jobs=jobs)

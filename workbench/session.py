@@ -1,0 +1,244 @@
+"""What a notebook needs after its parameters cell, in one call.
+
+``s = session.start(db_path=db_path, ...)`` opens the workspace read-only (or,
+with ``db_path`` empty, loads ``export_path`` or the bundled sample into an
+in-memory workspace), makes charts render offline, and sets up
+pseudonymisation. The session then hands out the interaction graph, a
+partition and role scores, computed once in memory and never saved: a
+notebook never writes to the workspace. Everything a notebook displays goes
+through :meth:`Session.table` / :meth:`Session.show`, which pseudonymise when
+``pseudonymize=True``.
+
+Examples
+--------
+>>> from workbench import session
+>>> session.check_period("week")
+'week'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import pandas as pd
+
+from workbench import privacy as privacy_module
+from workbench import sql, viz
+
+__all__ = ["Session", "start", "check_period", "PERIODS", "SAMPLE_FOCAL"]
+
+PERIODS = ("day", "week", "month")
+SAMPLE_FOCAL = ("KestrelCycles",)  # the bundled sample's brand account
+
+
+def check_period(period: str) -> str:
+    """``period`` if it is day, week or month; else :class:`ParameterError`."""
+    return sql.check_identifier(period, PERIODS, what="period")
+
+
+def _time_or_none(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    stamp = pd.Timestamp(value)
+    return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")).to_pydatetime()
+
+
+class Session:
+    """An open workspace plus the notebook's parameters. Create one with :func:`start`."""
+
+    def __init__(self, store: Any, *, origin: str, kinds: Sequence[str], since: Any, until: Any, method: str,
+                 resolution: float, seed: int, focal_accounts: Sequence[str], privacy: Any):
+        self.store = store
+        self.origin = origin
+        self.kinds = list(kinds)
+        self.since = _time_or_none(since)
+        self.until = _time_or_none(until)
+        self.method = method
+        self.resolution = float(resolution)
+        self.seed = int(seed)
+        self.focal_accounts = list(focal_accounts)
+        self.privacy = privacy
+
+    # -- queries ------------------------------------------------------------------------------
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """A named query; ``kinds``, ``since`` and ``until`` are filled from the parameters when it takes them."""
+        wanted = sql.get(name).params
+        defaults = {"kinds": self.kinds, "since": self.since, "until": self.until}
+        for key, value in defaults.items():
+            if key in wanted and key not in params:
+                params[key] = value
+        return self.store.query(name, **params)
+
+    @contextlib.contextmanager
+    def registered(self, name: str, frame: pd.DataFrame) -> Iterator[None]:
+        """Make ``frame`` visible to SQL as ``name`` (e.g. ``partition_frame``) for the block."""
+        self.store.con.register(name, frame)
+        try:
+            yield
+        finally:
+            self.store.con.unregister(name)
+
+    # -- analysis, computed once and kept in memory ----------------------------------------------
+    @functools.cached_property
+    def graph(self) -> Any:
+        """The interaction graph of the chosen kinds and time window (igraph)."""
+        from workbench import graph as graph_module
+
+        return graph_module.graph(self.store, kinds=tuple(self.kinds), since=self.since, until=self.until)
+
+    @functools.cached_property
+    def partition(self) -> Any:
+        """Communities of :attr:`graph` with the chosen method, resolution and seed (not saved)."""
+        from workbench import communities
+
+        return communities.detect(self.graph, method=self.method, resolution=self.resolution, seed=self.seed)
+
+    @functools.cached_property
+    def memberships(self) -> pd.DataFrame:
+        """``account_id``, ``community`` of :attr:`partition`."""
+        return self.partition.to_frame()[["account_id", "community"]]
+
+    @functools.cached_property
+    def run_id(self) -> int:
+        """:attr:`partition` saved as a community run of the in-memory overlay (never of the file)."""
+        return self.store.save_partition(self.memberships, method=self.method,
+                                         params={"resolution": self.resolution, "seed": self.seed},
+                                         graph_spec={"kinds": self.kinds, "since": str(self.since or ""),
+                                                     "until": str(self.until or "")},
+                                         modularity=getattr(self.partition, "modularity", None))
+
+    @functools.cached_property
+    def scores(self) -> pd.DataFrame:
+        """Role scores of every account with the session's communities (``roles.score(..., save=False)``)."""
+        from workbench import roles
+
+        frame = roles.score(self.store, run_id=self.run_id, kinds=tuple(self.kinds), since=self.since,
+                            until=self.until, focal=self.focal_accounts or None, save=False, seed=self.seed)
+        if "handle" not in frame.columns:
+            handles = self.store.sql("SELECT account_id, coalesce(handle, account_id) AS handle FROM accounts").df()
+            frame = frame.merge(handles, on="account_id", how="left")
+        return frame
+
+    def largest_communities(self, count: int = 6) -> list[int]:
+        """Ids of the ``count`` largest communities of :attr:`partition`, largest first."""
+        sizes = self.memberships["community"].value_counts(sort=True)
+        return [int(c) for c in sizes.index[:count]]
+
+    def summary(self) -> pd.DataFrame:
+        """Rows per data table of the workspace, and where it came from."""
+        counts = {table: rows for table, rows in self.store.counts().items() if table in DATA_TABLES}
+        return pd.DataFrame({"what": ["workspace", *counts],
+                             "value": [self.privacy.text(self.origin), *(f"{v:,}" for v in counts.values())]})
+
+    @functools.cached_property
+    def focal(self) -> list[str]:
+        """Account ids of the focal accounts: the parameter, else those flagged in the workspace."""
+        from workbench.roles import window
+
+        return window.resolve_focal(self.store, self.focal_accounts or None)
+
+    # -- display ------------------------------------------------------------------------------
+    def table(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` as it may be shown: pseudonymised when the notebook says so."""
+        return self.privacy.frame(frame)
+
+    def show(self, frame: pd.DataFrame, *, rows: int = 20) -> None:
+        """Display the first ``rows`` rows of ``frame``, pseudonymised when asked."""
+        from IPython.display import display
+
+        display(self.table(frame.head(rows)))
+
+    def parameters(self) -> dict[str, Any]:
+        """The parameters as they may be shown (focal accounts pseudonymised when asked)."""
+        return self.privacy.params({
+            "origin": self.origin, "kinds": self.kinds, "since": str(self.since or ""), "until": str(self.until or ""),
+            "method": self.method, "resolution": self.resolution, "seed": self.seed,
+            "focal_accounts": self.focal_accounts})
+
+    def close(self) -> None:
+        self.store.close()
+
+
+# The tables an export fills; the analysis tables (community runs, memberships, scores) stay
+# writable in memory so that a notebook's own runs can be saved where nobody else sees them.
+DATA_TABLES = ("accounts", "posts", "interactions", "loads", "rejects")
+
+
+def overlay(db_path: str | Path) -> Any:
+    """An in-memory workspace that reads the data tables of ``db_path`` without ever writing to it.
+
+    The file is attached read-only and its data tables are views; community runs,
+    memberships and scores start empty and live in memory, so analysis functions that
+    take a ``run_id`` work on the notebook's own, unsaved, runs.
+    """
+    import duckdb
+
+    import workbench as wb
+    from workbench.errors import WorkspaceBusyError, WorkspaceError
+
+    wb.open(db_path, read_only=True).close()  # a clear error if it is missing or not a workspace
+    store = wb.open(":memory:")
+    try:
+        store.sql("ATTACH $path AS workspace (READ_ONLY)", {"path": str(Path(db_path).resolve())})
+    except duckdb.Error as error:
+        store.close()
+        text = str(error).splitlines()[0]
+        if "lock" in text.lower():
+            raise WorkspaceBusyError(f"workspace {db_path} is busy: another process has it open for writing") from None
+        raise WorkspaceError(f"cannot open workspace {db_path}: {text}") from None
+    for table in DATA_TABLES:
+        name = sql.quote_identifier(table, DATA_TABLES)
+        store.sql(f"DROP TABLE {name}; CREATE VIEW {name} AS SELECT * FROM workspace.{name}")
+    store.path = str(db_path)
+    return store
+
+
+def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = ("reply", "mention", "share", "quote"),
+          since: Any = "", until: Any = "", method: str = "leiden", resolution: float = 1.0, seed: int = 0,
+          focal_accounts: Sequence[str] = (), pseudonymize: bool = False) -> Session:
+    """Open the notebook's workspace and return a :class:`Session`.
+
+    Parameters
+    ----------
+    db_path : str
+        A workspace file, opened read-only. Empty: build an in-memory
+        workspace from ``export_path``, or from the bundled sample.
+    export_path : str
+        An export to load into memory when ``db_path`` is empty.
+    kinds, since, until
+        The interactions that make the graph (empty ``since``/``until``: no bound).
+    method, resolution, seed
+        Community detection, as in :func:`workbench.communities.detect`.
+    focal_accounts : list of str
+        Handles or ids of the focal accounts; empty takes the accounts flagged
+        in the workspace (the brand, for the bundled sample).
+    pseudonymize : bool
+        Pseudonymise everything displayed (key from :func:`workbench.privacy.load_key`).
+    """
+    import workbench as wb
+    from workbench.roles.window import check_kinds
+
+    kinds = check_kinds(kinds)
+    viz.enable_offline_renderer()
+    focal = list(focal_accounts)
+    if db_path:
+        store = overlay(db_path)
+        origin = Path(db_path).name
+    else:
+        store = wb.open(":memory:")
+        if export_path:
+            path = Path(export_path)
+            origin = f"export {path.name} (loaded in memory)"
+        else:
+            from workbench import datasets
+
+            path = datasets.sample_path()
+            origin = "bundled sample (loaded in memory)"
+            focal = focal or list(SAMPLE_FOCAL)
+        wb.load(store, path, progress=False)
+    privacy = privacy_module.Pseudonymizer.from_store(store) if pseudonymize else privacy_module.NoPseudonymizer()
+    return Session(store, origin=origin, kinds=kinds, since=since, until=until, method=method,
+                   resolution=resolution, seed=seed, focal_accounts=focal, privacy=privacy)

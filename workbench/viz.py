@@ -1,0 +1,263 @@
+"""Chart builders: a DataFrame in, an :class:`altair.Chart` out.
+
+Builders are pure: they do not query, aggregate or pseudonymise; callers hand
+them small, already aggregated frames (DuckDB does the counting). A frame
+larger than :data:`MAX_ROWS` is refused with a clear error instead of
+altair's, so that a chart never silently drops or embeds a huge table.
+
+Charts render offline: :func:`enable_offline_renderer` makes every displayed
+chart a static SVG made by vl-convert, so that JupyterLab, Voila and HTML
+reports show the same picture with no script to fetch. :func:`to_svg` gives
+the SVG directly.
+
+Examples
+--------
+>>> import pandas as pd
+>>> sizes = pd.DataFrame({"community": [0, 1, 2], "size": [12, 7, 3]})
+>>> chart = community_sizes(sizes)
+>>> chart.to_dict()["mark"]["type"]
+'bar'
+>>> to_svg(chart).startswith("<svg")
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Sequence
+
+import altair as alt
+import pandas as pd
+
+from workbench.errors import ParameterError
+
+__all__ = [
+    "MAX_ROWS", "ROLE_COLORS", "to_svg", "enable_offline_renderer",
+    "time_series", "ranked_bars", "community_sizes", "resolution_sweep", "stability",
+    "role_quadrant", "rank_disagreement", "cohort_heatmap", "network", "share_bars",
+]
+
+MAX_ROWS = 5000
+ROLE_COLORS = {"influencer": "#d9480f", "networker": "#1c7ed6", "hub": "#7048e8", "regular": "#adb5bd"}
+RENDERER = "workbench"
+_WIDTH = 560
+_HEIGHT = 260
+
+
+# -- plumbing -------------------------------------------------------------------------------
+def _prepare(frame: pd.DataFrame, columns: Sequence[str], *, what: str) -> pd.DataFrame:
+    """Check the columns and the size of ``frame``; return a copy altair can serialise."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"{what}: expected a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ParameterError(f"{what}: missing column(s) {', '.join(missing)}; the frame has {', '.join(map(str, frame.columns)) or 'none'}")
+    if len(frame) > MAX_ROWS:
+        raise ParameterError(f"{what}: {len(frame)} rows is more than a chart should embed ({MAX_ROWS}); "
+                             "aggregate or keep the top rows first")
+    out = frame.reset_index(drop=True).copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object and len(series) and isinstance(series.dropna().iloc[0] if series.notna().any() else None,
+                                                                  (_dt.date, _dt.datetime)):
+            out[column] = pd.to_datetime(series, utc=True)
+    return out
+
+
+def _time_axis(column: str, title: str | None = None) -> alt.X:
+    return alt.X(f"{column}:T", title=title if title is not None else column,
+                 scale=alt.Scale(type="utc"), axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30))
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as a standalone SVG string (vl-convert; no network, no browser)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(chart.to_dict(), allowed_base_urls=[])
+
+
+def _offline_renderer(spec: dict, **metadata: object) -> dict:
+    import vl_convert
+
+    return {"image/svg+xml": vl_convert.vegalite_to_svg(spec, allowed_base_urls=[]),
+            "text/plain": "<altair chart, rendered as SVG>"}
+
+
+def enable_offline_renderer() -> None:
+    """Display every chart as a static SVG made in-process by vl-convert; idempotent.
+
+    The same output then shows in JupyterLab, in Voila and in an nbconvert
+    HTML report, with no script to load. (JupyterLab 4's bundled renderer
+    knows Vega-Lite 5, while altair 6 writes Vega-Lite 6 specs, so the
+    spec itself is not sent.)
+    """
+    if RENDERER not in alt.renderers.names():
+        alt.renderers.register(RENDERER, _offline_renderer)
+    alt.renderers.enable(RENDERER)
+
+
+# -- builders -------------------------------------------------------------------------------
+def time_series(frame: pd.DataFrame, *, y: str | Sequence[str], x: str = "period", color: str | None = None,
+                title: str = "", mark: str = "line") -> alt.Chart:
+    """One line (or bar) per series over time.
+
+    ``y`` may name several columns: they are folded into one ``metric`` colour
+    (and ``color`` is then not allowed).
+    """
+    measures = [y] if isinstance(y, str) else list(y)
+    if len(measures) > 1 and color is not None:
+        raise ParameterError("time_series: give either several y columns or a color column, not both")
+    data = _prepare(frame, [x, *measures, *([color] if color else [])], what="time_series")
+    base = alt.Chart(data, title=title, width=_WIDTH, height=_HEIGHT)
+    if len(measures) > 1:
+        base = base.transform_fold(measures, as_=["metric", "value"])
+        y_enc, color_enc, tip = alt.Y("value:Q", title=None), alt.Color("metric:N"), ["metric:N", "value:Q"]
+    else:
+        y_enc, tip = alt.Y(f"{measures[0]}:Q", title=measures[0]), [f"{measures[0]}:Q"]
+        color_enc = alt.Color(f"{color}:N") if color else alt.Undefined
+        if color:
+            tip = [f"{color}:N", *tip]
+    marked = base.mark_bar() if mark == "bar" else base.mark_line(point=True)
+    return marked.encode(x=_time_axis(x), y=y_enc, color=color_enc,
+                         tooltip=[alt.Tooltip(f"{x}:T", format="%Y-%m-%d"), *tip])
+
+
+def ranked_bars(frame: pd.DataFrame, *, label: str, value: str, color: str | None = None, n: int = 20,
+                title: str = "", color_scale: dict[str, str] | None = None) -> alt.Chart:
+    """Horizontal bars of the ``n`` largest ``value`` (top accounts, hashtags, links)."""
+    data = _prepare(frame, [label, value, *([color] if color else [])], what="ranked_bars")
+    data = data.sort_values(value, ascending=False, kind="stable").head(n)
+    data[label] = data[label].astype(str)
+    if color and color_scale:
+        color_enc = alt.Color(f"{color}:N", scale=alt.Scale(domain=list(color_scale), range=list(color_scale.values())))
+    else:
+        color_enc = alt.Color(f"{color}:N") if color else alt.Undefined
+    return alt.Chart(data, title=title, width=_WIDTH - 160).mark_bar().encode(
+        y=alt.Y(f"{label}:N", sort="-x", title=None),
+        x=alt.X(f"{value}:Q", title=value),
+        color=color_enc,
+        tooltip=[f"{label}:N", f"{value}:Q", *([f"{color}:N"] if color else [])],
+    )
+
+
+def share_bars(frame: pd.DataFrame, *, category: str, value: str, title: str = "") -> alt.Chart:
+    """Vertical bars of ``value`` per ``category`` (platforms, kinds), in frame order."""
+    data = _prepare(frame, [category, value], what="share_bars")
+    data[category] = data[category].astype(str)
+    return alt.Chart(data, title=title, width=min(_WIDTH, 60 * max(len(data), 1) + 40), height=_HEIGHT).mark_bar().encode(
+        x=alt.X(f"{category}:N", sort=None, title=category, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{value}:Q", title=value), tooltip=[f"{category}:N", f"{value}:Q"])
+
+
+def community_sizes(frame: pd.DataFrame, *, community: str = "community", size: str = "size", n: int = 40,
+                    title: str = "Community sizes") -> alt.Chart:
+    """Bars of community sizes, largest first (the ``n`` largest)."""
+    data = _prepare(frame, [community, size], what="community_sizes")
+    data = data.sort_values(size, ascending=False, kind="stable").head(n)
+    data[community] = data[community].astype(str)
+    return alt.Chart(data, title=title, width=_WIDTH, height=_HEIGHT).mark_bar().encode(
+        x=alt.X(f"{community}:N", sort="-y", title="community"),
+        y=alt.Y(f"{size}:Q", title="accounts"),
+        tooltip=[f"{community}:N", f"{size}:Q"],
+    )
+
+
+def resolution_sweep(frame: pd.DataFrame, *, resolution: str = "resolution",
+                     measures: Sequence[str] = ("n_communities", "modularity"), title: str = "Resolution sweep") -> alt.VConcatChart:
+    """One small line chart per measure against the resolution parameter."""
+    data = _prepare(frame, [resolution, *measures], what="resolution_sweep")
+    base = alt.Chart(data, width=_WIDTH, height=140)
+    panels = [base.mark_line(point=True).encode(
+        x=alt.X(f"{resolution}:Q", title="resolution", scale=alt.Scale(type="log") if (data[resolution] > 0).all() else alt.Undefined),
+        y=alt.Y(f"{m}:Q", title=m), tooltip=[f"{resolution}:Q", f"{m}:Q"]) for m in measures]
+    return alt.vconcat(*panels, title=title)
+
+
+def stability(frame: pd.DataFrame, *, group: str, value: str = "nmi", title: str = "Stability across seeds") -> alt.LayerChart:
+    """Spread of a similarity score (e.g. NMI between runs with different seeds) per group."""
+    data = _prepare(frame, [group, value], what="stability")
+    data[group] = data[group].astype(str)
+    base = alt.Chart(data, title=title, width=_WIDTH, height=_HEIGHT)
+    box = base.mark_boxplot(extent="min-max").encode(x=alt.X(f"{group}:N", title=group, sort=None),
+                                                     y=alt.Y(f"{value}:Q", title=value, scale=alt.Scale(domain=[0, 1])))
+    return alt.layer(box, base.mark_point(opacity=0.4, color="black").encode(
+        x=alt.X(f"{group}:N", sort=None), y=f"{value}:Q", tooltip=[f"{group}:N", f"{value}:Q"]))
+
+
+def role_quadrant(frame: pd.DataFrame, *, x: str = "reach", y: str = "influence", role: str = "role",
+                  label: str = "handle", reach_cut: float = 0.95, influence_cut: float = 0.95,
+                  title: str = "Influence versus reach") -> alt.LayerChart:
+    """Accounts by reach (x) and influence (y), coloured by role, with the cut-off lines.
+
+    Influencers sit top left (above the influence cut-off, left of the reach
+    cut-off), networkers bottom right, hubs top right.
+    """
+    data = _prepare(frame, [x, y, role, label], what="role_quadrant")
+    data[label] = data[label].astype(str)
+    base = alt.Chart(data, width=_WIDTH - 100, height=_WIDTH - 100)
+    points = base.mark_circle(size=45, opacity=0.8).encode(
+        x=alt.X(f"{x}:Q", title=f"{x} (percentile)", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y(f"{y}:Q", title=f"{y} (percentile)", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color(f"{role}:N", scale=alt.Scale(domain=list(ROLE_COLORS), range=list(ROLE_COLORS.values())),
+                        legend=alt.Legend(title="role")),
+        tooltip=[f"{label}:N", f"{role}:N", alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f")],
+    )
+    cuts = alt.Chart(pd.DataFrame({"x": [reach_cut], "y": [influence_cut]}))
+    return alt.layer(points, cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(x="x:Q"),
+                     cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(y="y:Q"), title=title)
+
+
+def rank_disagreement(frame: pd.DataFrame, *, title: str = "Do the rankings agree? (Spearman)") -> alt.LayerChart:
+    """Heatmap of a square correlation matrix (index and columns: ranking names)."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"rank_disagreement: expected a pandas DataFrame, got {type(frame).__name__}")
+    square = frame.copy()
+    square.index = square.index.astype(str)
+    square.columns = [str(c) for c in square.columns]
+    long = pd.DataFrame({"a": [r for r in square.index for _ in square.columns],
+                         "b": [c for _ in square.index for c in square.columns],
+                         "spearman": square.to_numpy(dtype=float).ravel()})
+    data = _prepare(long, ["a", "b", "spearman"], what="rank_disagreement")
+    order = list(square.columns)
+    base = alt.Chart(data, title=title, width=60 * len(order) + 40, height=60 * len(order) + 40).encode(
+        x=alt.X("a:N", sort=order, title=None), y=alt.Y("b:N", sort=order, title=None))
+    cells = base.mark_rect().encode(color=alt.Color("spearman:Q", scale=alt.Scale(domain=[-1, 1], scheme="redblue")),
+                                    tooltip=["a:N", "b:N", alt.Tooltip("spearman:Q", format=".2f")])
+    text = base.mark_text().encode(text=alt.Text("spearman:Q", format=".2f"))
+    return alt.layer(cells, text)
+
+
+def cohort_heatmap(frame: pd.DataFrame, *, cohort: str = "cohort", offset: str = "offset", value: str = "retained_share",
+                   title: str = "Retention by cohort") -> alt.LayerChart:
+    """Cohort table: rows are first-seen periods, columns periods later, cells a share in [0, 1]."""
+    data = _prepare(frame, [cohort, offset, value], what="cohort_heatmap")
+    if pd.api.types.is_datetime64_any_dtype(data[cohort]):
+        data[cohort] = data[cohort].dt.strftime("%Y-%m-%d")
+    data[cohort] = data[cohort].astype(str)
+    base = alt.Chart(data, title=title, width=_WIDTH, height=max(120, 18 * data[cohort].nunique())).encode(
+        x=alt.X(f"{offset}:O", title="periods later"), y=alt.Y(f"{cohort}:O", title="cohort (first seen)"))
+    cells = base.mark_rect().encode(color=alt.Color(f"{value}:Q", scale=alt.Scale(domain=[0, 1], scheme="blues")),
+                                    tooltip=[f"{cohort}:O", f"{offset}:O", alt.Tooltip(f"{value}:Q", format=".0%")])
+    return alt.layer(cells, base.mark_text(fontSize=9).encode(text=alt.Text(f"{value}:Q", format=".0%")))
+
+
+def network(nodes: pd.DataFrame, edges: pd.DataFrame, *, color: str = "community", size: str = "score",
+            label: str = "handle", title: str = "Network") -> alt.LayerChart:
+    """A static node-link drawing from precomputed positions.
+
+    ``nodes`` has ``x``, ``y``, ``color``, ``size`` and ``label`` columns;
+    ``edges`` has ``x``, ``y``, ``x2``, ``y2`` (positions of both ends).
+    """
+    node_data = _prepare(nodes, ["x", "y", color, size, label], what="network nodes")
+    edge_data = _prepare(edges, ["x", "y", "x2", "y2"], what="network edges")
+    node_data[color] = node_data[color].astype(str)
+    node_data[label] = node_data[label].astype(str)
+    axis = dict(axis=None, scale=alt.Scale(zero=False))
+    lines = alt.Chart(edge_data).mark_rule(opacity=0.25, color="#868e96").encode(
+        x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis), x2="x2:Q", y2="y2:Q")
+    dots = alt.Chart(node_data).mark_circle(opacity=0.9, stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis),
+        color=alt.Color(f"{color}:N", legend=alt.Legend(title=color, columns=2, symbolLimit=20)),
+        size=alt.Size(f"{size}:Q", legend=None, scale=alt.Scale(range=[15, 400])),
+        tooltip=[f"{label}:N", f"{color}:N", alt.Tooltip(f"{size}:Q", format=".3f")])
+    return alt.layer(lines, dots, title=title).properties(width=_WIDTH, height=_WIDTH - 80).configure_view(stroke=None)

@@ -1,0 +1,387 @@
+"""Widget panels: controls that recompute through the package and redraw a chart.
+
+Every panel shows, wherever it is displayed, both the live widget (in a
+kernel) and a static SVG of its result for the default parameters (what an
+HTML report, which has no kernel, shows instead). Panels keep their logic
+out of the callbacks: ``panel.update(resolution=2.0)`` is what moving the
+slider does, so tests drive panels in-process without a browser.
+
+Panels take a pseudonymiser (:mod:`workbench.privacy`); everything they
+display goes through it.
+
+Examples
+--------
+>>> import igraph as ig
+>>> from workbench import widgets
+>>> g = ig.Graph.Famous("Zachary"); g.vs["account_id"] = [f"karate:{i}" for i in range(g.vcount())]
+>>> panel = widgets.CommunityPanel(g, method="leiden", resolution=1.0)
+>>> panel.n_communities >= 2
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import ipywidgets as ipw
+import numpy as np
+import pandas as pd
+from IPython import get_ipython
+from IPython.display import clear_output, display
+
+from workbench import viz
+from workbench.errors import ParameterError
+from workbench.privacy import NoPseudonymizer
+
+__all__ = ["Panel", "CommunityPanel", "RolePanel", "SeriesPanel", "NetworkView", "METHODS", "assign_roles",
+           "graph_frames"]
+
+METHODS = ("leiden", "louvain", "label_propagation", "walktrap", "greedy_modularity", "infomap")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class Panel:
+    """A box of controls, a status line and a chart; displays as widget + static SVG."""
+
+    def __init__(self, controls: Sequence[ipw.Widget], *, privacy: Any = None):
+        self.privacy = privacy if privacy is not None else NoPseudonymizer()
+        self.status = ipw.HTML()
+        self.output = ipw.Output()
+        self.widget = ipw.VBox([ipw.HBox(list(controls)), self.status, self.output])
+        self.chart = None
+        self.static_chart = None
+
+    def _draw(self, chart: Any) -> None:
+        self.chart = chart
+        if self.static_chart is None:
+            self.static_chart = chart
+        if get_ipython() is None:  # plain Python (scripts, tests): no front end to draw in
+            return
+        with self.output:
+            clear_output(wait=True)
+            display(chart)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        if self.static_chart is not None:
+            bundle["image/svg+xml"] = viz.to_svg(self.static_chart)
+        return bundle
+
+
+# -- communities ------------------------------------------------------------------------------
+class CommunityPanel(Panel):
+    """Resolution slider and method menu; shows the number of communities and their sizes.
+
+    Parameters
+    ----------
+    graph : igraph.Graph
+        With an ``account_id`` vertex attribute.
+    method, resolution, seed
+        The starting point, as in :func:`workbench.communities.detect`.
+    methods : sequence of str
+        The methods offered in the menu.
+    """
+
+    def __init__(self, graph: Any, *, method: str = "leiden", resolution: float = 1.0, seed: int = 0,
+                 methods: Sequence[str] = METHODS, privacy: Any = None):
+        if method not in methods:
+            methods = (method, *methods)
+        self.graph = graph
+        self.seed = seed
+        self.resolution_slider = ipw.FloatLogSlider(value=resolution, base=10, min=-1.3, max=1.3, step=0.05,
+                                                    description="resolution", continuous_update=False,
+                                                    readout_format=".2f")
+        self.method_menu = ipw.Dropdown(options=list(methods), value=method, description="method")
+        super().__init__([self.method_menu, self.resolution_slider], privacy=privacy)
+        self.partition = None
+        self.resolution_slider.observe(lambda change: self.update(resolution=change["new"]), names="value")
+        self.method_menu.observe(lambda change: self.update(method=change["new"]), names="value")
+        self.update()
+
+    @property
+    def n_communities(self) -> int:
+        return int(self.partition.to_frame()["community"].nunique())
+
+    def update(self, *, method: str | None = None, resolution: float | None = None) -> Any:
+        """Recompute the partition (what moving a control does) and redraw; returns the partition."""
+        from workbench import communities
+
+        method = method if method is not None else self.method_menu.value
+        resolution = float(resolution if resolution is not None else self.resolution_slider.value)
+        tunable = method in communities.RESOLUTION_METHODS
+        self.resolution_slider.disabled = not tunable  # only Leiden and Louvain have a resolution
+        options = {"resolution": resolution} if tunable else {}
+        self.partition = communities.detect(self.graph, method=method, seed=self.seed, **options)
+        frame = self.partition.to_frame()
+        sizes = frame.groupby("community", as_index=False).size()
+        modularity = getattr(self.partition, "modularity", float("nan"))
+        setting = f"{method}, resolution {resolution:.2f}" if tunable else method
+        self.status.value = (f'<span class="wb-n-communities">{sizes.shape[0]}</span> communities, '
+                             f"modularity {modularity:.3f} ({setting})")
+        self._draw(viz.community_sizes(sizes, title=f"Community sizes ({setting})"))
+        return self.partition
+
+
+# -- roles ------------------------------------------------------------------------------------
+def assign_roles(scores: pd.DataFrame, *, influence_cut: float = 0.95, reach_cut: float = 0.95) -> pd.Series:
+    """Roles from percentile scores: influencer, networker, hub or regular (DESIGN.md, "Roles").
+
+    Vectorised over the ``influence`` and ``reach`` columns (percentile ranks in [0, 1]).
+
+    >>> s = pd.DataFrame({"influence": [0.99, 0.1, 0.99, 0.5], "reach": [0.1, 0.99, 0.99, 0.5]})
+    >>> assign_roles(s).tolist()
+    ['influencer', 'networker', 'hub', 'regular']
+    """
+    influential = scores["influence"].to_numpy(dtype=float) >= influence_cut
+    reaching = scores["reach"].to_numpy(dtype=float) >= reach_cut
+    roles = np.select([influential & reaching, influential, reaching], ["hub", "influencer", "networker"], "regular")
+    return pd.Series(roles, index=scores.index, name="role")
+
+
+class RolePanel(Panel):
+    """Cut-off sliders over the influence-versus-reach quadrant, with counts and top lists per role.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        One row per account with ``influence``, ``reach`` (percentiles) and a label column.
+    label : str
+        The column naming accounts in the chart (``handle``).
+    max_points : int
+        Regular accounts beyond this many are thinned (every non-regular account is kept).
+    """
+
+    def __init__(self, scores: pd.DataFrame, *, influence_cut: float = 0.95, reach_cut: float = 0.95,
+                 label: str = "handle", max_points: int = 3000, privacy: Any = None):
+        missing = [c for c in ("influence", "reach", label) if c not in scores.columns]
+        if missing:
+            raise ParameterError(f"RolePanel: scores need column(s) {', '.join(missing)}")
+        self.label = label
+        self.max_points = max_points
+        self.scores = scores
+        slider = dict(min=0.5, max=0.995, step=0.005, continuous_update=False, readout_format=".3f")
+        self.influence_slider = ipw.FloatSlider(value=influence_cut, description="influence cut", **slider)
+        self.reach_slider = ipw.FloatSlider(value=reach_cut, description="reach cut", **slider)
+        super().__init__([self.influence_slider, self.reach_slider], privacy=privacy)
+        self.scores_shown = self.privacy.frame(scores[[label, "influence", "reach"]])
+        self.roles = None
+        for control in (self.influence_slider, self.reach_slider):
+            control.observe(lambda change: self.update(), names="value")
+        self.update()
+
+    def update(self, *, influence_cut: float | None = None, reach_cut: float | None = None) -> pd.DataFrame:
+        """Re-classify with the cut-offs and redraw; returns the accounts with their ``role``."""
+        influence_cut = float(influence_cut if influence_cut is not None else self.influence_slider.value)
+        reach_cut = float(reach_cut if reach_cut is not None else self.reach_slider.value)
+        shown = self.scores_shown.assign(role=assign_roles(self.scores_shown, influence_cut=influence_cut,
+                                                           reach_cut=reach_cut))
+        self.roles = shown
+        counts = shown["role"].value_counts()
+        self.status.value = ", ".join(f"{counts.get(r, 0)} {r}s" for r in ("influencer", "networker", "hub")) + \
+            f" among {len(shown)} accounts (cut-offs: influence {influence_cut:.3f}, reach {reach_cut:.3f})"
+        points = _thin(shown, self.max_points)
+        self._draw(viz.role_quadrant(points, label=self.label, influence_cut=influence_cut, reach_cut=reach_cut))
+        return shown
+
+
+def _thin(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """Every non-regular row and, when too many, an even spread of the regular ones."""
+    if len(frame) <= limit:
+        return frame
+    special = frame[frame["role"] != "regular"]
+    regular = frame[frame["role"] == "regular"]
+    keep = max(limit - len(special), 0)
+    step = max(len(regular) // max(keep, 1), 1)
+    return pd.concat([special, regular.iloc[::step].head(keep)])
+
+
+# -- time series ------------------------------------------------------------------------------
+class SeriesPanel(Panel):
+    """A metric over time: period and metric menus, a date range, optional interaction kinds.
+
+    Parameters
+    ----------
+    compute : callable
+        ``compute(period=..., kinds=...)`` returning a frame with a ``period``
+        column and the metric columns (``kinds`` only when ``kinds`` is given).
+    metrics : sequence of str
+        Columns offered in the metric menu.
+    color : str, optional
+        A column splitting the series (``community``, ``kind``).
+    periods : sequence of str
+        Offered periods; the first is the default.
+    kinds : sequence of str, optional
+        Interaction kinds offered as toggles (all on at first).
+    """
+
+    def __init__(self, compute: Callable[..., pd.DataFrame], *, metrics: Sequence[str], color: str | None = None,
+                 periods: Sequence[str] = ("week", "day", "month"), kinds: Sequence[str] | None = None,
+                 title: str = "", privacy: Any = None):
+        self.compute = compute
+        self.color = color
+        self.title = title
+        self.period_menu = ipw.Dropdown(options=list(periods), value=periods[0], description="period")
+        self.metric_menu = ipw.Dropdown(options=list(metrics), value=metrics[0], description="metric")
+        self.kind_toggles = (ipw.SelectMultiple(options=list(kinds), value=tuple(kinds), description="kinds", rows=min(len(kinds), 5))
+                             if kinds else None)
+        self.range_slider = ipw.SelectionRangeSlider(options=[("", 0)], index=(0, 0), description="dates",
+                                                     continuous_update=False, layout=ipw.Layout(width="420px"))
+        controls = [self.period_menu, self.metric_menu, *([self.kind_toggles] if kinds else [])]
+        super().__init__([ipw.VBox(controls), self.range_slider], privacy=privacy)
+        self.frame = None
+        self._busy = False
+        self._periods: list[Any] = []
+        self.period_menu.observe(lambda change: self.update(), names="value")
+        self.metric_menu.observe(lambda change: self._redraw(), names="value")
+        self.range_slider.observe(lambda change: self._redraw(), names="index")
+        if self.kind_toggles is not None:
+            self.kind_toggles.observe(lambda change: self.update(), names="value")
+        self.update()
+
+    def update(self, *, period: str | None = None, kinds: Sequence[str] | None = None) -> pd.DataFrame:
+        """Recompute for a period (and kinds); resets the date range to the whole span."""
+        if period is not None:
+            self.period_menu.value = period  # the observer calls update() again; this call finishes it
+        if kinds is not None and self.kind_toggles is not None:
+            self.kind_toggles.value = tuple(kinds)
+        args = {"period": self.period_menu.value}
+        if self.kind_toggles is not None:
+            args["kinds"] = list(self.kind_toggles.value)
+        frame = self.privacy.frame(self.compute(**args))
+        self.frame = frame
+        periods = sorted(pd.unique(frame["period"])) if len(frame) else []
+        self._periods = periods
+        options = [(pd.Timestamp(p).strftime("%Y-%m-%d"), i) for i, p in enumerate(periods)] or [("no data", 0)]
+        self._busy = True  # setting the options fires the range observer; draw once, below
+        try:
+            self.range_slider.options = options
+            self.range_slider.index = (0, len(options) - 1)
+        finally:
+            self._busy = False
+        return self._redraw()
+
+    def select(self, start: Any, end: Any) -> pd.DataFrame:
+        """Keep periods from ``start`` to ``end`` (what moving the date range does)."""
+        stamps = [pd.Timestamp(p) for p in self._periods]
+        lo = next((i for i, p in enumerate(stamps) if p >= pd.Timestamp(start, tz=stamps[0].tz if stamps else None)), 0)
+        hi = max((i for i, p in enumerate(stamps) if p <= pd.Timestamp(end, tz=stamps[0].tz if stamps else None)), default=0)
+        self.range_slider.index = (lo, max(lo, hi))
+        return self._redraw()
+
+    def _redraw(self) -> pd.DataFrame:
+        frame = self.frame
+        if frame is None or self._busy:
+            return pd.DataFrame()
+        lo, hi = self.range_slider.index
+        if self._periods:
+            keep = frame["period"].between(self._periods[lo], self._periods[hi])
+            frame = frame[keep]
+        metric = self.metric_menu.value
+        self.status.value = f"{metric} per {self.period_menu.value}: {len(frame)} rows"
+        self._draw(viz.time_series(frame, y=metric, color=self.color if self.color in frame.columns else None,
+                                   title=self.title or f"{metric} per {self.period_menu.value}"))
+        return frame
+
+
+# -- network ----------------------------------------------------------------------------------
+def graph_frames(graph: Any, communities: pd.DataFrame, *, scores: pd.DataFrame | None = None,
+                 size_by: str = "influence", max_nodes: int = 300, max_edges: int = 3000, seed: int = 0,
+                 privacy: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Node and edge frames of the ``max_nodes`` largest accounts, with Fruchterman-Reingold positions.
+
+    Nodes: ``account_id``, ``handle``, ``community``, ``score``, ``x``, ``y``;
+    edges: ``source``, ``target``, ``weight``, ``x``, ``y``, ``x2``, ``y2``.
+    """
+    privacy = privacy if privacy is not None else NoPseudonymizer()
+    attributes = graph.vs.attributes()
+    ids = np.asarray(graph.vs["account_id"], dtype=object)
+    handles = np.asarray(graph.vs["handle"] if "handle" in attributes else ids, dtype=object)
+    degree = np.asarray(graph.degree(), dtype=float)
+    score = degree
+    if scores is not None and size_by in scores.columns:
+        by_id = scores.set_index("account_id")[size_by]
+        score = pd.Series(ids).map(by_id).fillna(0.0).to_numpy(dtype=float)
+    order = np.lexsort((-degree, -score))[:max_nodes]
+    sub = graph.induced_subgraph(sorted(order.tolist()))
+    kept = np.asarray(sorted(order.tolist()))
+    if sub.ecount() > max_edges and "weight" in sub.es.attributes():
+        strongest = np.argsort(-np.asarray(sub.es["weight"], dtype=float), kind="stable")[max_edges:]
+        sub.delete_edges(strongest.tolist())
+    start = np.random.default_rng(seed).random((sub.vcount(), 2)).tolist()
+    layout = _layout(sub, start, seed)
+    if len(layout) > 10:
+        # Isolated pairs drift far out and would squeeze the drawing; pull them to the frame's edge.
+        low, high = np.percentile(layout, 2, axis=0), np.percentile(layout, 98, axis=0)
+        layout = np.clip(layout, low, high)
+    membership = communities.set_index("account_id")["community"]
+    nodes = pd.DataFrame({"account_id": ids[kept], "handle": handles[kept],
+                          "community": pd.Series(ids[kept]).map(membership).fillna(-1).astype("int64").to_numpy(),
+                          "score": score[kept], "x": layout[:, 0] if len(layout) else [],
+                          "y": layout[:, 1] if len(layout) else []})
+    ends = np.asarray(sub.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    edges = pd.DataFrame({"source": nodes["account_id"].to_numpy()[ends[:, 0]],
+                          "target": nodes["account_id"].to_numpy()[ends[:, 1]],
+                          "weight": np.asarray(sub.es["weight"], dtype=float) if "weight" in sub.es.attributes() else 1.0,
+                          "x": layout[ends[:, 0], 0] if len(ends) else [], "y": layout[ends[:, 0], 1] if len(ends) else [],
+                          "x2": layout[ends[:, 1], 0] if len(ends) else [], "y2": layout[ends[:, 1], 1] if len(ends) else []})
+    return privacy.frame(nodes), privacy.frame(edges)
+
+
+def _layout(graph: Any, start: list, seed: int) -> np.ndarray:
+    """Fruchterman-Reingold positions, the same for the same seed (igraph draws from Python's RNG)."""
+    import random
+
+    import igraph as ig
+
+    if graph.vcount() == 0:
+        return np.zeros((0, 2))
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        return np.asarray(graph.layout_fruchterman_reingold(seed=start, niter=300).coords)
+    finally:
+        ig.set_random_number_generator(random)
+
+
+class NetworkView:
+    """An ipysigma network coloured by community and sized by a score, with a static drawing for reports.
+
+    Parameters
+    ----------
+    graph : igraph.Graph
+    communities : DataFrame
+        ``account_id``, ``community``.
+    scores : DataFrame, optional
+        ``account_id`` and the ``size_by`` column; degree when absent.
+    size_by : str
+        The score that sizes the nodes (``influence``, ``reach``, ``visibility``, ``activity``).
+    max_nodes : int
+        The view keeps the accounts with the largest scores.
+    """
+
+    def __init__(self, graph: Any, communities: pd.DataFrame, *, scores: pd.DataFrame | None = None,
+                 size_by: str = "influence", max_nodes: int = 300, seed: int = 0, privacy: Any = None):
+        self.nodes, self.edges = graph_frames(graph, communities, scores=scores, size_by=size_by,
+                                              max_nodes=max_nodes, seed=seed, privacy=privacy)
+        self.static_chart = viz.network(self.nodes, self.edges, size="score",
+                                        title=f"Network: {len(self.nodes)} accounts, sized by {size_by if scores is not None else 'degree'}")
+        self._sigma = None
+
+    @property
+    def widget(self) -> Any:
+        """The ipysigma widget (built on first use)."""
+        if self._sigma is None:
+            import networkx as nx
+            from ipysigma import Sigma
+
+            g = nx.DiGraph()
+            for row in self.nodes.itertuples(index=False):
+                g.add_node(row.account_id, label=row.handle, community=str(row.community), score=float(row.score),
+                           x=float(row.x), y=float(row.y))
+            g.add_weighted_edges_from(self.edges[["source", "target", "weight"]].itertuples(index=False, name=None))
+            self._sigma = Sigma(g, node_color="community", node_size="score", node_label="label", height=500, start_layout=False)
+        return self._sigma
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle["image/svg+xml"] = viz.to_svg(self.static_chart)
+        return bundle
