@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -159,13 +158,16 @@ def main(argv: list[str] | None = None) -> dict:
 
     results = {"benchmark": "roles", "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                "rows": {}, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                       "duckdb": duckdb.__version__, "igraph": igraph.__version__}}
+                                       "duckdb": duckdb.__version__, "igraph": igraph.__version__,
+                                       # other work on the machine slows the figures down; say how much there was
+                                       "load_average_at_start": round(os.getloadavg()[0], 2)}}
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.rows.split(","):
             row = ROWS[name](Path(tmp), args)
             if row is not None:
                 results["rows"][name] = row
                 print(name, json.dumps(row, indent=1), flush=True)
+    results["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS}")

@@ -337,3 +337,40 @@ def test_being_amplified_never_raises_reach_inputs(edges, amplifiers):
             for column in ("reached_partners", "two_step_reach"):
                 assert after.loc["csv:0", column] <= before.loc["csv:0", column]
             assert after.loc["csv:0", "amplification_received"] > before.loc["csv:0", "amplification_received"]
+
+
+def test_one_viral_post_does_not_beat_steady_pull():
+    """'viral' has one post shared by 40 accounts; 'steady' has 5 posts each shared by 6 of 10 fans."""
+    with wb.open(":memory:") as store:
+        store.sql("""
+            INSERT INTO posts (post_id, platform, author_id, created_at, kind, collected)
+            SELECT 'x:v', 'x', 'x:viral', TIMESTAMPTZ '2024-01-01 09:00+00', 'post', true
+            UNION ALL
+            SELECT 'x:s' || d, 'x', 'x:steady', TIMESTAMPTZ '2024-01-01 09:00+00' + to_days(d), 'post', true
+            FROM range(5) t(d);
+            INSERT INTO interactions (source_id, target_id, kind, created_at, platform)
+            SELECT 'x:crowd' || i, 'x:viral', 'share', TIMESTAMPTZ '2024-01-01 10:00+00', 'x' FROM range(40) t(i)
+            UNION ALL
+            SELECT 'x:fan' || ((d + i) % 10), 'x:steady', 'share', TIMESTAMPTZ '2024-01-01 10:00+00' + to_days(d), 'x'
+            FROM range(5) a(d), range(6) b(i);
+        """)
+        scores = roles.score(store, save=False).set_index("account_id")
+    viral, steady = scores.loc["x:viral"], scores.loc["x:steady"]
+    assert viral["amplification_received"] == 40 > steady["amplification_received"] == 30
+    assert (viral["amplification_h_index"], steady["amplification_h_index"]) == (1, 5)
+    assert viral["amplification_consistency"] == 0.0 and steady["amplification_consistency"] == pytest.approx(0.8)
+    assert viral["distinct_amplifiers"] == 40 > steady["distinct_amplifiers"] == 10
+    assert steady["influence"] == 1.0 > viral["influence"]
+
+
+def test_store_save_scores_checks_its_table():
+    with wb.open(":memory:") as store:
+        assert store.save_scores(pd.DataFrame({"account_id": ["a:1"], "influence": [0.5]}), community_run_id=None) == 1
+        assert store.scalar("SELECT influence FROM account_scores WHERE run_id = 1") == 0.5
+        with pytest.raises(WorkspaceError, match="no column.*colour"):
+            store.save_scores(pd.DataFrame({"account_id": ["a:1"], "colour": ["red"]}), community_run_id=None)
+        with pytest.raises(WorkspaceError, match="duplicates"):
+            store.save_scores(pd.DataFrame({"account_id": ["a:1", "a:1"]}), community_run_id=None)
+        with pytest.raises(WorkspaceError, match="account_id"):
+            store.save_scores(pd.DataFrame({"influence": [0.1]}), community_run_id=None)
+        assert store.scalar("SELECT count(*) FROM account_scores") == 1  # failed saves left nothing

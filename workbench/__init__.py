@@ -14,10 +14,11 @@ from workbench.ingest import load, LoadReport
 # graph is a callable module: wb.graph(store, ...) builds a graph, and `from workbench import graph`
 # still gives the module (see workbench/graph.py); communities is the subpackage wb.communities
 from workbench import communities, graph
+from workbench import datasets, metrics, roles
 
 __version__ = "0.1.0"
 
-__all__ = ["open", "load", "LoadReport", "Store", "WorkbenchError", "query", "graph", "communities", "__version__"]
+__all__ = ["open", "load", "LoadReport", "Store", "WorkbenchError", "query", "graph", "communities", "roles", "metrics", "datasets", "__version__"]
 
 
 def query(store: Store, name: str, **params):

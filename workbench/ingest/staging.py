@@ -239,9 +239,9 @@ def _stream_lines(con, stream: BinaryIO, name: str, member: str | None, bar, sta
             break
         if len(carry) > MAX_LINE_BYTES + 1:
             long_line, carry = [offset + 1, len(carry), carry[:_RAW_KEPT], carry[-1:]], b""
-    staged.encoding_rejects += _reject_long_lines_in_blocks(con, member)
     for statement in con.extract_statements(_TIDY_LINES):
         con.execute(statement)
+    staged.encoding_rejects += _reject_long_lines_in_blocks(con, member)
     staged.lines += offset
 
 
