@@ -364,7 +364,8 @@ def test_fuzz_edges_csv(workspaces, fuzz_dir, header, rows):
 
 
 # -- staging itself: line numbers, over-long lines, bad bytes, block boundaries --------------------------
-@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(specs=st.lists(st.tuples(st.sampled_from(["ok", "long", "nul", "latin1", "blank", "crlf"]),
                                 st.integers(min_value=0, max_value=120)), min_size=1, max_size=30),
        block=st.integers(min_value=8, max_value=300))
