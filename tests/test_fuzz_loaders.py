@@ -1,6 +1,6 @@
 """Fuzzing the loaders with near-valid records (hypothesis).
 
-For each format, a strategy starts from valid records (the builders of tests/bad_inputs/make_corpus.py),
+For each format, a strategy starts from valid records (the builders of tests/bad_inputs/corpus_records.py),
 then deletes fields, swaps values for ones of another type (numbers beyond BIGINT, unicode, quotes,
 SQL, nested lists), reuses ids, and cuts or replaces whole lines. Whatever comes, a load must:
 
@@ -32,7 +32,7 @@ import workbench as wb
 from workbench.errors import StrictModeError, WorkbenchError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "bad_inputs"))
-import make_corpus as mk  # noqa: E402
+import corpus_records as mk  # noqa: E402
 
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -205,7 +205,8 @@ def check_store_is_valid(store) -> None:
         "OR NOT starts_with(source_id, platform || ':') OR NOT starts_with(target_id, platform || ':') "
         "OR NOT list_contains($kinds, kind)", {"kinds": sorted(KINDS_OF_INTERACTIONS)})
     assert bad_interactions == 0
-    assert store.scalar("SELECT count(*) - count(DISTINCT (post_id, kind, source_id, target_id)) FROM interactions") == 0
+    assert store.scalar("SELECT count(*) - count(DISTINCT (post_id, kind, source_id, target_id)) "
+                        "FROM interactions") == 0
     assert store.scalar("SELECT count(*) FROM loads WHERE status NOT IN ('ok', 'failed')") == 0
     assert store.scalar("SELECT count(*) FROM loads WHERE status = 'ok' AND "
                         "records_loaded + records_rejected <> records_read") == 0

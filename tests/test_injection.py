@@ -309,3 +309,59 @@ def test_numeric_parameters_refuse_strings(hostile, api_store):
             outcomes[name] = "not refused"
         assert fingerprint(api_store) == before, name
     assert "not refused" not in outcomes.values(), outcomes
+
+
+# -- the code: no value formatted into SQL ------------------------------------------------------------
+
+#: The only places where SQL text is built with string formatting, each interpolating identifiers
+#: that are fixed names of the code or have passed ``sql.quote_identifier``; never a user value.
+FORMATTED_SQL_SITES = {
+    ("workbench/ingest/_twitter.py", "finish"): "drops the loader's own work tables (a fixed tuple)",
+    ("workbench/ingest/pipeline.py", "_count"): "counts fixed staging and canonical tables",
+    ("workbench/ingest/staging.py", "drop_stage_tables"): "drops the fixed staging tables",
+    ("workbench/session.py", "overlay"): "views over DATA_TABLES, each through sql.quote_identifier",
+}
+_SQL_START = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|DROP|CREATE|ATTACH|COPY|WITH|ALTER|PRAGMA|SET|EXPORT|"
+                        r"INSTALL|LOAD)\b")
+
+
+def _formatted_sql_sites(root: Path) -> set[tuple[str, str]]:
+    """(file, function) of every f-string, ``%`` or ``.format`` that builds text starting like SQL."""
+    import ast
+
+    class Finder(ast.NodeVisitor):
+        def __init__(self, name: str):
+            self.name, self.function, self.found = name, "<module>", set()
+
+        def visit_FunctionDef(self, node):  # noqa: N802 - the ast API's name
+            outer, self.function = self.function, node.name
+            self.generic_visit(node)
+            self.function = outer
+
+        visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815
+
+        def generic_visit(self, node):
+            template = None
+            if isinstance(node, ast.JoinedStr) and any(isinstance(v, ast.FormattedValue) for v in node.values):
+                template = node.values[0].value if isinstance(node.values[0], ast.Constant) else None
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
+                template = node.left.value
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+                  and isinstance(node.func.value, ast.Constant)):
+                template = node.func.value.value
+            if isinstance(template, str) and _SQL_START.match(template):
+                self.found.add((self.name, self.function))
+            super().generic_visit(node)
+
+    found: set[tuple[str, str]] = set()
+    for path in sorted((root / "workbench").rglob("*.py")):
+        finder = Finder(path.relative_to(root).as_posix())
+        finder.visit(ast.parse(path.read_text(encoding="utf-8")))
+        found |= finder.found
+    return found
+
+
+def test_no_value_is_formatted_into_sql():
+    """Only the reviewed sites build SQL by formatting; a new one must be bound instead (or reviewed)."""
+    root = Path(__file__).resolve().parent.parent
+    assert _formatted_sql_sites(root) == set(FORMATTED_SQL_SITES)
