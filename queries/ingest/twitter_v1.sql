@@ -73,12 +73,18 @@ SELECT line_no, unnest(tweets) FROM tw1_arrays WHERE tweets IS NOT NULL;
 INSERT INTO stage_rejects (line_no, reason)
 SELECT line_no,
        CASE WHEN coalesce(t.id_str, t.id) IS NULL THEN 'a tweet without "id_str" (or "id")'
+            WHEN NOT regexp_full_match(coalesce(t.id_str, t.id), '[0-9]+')
+            THEN 'tweet id ' || left(coalesce(t.id_str, t.id), 40)
+                 || ' is not a Twitter id: an id must be a string of digits or a whole number'
             ELSE 'tweet ' || coalesce(t.id_str, t.id) || ' has no "user"' END
 FROM tw1_outer
-WHERE coalesce(t.id_str, t.id) IS NULL OR coalesce(t.user.id_str, t.user.id) IS NULL;
+WHERE coalesce(t.id_str, t.id) IS NULL OR NOT regexp_full_match(coalesce(t.id_str, t.id), '[0-9]+')
+   OR coalesce(t.user.id_str, t.user.id) IS NULL;
 
+-- Twitter ids are strings of digits; json_transform renders true, [7003] or 7.5 as text, so check the text.
 DELETE FROM tw1_outer
-WHERE coalesce(t.id_str, t.id) IS NULL OR coalesce(t.user.id_str, t.user.id) IS NULL;
+WHERE coalesce(t.id_str, t.id) IS NULL OR NOT regexp_full_match(coalesce(t.id_str, t.id), '[0-9]+')
+   OR coalesce(t.user.id_str, t.user.id) IS NULL;
 
 CREATE OR REPLACE TEMP TABLE tw1_tweets AS
 SELECT line_no, true AS collected, seen_at,

@@ -196,12 +196,15 @@ FROM refs;
 INSERT INTO stage_rejects (line_no, reason)
 SELECT line_no,
        CASE WHEN id IS NULL THEN 'a tweet without an "id"'
+            WHEN NOT regexp_full_match(id, '[0-9]+')
+            THEN 'tweet id ' || left(id, 40) || ' is not a Twitter id: an id must be a string of digits or a whole number'
             WHEN text IS NULL THEN 'record ' || id || ' is not a tweet (no "text", no "author_id")'
             ELSE 'tweet ' || id || ' has no "author_id"' END
 FROM tw_posts
-WHERE collected AND (id IS NULL OR author_id IS NULL);
+WHERE collected AND (id IS NULL OR NOT regexp_full_match(id, '[0-9]+') OR author_id IS NULL);
 
-DELETE FROM tw_posts WHERE id IS NULL OR (collected AND author_id IS NULL);
+-- Twitter ids are strings of digits; json_transform renders true, [7003] or 7.5 as text, so check the text.
+DELETE FROM tw_posts WHERE id IS NULL OR NOT regexp_full_match(id, '[0-9]+') OR (collected AND author_id IS NULL);
 
 CREATE OR REPLACE TEMP TABLE tw_mentions AS
 SELECT line_no, id AS post_id, author_id, created_at, m.id AS target_hint, m.username AS handle

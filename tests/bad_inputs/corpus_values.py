@@ -84,10 +84,7 @@ def _kinds() -> list[Kind]:
           rejects=tuple((name, line, "an id must be a string or a whole number")
                         for name in ("v1.jsonl", "v2.jsonl") for line in (2, 3, 4, 5)),
           new=(2, 2, 0), loads=("ok", "ok"),
-          extra={"any_reason": True,
-                 "xfail": "the twitter loaders take any JSON value as an id: true, [7003], {\"n\": 7004} and 7.5 "
-                          "become post ids twitter:true, twitter:[7003], ... (queries/ingest/twitter_v1.sql, "
-                          "twitter_v2.sql)"}),
+          extra={"any_reason": True}),
         K("missing_ids", "reddit, twitter-v1, bluesky", "records without their id (or with an empty one, or no user)",
           files(_MISSING_IDS), ("bluesky.jsonl", "reddit.jsonl", "twitter_v1.jsonl"),
           "each such record is rejected with the reason, the rest loads",
