@@ -113,7 +113,7 @@ def test_second_writer_gets_a_busy_message(tmp_path):
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(WorkspaceBusyError, match=r"is busy: process \d+ has it open for writing"):
+        with pytest.raises(WorkspaceBusyError, match=r"is busy: process \d+ has it open"):
             wb.open(path)
         with pytest.raises(WorkspaceBusyError, match="busy"):
             wb.open(path, read_only=True)
@@ -128,3 +128,23 @@ def test_interrupted_load_is_marked_failed_when_reopened(tmp_path):
     with wb.open(path) as store:
         assert store.sql("SELECT status, message FROM loads WHERE load_id = 7").fetchone() == (
             "failed", "interrupted before it finished")
+
+
+def test_a_writer_while_readers_are_open_gets_a_busy_message(tmp_path):
+    path = tmp_path / "shared.duckdb"
+    wb.open(path).close()
+    script = textwrap.dedent(f"""
+        import sys, workbench as wb
+        s = wb.open({str(path)!r}, read_only=True); print(s.counts()['accounts'], flush=True); sys.stdin.readline()
+    """)
+    readers = [subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                text=True) for _ in range(2)]
+    try:
+        assert [r.stdout.readline().strip() for r in readers] == ["0", "0"]  # two readers at once are fine
+        with pytest.raises(WorkspaceBusyError, match="is busy: .*Wait for that load or command to finish"):
+            wb.open(path)
+    finally:
+        for reader in readers:
+            reader.communicate("\n", timeout=30)
+    with wb.open(path) as store:  # once the readers are gone, writing works again
+        assert store.counts()["accounts"] == 0

@@ -44,12 +44,15 @@ _MIGRATIONS: list[str] = []
 _LOCK_PID = re.compile(r"PID (\d+)")
 
 
-def _busy_message(path: str, error: Exception) -> str:
+def _busy_message(path: str, error: Exception, *, read_only: bool) -> str:
     pid = _LOCK_PID.search(str(error))
     holder = f"process {pid.group(1)}" if pid else "another process"
-    return (f"workspace {path} is busy: {holder} has it open for writing. "
-            "Wait for that load or command to finish (or close the notebook kernel that writes to it), "
-            "then try again; notebooks and reports can open it read-only meanwhile.")
+    if read_only:
+        return (f"workspace {path} is busy: {holder} has it open for writing. "
+                "Wait for that load or command to finish, then try again.")
+    return (f"workspace {path} is busy: {holder} has it open (a load, a notebook kernel or a report may be "
+            "reading it). Wait for that load or command to finish, or close the notebook kernel or report "
+            "that uses it, then try again.")
 
 
 class Store:
@@ -287,7 +290,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
     except duckdb.IOException as error:
         text = str(error)
         if "lock" in text.lower():
-            raise WorkspaceBusyError(_busy_message(path, error)) from None
+            raise WorkspaceBusyError(_busy_message(path, error, read_only=read_only)) from None
         raise WorkspaceError(f"cannot open workspace {path}: {text.splitlines()[0]}") from None
     except duckdb.Error as error:
         raise WorkspaceError(f"cannot open workspace {path}: {str(error).splitlines()[0]}") from None
