@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import copy
 import html
+import multiprocessing
 import re
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -321,13 +322,18 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
     paths = _notebook_paths(notebooks)
 
     with tempfile.TemporaryDirectory(prefix="workbench-report-") as scratch:
-        # No cwd: papermill would chdir the whole process, which races between threads.
-        # The notebooks do not depend on the working directory anyway.
-        def run(path: Path) -> nbformat.NotebookNode:
-            return execute(path, Path(scratch) / path.name, params, timeout=timeout)
-
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            executed = list(pool.map(run, paths))
+        # One process per running notebook, not threads: nbclient clients sharing a process's zmq and
+        # asyncio state were seen to wait forever on an idle kernel. No cwd: the notebooks do not
+        # depend on the working directory.
+        outputs = [Path(scratch) / path.name for path in paths]
+        if jobs <= 1:
+            executed = [execute(path, output, params, timeout=timeout) for path, output in zip(paths, outputs)]
+        else:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                futures = [pool.submit(execute, path, output, params, timeout=timeout)
+                           for path, output in zip(paths, outputs)]
+                executed = [future.result(timeout=timeout * len(paths)) for future in futures]
 
     pages = []
     rendered = []
