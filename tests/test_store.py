@@ -148,3 +148,8 @@ def test_a_writer_while_readers_are_open_gets_a_busy_message(tmp_path):
             reader.communicate("\n", timeout=30)
     with wb.open(path) as store:  # once the readers are gone, writing works again
         assert store.counts()["accounts"] == 0
+
+
+def test_a_parameter_of_the_wrong_type_is_a_query_error(store):
+    with pytest.raises(QueryError, match=r"query 'info.last_loads': a parameter has the wrong type \(limit='ten'\)"):
+        store.query("info.last_loads", limit="ten")

@@ -100,7 +100,13 @@ class Store:
         ['table', 'rows']
         """
         query = sql.get(name)
-        return self.sql(query.text, query.bind(params)).df()
+        try:
+            return self.sql(query.text, query.bind(params)).df()
+        except duckdb.ConversionException as error:
+            # a bound value of the wrong type (text for a number, a bad date): the user's mistake, said plainly
+            given = ", ".join(f"{k}={v!r}" for k, v in sorted(params.items()))
+            raise QueryError(f"query {name!r}: a parameter has the wrong type ({given}): "
+                             f"{str(error).splitlines()[0]}") from None
 
     def execute(self, name: str, **params: Any) -> None:
         """Run the named statement(s) ``name`` for their effect."""
