@@ -289,6 +289,7 @@ def stage_source(con: duckdb.DuckDBPyConnection, source: Source, *, layout: str,
                     _stream_document(con, stream, source.name, member.name, staged)
                     raw.drain()
                 digest_parts.append(f"{member.name}:{raw.sha256.hexdigest()}")
+                raw.close()
                 staged.bytes += raw.bytes
                 staged.members.append(member.name)
                 bar.update(raw.bytes)
@@ -304,6 +305,7 @@ def stage_source(con: duckdb.DuckDBPyConnection, source: Source, *, layout: str,
             raw.drain()
         staged.sha256 = raw.sha256.hexdigest()
         staged.bytes = raw.bytes
+        raw.close()
         return staged
     finally:
         bar.close()
