@@ -69,3 +69,14 @@ def test_debug_shows_the_traceback(tmp_path):
 def test_info_on_missing_workspace_is_a_user_error(tmp_path, capsys):
     assert cli.main(["info", "--db", str(tmp_path / "none.duckdb")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_workspace_or_binary_file_given_as_an_export_is_named_as_such(tmp_path, capsys):
+    db = tmp_path / "w.duckdb"
+    wb.open(db).close()
+    assert cli.main(["load", str(db), "--db", str(tmp_path / "other.duckdb")]) == 2
+    assert "this is a DuckDB database, not an export" in capsys.readouterr().err
+    blob = tmp_path / "photo.jpg"
+    blob.write_bytes(bytes(range(256)) * 8)
+    assert cli.main(["load", str(blob), "--db", str(tmp_path / "other.duckdb")]) == 2
+    assert "this is a binary file, not a text export" in capsys.readouterr().err

@@ -114,6 +114,14 @@ def detect_format(source: Source, sample: Sample | None = None) -> str:
                 return format_id
         except Exception:  # noqa: BLE001 - a sniffer that fails does not claim the file
             continue
+    head = sample.text[:4096]
+    if "\x00" in head or head.count("\ufffd") > len(head) // 20:
+        # a database, an image, a spreadsheet: quoting its bytes would only print noise
+        what = "a DuckDB database, not an export" if sample.text.startswith("\ufffd") and "DUCK" in head[:16] \
+            else "a binary file, not a text export"
+        raise UnknownFormatError(f"cannot tell the export format: this is {what}; "
+                                 f"pass --format with one of {', '.join(sorted(FORMATS))} for a text export",
+                                 path=source.name)
     shown = sample.first_line[:60]
     raise UnknownFormatError(
         f"cannot tell the export format (first line starts {shown!r}); "
