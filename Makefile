@@ -34,6 +34,7 @@ test: setup browser
 
 bench: setup
 	$(PY) benchmarks/ingest.py
+	$(PY) benchmarks/ingest_reddit.py
 	$(PY) benchmarks/communities.py
 	$(PY) benchmarks/roles.py
 
