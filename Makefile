@@ -37,6 +37,7 @@ bench: setup
 	$(PY) benchmarks/ingest_reddit.py
 	$(PY) benchmarks/communities.py
 	$(PY) benchmarks/roles.py
+	$(PY) benchmarks/spark.py
 
 clean:
 	rm -rf $(VENV) $(REPORTS) data/demo.duckdb data/sample .pytest_cache

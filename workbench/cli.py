@@ -43,8 +43,14 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     with wb.open(args.db) as store:
         try:
-            report = wb.load(store, args.paths, format=args.format, strict=args.strict,
-                             platform=args.platform, progress=None if not args.quiet else False)
+            if args.engine == "spark":
+                from workbench.spark.workspace import load_with_spark
+
+                report = load_with_spark(store, args.paths, parquet_dir=args.parquet, format=args.format,
+                                         platform=args.platform, strict=args.strict, master=args.spark_master)
+            else:
+                report = wb.load(store, args.paths, format=args.format, strict=args.strict,
+                                 platform=args.platform, progress=None if not args.quiet else False)
         except WorkbenchError as error:
             partial = getattr(error, "report", None)
             if partial is not None:
@@ -177,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="abort a file's load on its first bad record")
     p.add_argument("--platform", help="id prefix instead of the format's platform (edge lists)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                   help="normalise on DuckDB (default) or Apache Spark (edge lists so far)")
+    p.add_argument("--spark-master", default="local[*]", help="Spark master URL (default local[*])")
+    p.add_argument("--parquet", metavar="DIR", help="Spark's Parquet output (default: <db stem>.parquet beside --db)")
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("info", help="what a workspace holds")

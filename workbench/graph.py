@@ -130,7 +130,7 @@ def _check_options(kinds, since, until, directed, weight, min_weight, self_loops
 
 def graph(store, *, kinds: str | Iterable[str] = DEFAULT_KINDS, since: TimeLike = None, until: TimeLike = None,
           directed: bool = True, weight: str | None = "count", min_weight: int = 1, self_loops: bool = False,
-          backend: str = "igraph") -> Any:
+          backend: str = "igraph", engine: str = "duckdb", parquet_dir: str | None = None) -> Any:
     """The interaction graph of a workspace.
 
     One edge per account pair (per ordered pair when ``directed``), aggregated in DuckDB;
@@ -158,6 +158,12 @@ def graph(store, *, kinds: str | Iterable[str] = DEFAULT_KINDS, since: TimeLike 
         igraph: vertex ``i`` has ``account_id``, ``name`` (the same) and ``handle``
         (None when the account is not in ``accounts``). networkx: nodes keyed by
         ``account_id`` with attributes ``vertex`` (the igraph id), ``account_id`` and ``handle``.
+    engine : {"duckdb", "spark"}
+        Where interactions are aggregated into edges: DuckDB, or Spark over the Parquet tables of
+        a Spark load (``parquet_dir``, default beside the workspace file); see
+        :mod:`workbench.spark.graph`. The graph is the same.
+    parquet_dir : str, optional
+        The Parquet folder of a Spark load (``engine="spark"`` only).
 
     Returns
     -------
@@ -180,8 +186,14 @@ def graph(store, *, kinds: str | Iterable[str] = DEFAULT_KINDS, since: TimeLike 
     spec = _check_options(kinds, since, until, directed, weight, min_weight, self_loops, backend)
     params = dict(kinds=spec["kinds"], since=check_time(since, name="since"), until=check_time(until, name="until"),
                   directed=spec["directed"], min_weight=spec["min_weight"], self_loops=spec["self_loops"])
-    query = sql.get("graph.edges")
-    columns = store.sql(query.text, query.bind(params)).fetchnumpy()
+    if engine == "spark":
+        from workbench.spark import graph as spark_graph
+        columns = spark_graph.edge_columns(store, params, parquet_dir=parquet_dir)
+    elif engine == "duckdb":
+        query = sql.get("graph.edges")
+        columns = store.sql(query.text, query.bind(params)).fetchnumpy()
+    else:
+        raise ParameterError(f"engine must be 'duckdb' or 'spark'; got {engine!r}")
     built = _igraph_from_columns(columns, directed=spec["directed"], weighted=weight is not None)
     built["graph_spec"] = spec
     return built if backend == "igraph" else to_networkx(built)

@@ -1,0 +1,12 @@
+"""Scale-out: the workbench's loading and edge aggregation on Apache Spark.
+
+- :func:`workbench.spark.workspace.load_with_spark` (``workbench load --engine spark``): exports
+  read and normalised by Spark with the same named queries as DuckDB (transpiled by sqlglot,
+  :mod:`workbench.spark.dialect`), written as Parquet partitioned by platform and month, then
+  imported into the DuckDB workspace so that everything downstream is unchanged.
+- :func:`workbench.spark.graph.edge_columns` (``wb.graph(store, engine="spark")``): the weighted
+  edge list aggregated on Spark, handed to igraph on one machine.
+
+pyspark and sqlglot are optional: this package is imported only when the Spark engine is asked for.
+Formats on Spark: :data:`workbench.spark.ingest.SPARK_FORMATS`.
+"""

@@ -1,0 +1,112 @@
+"""The DuckDB side of a Spark load: the Parquet tables brought into a workspace.
+
+:func:`attach` imports the canonical tables that :func:`workbench.spark.ingest.load` wrote
+(``read_parquet`` with hive partitioning) into the workspace's own tables, so that graphs,
+communities, roles, metrics, notebooks and reports run unchanged. DuckDB reads Parquet at several
+hundred MB/s, so an import costs little next to the Spark job; the Parquet folder stays the
+shareable, partitioned copy for other Spark or DuckDB jobs.
+
+:func:`load_with_spark` is what ``workbench load --engine spark`` calls.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+from workbench.errors import WorkspaceError
+from workbench.ingest.report import LoadReport
+from workbench.spark.session import DEFAULT_MASTER
+from workbench.store import Store
+
+__all__ = ["attach", "load_with_spark"]
+
+_TABLES = ("accounts", "posts", "interactions", "loads", "rejects")
+# Fixed statements per table (no SQL is built by formatting); accounts, posts and interactions are
+# partitioned by platform and month (hive folders), the month column only names the folder.
+_HIVE = "hive_partitioning = true, hive_types = {'platform': VARCHAR, 'month': VARCHAR}"
+_IMPORT = {
+    "accounts": "INSERT INTO accounts BY NAME SELECT * EXCLUDE (month) FROM read_parquet($glob, " + _HIVE + ")",
+    "posts": "INSERT INTO posts BY NAME SELECT * EXCLUDE (month) FROM read_parquet($glob, " + _HIVE + ")",
+    "interactions": "INSERT INTO interactions BY NAME SELECT * EXCLUDE (month) FROM read_parquet($glob, " + _HIVE + ")",
+    "loads": "INSERT INTO loads BY NAME SELECT * FROM read_parquet($glob)",
+    "rejects": "INSERT INTO rejects BY NAME SELECT * FROM read_parquet($glob)",
+}
+_COUNT = {table: "SELECT count(*) FROM " + table for table in _TABLES}
+
+
+def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
+    """Import the Parquet tables under ``parquet_dir`` into ``store`` (which must hold no loads yet).
+
+    Parameters
+    ----------
+    store : Store
+        A writable workspace without earlier loads.
+    parquet_dir : path
+        The folder :func:`workbench.spark.ingest.load` wrote.
+
+    Returns
+    -------
+    dict
+        Rows imported per table.
+    """
+    store._check_writable()
+    if store.scalar("SELECT count(*) FROM loads"):
+        raise WorkspaceError(f"workspace {store.path} already holds loads; a Spark load imports into a new "
+                             "workspace (use another --db file)")
+    root = Path(parquet_dir)
+    counts = {}
+    with store.transaction():
+        for table in _TABLES:
+            folder = root / table
+            if not folder.is_dir():
+                raise WorkspaceError(f"{folder} is missing: not the output of a Spark load")
+            if not any(folder.rglob("*.parquet")):  # Spark writes no file for an empty partitioned table
+                counts[table] = 0
+                continue
+            before = int(store.scalar(_COUNT[table]))
+            store.sql(_IMPORT[table], {"glob": str(folder / "**" / "*.parquet")})
+            counts[table] = int(store.scalar(_COUNT[table])) - before
+        # later DuckDB loads continue the load ids
+        store.sql("SELECT count(nextval('load_ids')) FROM range($n)",
+                  {"n": int(store.scalar("SELECT coalesce(max(load_id), 0) FROM loads"))})
+    return counts
+
+
+def load_with_spark(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *,
+                    parquet_dir: str | os.PathLike | None = None, format: str = "auto", platform: str | None = None,
+                    strict: bool = False, master: str = DEFAULT_MASTER, spark: Any = None) -> LoadReport:
+    """Load exports with Spark into Parquet, then import them into ``store`` (``--engine spark``).
+
+    Parameters
+    ----------
+    store : Store
+        A new, writable workspace.
+    paths : path or list of paths
+    parquet_dir : path, optional
+        Where the Parquet tables go; default ``<db stem>.parquet/`` beside the workspace file.
+    format, platform, strict
+        As for :func:`workbench.load`.
+    master : str
+        Spark master URL (``local[*]`` by default).
+    spark : pyspark.sql.SparkSession, optional
+        An existing session (tests share one).
+
+    Returns
+    -------
+    LoadReport
+    """
+    from workbench.spark import ingest
+
+    if store.scalar("SELECT count(*) FROM loads"):
+        raise WorkspaceError(f"workspace {store.path} already holds loads; a Spark load imports into a new "
+                             "workspace (use another --db file)")
+    if parquet_dir is None:
+        if store.path == ":memory:":
+            raise WorkspaceError("an in-memory workspace needs parquet_dir for a Spark load")
+        parquet_dir = ingest.default_parquet_dir(store.path)
+    report = ingest.load(paths, parquet_dir, format=format, platform=platform, strict=strict, master=master,
+                         spark=spark)
+    attach(store, parquet_dir)
+    return report
