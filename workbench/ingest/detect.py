@@ -117,7 +117,7 @@ def detect_format(source: Source, sample: Sample | None = None) -> str:
     head = sample.text[:4096]
     if "\x00" in head or head.count("\ufffd") > len(head) // 20:
         # a database, an image, a spreadsheet: quoting its bytes would only print noise
-        what = "a DuckDB database, not an export" if sample.text.startswith("\ufffd") and "DUCK" in head[:16] \
+        what = "a DuckDB database, not an export" if "DUCK" in head[:24] \
             else "a binary file, not a text export"
         raise UnknownFormatError(f"cannot tell the export format: this is {what}; "
                                  f"pass --format with one of {', '.join(sorted(FORMATS))} for a text export",
