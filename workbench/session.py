@@ -189,9 +189,7 @@ def overlay(db_path: str | Path) -> Any:
         if "lock" in text.lower():
             raise WorkspaceBusyError(f"workspace {db_path} is busy: another process has it open for writing") from None
         raise WorkspaceError(f"cannot open workspace {db_path}: {text}") from None
-    for table in DATA_TABLES:
-        name = sql.quote_identifier(table, DATA_TABLES)
-        store.sql(f"DROP TABLE {name}; CREATE VIEW {name} AS SELECT * FROM workspace.{name}")
+    store.execute("workspace.overlay_views")  # one view per name in DATA_TABLES
     store.path = str(db_path)
     return store
 

@@ -119,3 +119,11 @@ DROP TABLE tw_handles;
 DROP TABLE tw_account_rows;
 DROP TABLE tw_authors;
 DROP TABLE tw_links;
+
+-- name: twitter_cleanup
+-- Drop the twitter work tables once their rows are staged.
+DROP TABLE IF EXISTS tw_posts;
+DROP TABLE IF EXISTS tw_accounts;
+DROP TABLE IF EXISTS tw_mentions;
+DROP TABLE IF EXISTS tw_unresolved;
+DROP TABLE IF EXISTS tw_extra_records;

@@ -35,5 +35,4 @@ def finish(ctx: Any, *, rejected_before: int = 0) -> None:
     collected = int(ctx.scalar("SELECT count(*) FROM tw_posts WHERE collected"))
     extra = int(ctx.scalar("SELECT coalesce(sum(n), 0)::BIGINT FROM tw_extra_records"))
     ctx.records_read = collected + extra + rejected_lines(ctx) - rejected_before
-    for table in WORK_TABLES:  # fixed names of this module, never user input
-        ctx.sql(f"DROP TABLE IF EXISTS {table}")
+    ctx.run("ingest.twitter_cleanup")  # drops WORK_TABLES

@@ -85,9 +85,10 @@ def _layout(module: ModuleType, sample: Sample) -> str:
     return getattr(module, "LAYOUT", "lines")
 
 
-def _count(store: Store, table: str) -> int:
-    # table names are fixed literals of this module, never user input
-    return int(store.scalar(f"SELECT count(*) FROM {table}"))  # noqa: S608
+def _canonical_counts(store: Store) -> dict[str, int]:
+    row = store.sql("SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM posts), "
+                    "(SELECT count(*) FROM interactions)").fetchone()
+    return dict(zip(("accounts", "posts", "interactions"), map(int, row)))
 
 
 def load_source(store: Store, source: Source, *, format: str = "auto", strict: bool = False,
@@ -121,7 +122,7 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         create_stage_tables(con)
         staged = stage_source(con, source, layout=layout, progress=progress)
         report.sha256, report.bytes = staged.sha256, staged.bytes
-        ctx.records_read = staged_rows = _count(store, "raw_lines")
+        ctx.records_read = staged_rows = int(store.scalar("SELECT count(*) FROM raw_lines"))
         module.stage(ctx)
         records_read = ctx.records_read + staged.encoding_rejects
         # a line of a lines-layout file is one record however many reasons it got; in a document every
@@ -150,7 +151,7 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
                 f"no record could be read ({rejected} rejected; first at line {first[0][0]}: {first[0][1]})")
             raise EmptyExportError(why, path=source.name)
 
-        before = {t: _count(store, t) for t in ("accounts", "posts", "interactions")}
+        before = _canonical_counts(store)
         ctx.unresolved += int(store.scalar(
             "SELECT count(*) FROM (SELECT DISTINCT post_id, kind, source_id FROM stage_interactions "
             "WHERE target_id IS NULL AND source_id IS NOT NULL)"))
@@ -161,7 +162,7 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         if callable(resolve):
             resolve(ctx)
         report.unresolved = ctx.unresolved
-        after = {t: _count(store, t) for t in before}
+        after = _canonical_counts(store)
         report.new_accounts = after["accounts"] - before["accounts"]
         report.new_posts = after["posts"] - before["posts"]
         report.new_interactions = after["interactions"] - before["interactions"]

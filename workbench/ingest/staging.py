@@ -63,6 +63,15 @@ DELETE FROM raw_lines WHERE line = '' OR (ascii(line) IN (9, 32) AND trim(line, 
 """
 
 
+_DROP_STAGE_TABLES = """
+DROP TABLE IF EXISTS temp.raw_lines;
+DROP TABLE IF EXISTS temp.stage_accounts;
+DROP TABLE IF EXISTS temp.stage_posts;
+DROP TABLE IF EXISTS temp.stage_interactions;
+DROP TABLE IF EXISTS temp.stage_rejects;
+"""
+
+
 def create_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create (or empty) the temp tables of the loader contract."""
     for statement in con.extract_statements(_STAGE_TABLES):
@@ -71,8 +80,8 @@ def create_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def drop_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Free the staging tables once a load has committed or rolled back."""
-    for table in ("raw_lines", "stage_accounts", "stage_posts", "stage_interactions", "stage_rejects"):
-        con.execute(f"DROP TABLE IF EXISTS temp.{table}")  # fixed names, not input
+    for statement in con.extract_statements(_DROP_STAGE_TABLES):
+        con.execute(statement)
 
 
 @dataclass
