@@ -222,7 +222,10 @@ def run(args: argparse.Namespace) -> dict:
         "targets": {"loader_vs_floor_max": 2.0, "peak_rss_gb_max": 4.0},
         "rows": {},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "duckdb": duckdb.__version__,
-                    "platform": platform.platform()},
+                    "platform": platform.platform(),
+                    # other processes competing for the cores inflate wall times: the 1-minute load
+                    # average before and after the runs says how quiet the machine was
+                    "load_average": [round(os.getloadavg()[0], 2)]},
     }
     if args.out.exists():  # keep the rows of formats not run this time
         try:
@@ -236,6 +239,7 @@ def run(args: argparse.Namespace) -> dict:
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(folder, ignore_errors=True)
+    result["machine"]["load_average"].append(round(os.getloadavg()[0], 2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return result

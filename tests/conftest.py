@@ -51,3 +51,14 @@ def store():
 
 # Session fixtures of the notebook, report and browser tests (executed notebooks, rendered reports).
 pytest_plugins = ["report_fixtures"]
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """The one local SparkSession of a test run (``local[2]``, offline), for every ``spark`` test module."""
+    pytest.importorskip("pyspark")
+    from workbench.spark.session import get_session
+
+    session = get_session("local[2]", driver_memory="1g")
+    yield session
+    session.stop()

@@ -191,6 +191,15 @@ def test_v2_flattened_after_pages_adds_nothing(store, tmp_path):
     assert store.counts()["interactions"] == before["interactions"]
 
 
+def test_v2_flattened_plain_tweet_keeps_its_authors_counters(store, tmp_path):
+    # a flattened tweet that references nothing: its author object is the only place its counters are
+    page = _page([_tweet("900", "1", "just a post")], context=[])
+    wb.load(store, _write_lines(tmp_path / "flat.jsonl", _flatten(page)))
+    row = store.sql("SELECT handle, followers, following, posts_count FROM accounts "
+                    "WHERE account_id = 'twitter:1'").fetchone()
+    assert row == ("alice", 10, 5, 100)
+
+
 def test_v2_accounts_keep_the_newest_counters(store, tmp_path):
     old = _page(PAGE_DATA[:1])
     new = json.loads(json.dumps(old))

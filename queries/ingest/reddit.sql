@@ -8,7 +8,8 @@
 -- NULL author and no interaction goes from or to them.
 -- One JSON parse per line: json_transform reads the fields we use into a struct (try(): NULL when the
 -- line is not JSON); id and created_utc come through as JSON text, as their JSON type decides rejects.
--- Only lines that are not objects are parsed again, to name what they are.
+-- Only lines that are not objects are parsed again, to name what they are. A JSON field that is null or
+-- absent is told by json_type (NULL, or 'NULL' where the field is a VARIANT null on Spark), not IS NULL.
 CREATE OR REPLACE TEMP TABLE reddit_rows AS
 WITH parsed AS (
     SELECT line_no,
@@ -23,36 +24,44 @@ WITH parsed AS (
            }')) END AS r
     FROM raw_lines
 ),
+kinds AS (  -- the JSON types of id and created_utc, once (each is tested several times below)
+    SELECT line_no, line, looks_like_object, r,
+           coalesce(json_type(r.id), 'NULL') AS id_type,
+           coalesce(json_type(r.created_utc), 'NULL') AS created_type,
+           r.created_utc ->> '$' AS created_text
+    FROM parsed
+),
 typed AS (
     SELECT line_no,
            r,
+           id_type,
+           created_type,
            CASE WHEN r IS NOT NULL THEN 'OBJECT'
                 WHEN looks_like_object OR NOT json_valid(line) THEN NULL
-                ELSE json_type(line) END AS doc_type,
-           CASE WHEN json_type(r.id) IN ('VARCHAR', 'UBIGINT', 'BIGINT')
+                ELSE json_type(line::JSON) END AS doc_type,
+           CASE WHEN id_type IN ('VARCHAR', 'UBIGINT', 'BIGINT')
                 THEN regexp_replace(r.id ->> '$', '^t[13]_', '') END AS native_id,
            -- Unix seconds (a number, or a string of one) within the years 1 to 9999, or an ISO 8601 string
-           CASE WHEN json_type(r.created_utc) IN ('UBIGINT', 'BIGINT', 'DOUBLE', 'VARCHAR')
-                 AND try_cast(r.created_utc ->> '$' AS DOUBLE) BETWEEN -62135596800 AND 253402300799
-                THEN to_timestamp(try_cast(r.created_utc ->> '$' AS DOUBLE))
-                WHEN json_type(r.created_utc) = 'VARCHAR'
-                 AND isfinite(try_cast(r.created_utc ->> '$' AS TIMESTAMPTZ))
-                THEN try_cast(r.created_utc ->> '$' AS TIMESTAMPTZ) END AS created_at,
+           CASE WHEN created_type IN ('UBIGINT', 'BIGINT', 'DOUBLE', 'VARCHAR')
+                 AND try_cast(created_text AS DOUBLE) BETWEEN -62135596800 AND 253402300799
+                THEN to_timestamp(try_cast(created_text AS DOUBLE))
+                WHEN created_type = 'VARCHAR' AND isfinite(try_cast(created_text AS TIMESTAMPTZ))
+                THEN try_cast(created_text AS TIMESTAMPTZ) END AS created_at,
            -- a comment points at its parent (parent_id) and its submission (link_id); a submission at neither
            (r.parent_id IS NOT NULL OR r.link_id IS NOT NULL) AS is_comment,
            CASE WHEN r.author IS NULL OR list_contains($excluded_authors, lower(r.author)) THEN NULL
                 ELSE $platform || ':' || r.author END AS author_id
-    FROM parsed
+    FROM kinds
 )
 SELECT line_no,
        CASE WHEN doc_type IS NULL THEN 'invalid JSON'
             WHEN doc_type <> 'OBJECT' THEN 'expected a JSON object, got ' ||
                  CASE doc_type WHEN 'ARRAY' THEN 'an array' WHEN 'VARCHAR' THEN 'a string'
                                WHEN 'NULL' THEN 'null' WHEN 'BOOLEAN' THEN 'a boolean' ELSE 'a number' END
-            WHEN r.id IS NULL OR native_id = '' THEN 'missing id'
-            WHEN native_id IS NULL THEN 'id must be a string, got ' || lower(json_type(r.id))
-            WHEN r.created_utc IS NOT NULL AND created_at IS NULL
-            THEN 'created_utc is not a Unix time or ISO 8601 timestamp: ' || left(r.created_utc::VARCHAR, 40)
+            WHEN id_type = 'NULL' OR native_id = '' THEN 'missing id'
+            WHEN native_id IS NULL THEN 'id must be a string, got ' || lower(id_type)
+            WHEN created_type <> 'NULL' AND created_at IS NULL
+            THEN 'created_utc is not a Unix time or ISO 8601 timestamp: ' || left(to_json(r.created_utc), 40)
        END AS reject_reason,
        is_comment,
        $platform || ':' || CASE WHEN is_comment THEN 't1_' ELSE 't3_' END || native_id AS post_id,
@@ -115,8 +124,9 @@ SELECT c.author_id, coalesce(p.author_id, s.author_id), 'comment', c.post_id, c.
 FROM comments AS c
 LEFT JOIN posts AS p ON p.post_id = c.parent_post_id
 LEFT JOIN staged_parents AS s ON s.post_id = c.parent_post_id
-WHERE (p.post_id IS NULL AND s.post_id IS NULL)       -- parent not known yet: unresolved
-   OR coalesce(p.author_id, s.author_id) IS NOT NULL;  -- known, with an account as author
+WHERE (p.post_id IS NULL AND s.post_id IS NULL)      -- parent not known yet: unresolved
+   OR coalesce(p.author_id, s.author_id) IS NOT NULL  -- known, with an account as author
+;
 
 DROP TABLE reddit_rows;
 

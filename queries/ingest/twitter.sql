@@ -10,16 +10,19 @@
 --
 -- Kind of a tweet: share (a retweet) before reply before quote; a reply that also quotes is a reply and
 -- makes both a reply and a quote interaction. parent_post_id is the replied-to tweet (replies only).
--- A context copy of a tweet that the file also collects adds nothing (the collected copy wins).
-DELETE FROM tw_posts WHERE NOT collected AND id IN (SELECT id FROM tw_posts WHERE collected);
-
-CREATE OR REPLACE TEMP VIEW tw_posts_k AS
-SELECT *,
-       CASE WHEN retweeted_id IS NOT NULL THEN 'share'
-            WHEN replied_id IS NOT NULL OR in_reply_to_user_id IS NOT NULL THEN 'reply'
-            WHEN quoted_id IS NOT NULL THEN 'quote'
+-- A context copy of a tweet that the file also collects adds nothing (the collected copy wins):
+-- tw_posts_k, the tweets staged below, leaves it out (tw_posts itself is not changed).
+-- (Every statement here runs on DuckDB and, transpiled, on Spark: no UPDATE, DELETE or ALTER.)
+CREATE OR REPLACE TEMP TABLE tw_posts_k AS
+SELECT p.*,
+       CASE WHEN p.retweeted_id IS NOT NULL THEN 'share'
+            WHEN p.replied_id IS NOT NULL OR p.in_reply_to_user_id IS NOT NULL THEN 'reply'
+            WHEN p.quoted_id IS NOT NULL THEN 'quote'
             ELSE 'post' END AS kind
-FROM tw_posts;
+FROM tw_posts AS p
+LEFT JOIN (SELECT DISTINCT id AS collected_id FROM tw_posts WHERE collected AND id IS NOT NULL) AS c
+       ON NOT p.collected AND c.collected_id = p.id
+WHERE c.collected_id IS NULL;
 
 INSERT INTO stage_posts
 SELECT $platform || ':' || id, $platform, $platform || ':' || author_id, created_at, text, lang,
@@ -41,12 +44,12 @@ FROM (SELECT id, {'handle': handle, 'display_name': display_name, 'followers': f
 GROUP BY id;
 
 CREATE OR REPLACE TEMP TABLE tw_authors AS
-SELECT id, min(author_id) AS author_id FROM tw_posts WHERE author_id IS NOT NULL GROUP BY id;
+SELECT id, min(author_id) AS author_id FROM tw_posts_k WHERE author_id IS NOT NULL GROUP BY id;
 
 -- One row per interaction of a collected tweet. The target is, in this order: the id the record names
 -- (in_reply_to_user_id, the retweeted or quoted user, the mention's id), the author of the referenced
 -- tweet in this file, then (for the few left) the author of the referenced tweet in an earlier load,
--- and the account whose handle the record names, in this file or an earlier load.
+-- and the account whose handle the record names, in this file or an earlier load (tw_handles, below).
 CREATE OR REPLACE TEMP TABLE tw_links AS
 WITH p AS (SELECT * FROM tw_posts_k WHERE collected),
 refs AS (
@@ -64,14 +67,10 @@ refs AS (
     FROM tw_mentions
 )
 SELECT r.post_id, r.author_id, r.created_at, r.kind, r.ref_id, r.hint_handle,
-       coalesce(r.hint_id, a.author_id) AS target_id
+       coalesce(r.hint_id, a.author_id, substr(c.author_id, length($platform) + 2)) AS target_id
 FROM refs AS r
-LEFT JOIN tw_authors AS a ON a.id = r.ref_id;
-
-UPDATE tw_links SET target_id = substr(c.author_id, length($platform) + 2)
-FROM posts AS c
-WHERE tw_links.target_id IS NULL AND tw_links.ref_id IS NOT NULL AND c.post_id = $platform || ':' || tw_links.ref_id
-  AND c.author_id IS NOT NULL;
+LEFT JOIN tw_authors AS a ON a.id = r.ref_id
+LEFT JOIN posts AS c ON c.post_id = $platform || ':' || r.ref_id AND c.author_id IS NOT NULL;
 
 -- Handles we know, from this file and from earlier loads, for the links still without a target.
 -- Twitter handles are unique regardless of case; when one handle names several accounts (renames),
@@ -87,9 +86,10 @@ FROM (SELECT lower(coalesce(a.handle, any_handle)) AS handle_key, id, a.seen_at 
 WHERE handle_key IN (SELECT handle_key FROM wanted)
 GROUP BY handle_key;
 
-UPDATE tw_links SET target_id = h.id
-FROM tw_handles AS h
-WHERE tw_links.target_id IS NULL AND h.handle_key = lower(tw_links.hint_handle);
+CREATE OR REPLACE TEMP TABLE tw_links AS
+SELECT l.post_id, l.author_id, l.created_at, l.kind, l.ref_id, l.hint_handle, coalesce(l.target_id, h.id) AS target_id
+FROM tw_links AS l
+LEFT JOIN tw_handles AS h ON l.target_id IS NULL AND h.handle_key = lower(l.hint_handle);
 
 INSERT INTO stage_interactions
 SELECT DISTINCT $platform || ':' || author_id, $platform || ':' || target_id, kind,
@@ -111,10 +111,10 @@ FROM tw_account_rows;
 -- Every author and every target is an account, even when the file has no user object for it.
 INSERT INTO stage_accounts (account_id, platform, is_focal)
 SELECT $platform || ':' || x, $platform, false
-FROM (SELECT author_id AS x FROM tw_posts UNION SELECT target_id FROM tw_links)
+FROM (SELECT author_id AS x FROM tw_posts_k UNION SELECT target_id FROM tw_links)
 WHERE x IS NOT NULL AND x NOT IN (SELECT id FROM tw_account_rows);
 
-DROP VIEW tw_posts_k;
+DROP TABLE tw_posts_k;
 DROP TABLE tw_handles;
 DROP TABLE tw_account_rows;
 DROP TABLE tw_authors;

@@ -93,21 +93,22 @@ FROM (SELECT r.line_no,
                  "username": "VARCHAR", "name": "VARCHAR", "tweet_count": "BIGINT"}}')).data END AS item
       FROM raw_lines AS r JOIN tw2_docs AS d ON d.line_no = r.line_no AND d.shape = 'other')
 WHERE item.id IS NOT NULL OR item.text IS NOT NULL;
-
-UPDATE tw2_docs SET shape = 'single' WHERE shape = 'other' AND line_no IN (SELECT line_no FROM tw2_single);
+-- Such a line keeps the shape 'other' in tw2_docs (rewriting tw2_docs would copy every page): the
+-- statements below tell a streaming page by its line_no in tw2_single.
 
 -- Lines that are no tweet, page or user at all. A page without `data` but with `meta` or `errors`
 -- (a search that found nothing, a lookup of deleted tweets) is a valid empty page, not a reject.
 INSERT INTO stage_rejects (line_no, reason)
 SELECT line_no,
        CASE WHEN shape = 'invalid' THEN 'invalid JSON (a truncated or malformed line)'
-            WHEN TRY(json_type(line)) <> 'OBJECT'
+            WHEN TRY(json_type(line::JSON)) <> 'OBJECT'
             THEN 'expected a JSON object (a twarc2 page or tweet), got ' || left(ltrim(line), 1)
             ELSE 'not a tweet or an API response page: no "data", "id" or "includes"' END
 FROM (SELECT d.line_no, d.shape, CASE WHEN d.shape IN ('invalid', 'other') THEN r.line END AS line
       FROM tw2_docs AS d JOIN raw_lines AS r USING (line_no)
       WHERE d.shape = 'invalid'
-         OR (d.shape = 'other' AND d.doc.meta IS NULL AND d.doc.errors IS NULL AND d.doc.includes IS NULL));
+         OR (d.shape = 'other' AND d.doc.meta IS NULL AND d.doc.errors IS NULL AND d.doc.includes IS NULL
+             AND d.line_no NOT IN (SELECT line_no FROM tw2_single)));
 
 -- One tweet object (any of the shapes above) as the columns of tw_posts.
 CREATE OR REPLACE TEMP MACRO tw2_post(t) AS {
@@ -140,8 +141,9 @@ WHERE t.id IS NULL AND t.tweet_count IS NOT NULL;
 -- "RT @x:" mention of a retweet, and the handle in the link of a quoted tweet
 -- (https://twitter.com/<handle>/status/<id>). Auto-mentions end at `auto_mention_end` (a code point
 -- offset, as the API's `start`): a reply's leading @handles (the conversation's participants, filled
--- in by the client) and the "RT @x:" of a retweet.
-CREATE OR REPLACE TEMP TABLE tw_posts AS
+-- in by the client) and the "RT @x:" of a retweet. (tw2_posts: tw_posts with the mentions and the
+-- records that cannot be loaded, split below.)
+CREATE OR REPLACE TEMP TABLE tw2_posts AS
 WITH tweets AS (
     SELECT line_no, true AS collected, seen_at, unnest(tw2_post(t))
     FROM (SELECT line_no, seen_at, unnest(doc.data) AS t FROM tw2_docs WHERE shape = 'page')
@@ -156,7 +158,8 @@ WITH tweets AS (
     UNION ALL
     SELECT line_no, false, seen_at, unnest(tw2_post(t))
     FROM (SELECT line_no, seen_at, unnest(doc.includes.tweets) AS t, list_transform(doc.data, lambda d: d.id) AS data_ids
-          FROM tw2_docs WHERE shape IN ('page', 'single'))
+          FROM tw2_docs
+          WHERE shape = 'page' OR (shape = 'other' AND line_no IN (SELECT line_no FROM tw2_single)))
     WHERE NOT coalesce(list_contains(data_ids, t.id), false)   -- the API repeats collected tweets in includes
     UNION ALL
     SELECT line_no, false, seen_at, unnest(tw2_post(t))
@@ -179,16 +182,16 @@ SELECT line_no, collected, seen_at, id, author_id, created_at, text, lang, conve
        rt_handle AS retweeted_handle_hint,
        quoted_id, NULL::VARCHAR AS quoted_author_hint,
        CASE WHEN quoted_id IS NOT NULL AND collected THEN
-           list_filter(list_transform(urls, lambda u: regexp_extract(u,
-                           '(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)',
-                           ['handle', 'status_id'])),
+           list_filter(list_transform(urls, lambda u: {
+                           'handle': regexp_extract(u, '(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)', 1),
+                           'status_id': regexp_extract(u, '(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)', 2)}),
                        lambda s: s.status_id = quoted_id AND lower(s.handle) <> 'i')[1].handle END AS quoted_handle_hint,
        like_count, share_count, reply_count, quote_count,
        CASE WHEN collected THEN mentions END AS mentions,
        CASE WHEN NOT collected OR mentions IS NULL THEN 0
-            WHEN retweeted_id IS NOT NULL THEN length(regexp_extract(text, '^RT @\w+:?'))
+            WHEN retweeted_id IS NOT NULL THEN length(regexp_extract(text, '^RT @\w+:?', 0))
             WHEN (replied_id IS NOT NULL OR in_reply_to_user_id IS NOT NULL) AND starts_with(text, '@')
-            THEN length(regexp_extract(text, '^(?:@\w+\s*)+'))
+            THEN length(regexp_extract(text, '^(?:@\w+\s*)+', 0))
             ELSE 0 END AS auto_mention_end
 FROM refs;
 
@@ -200,19 +203,21 @@ SELECT line_no,
             THEN 'tweet id ' || left(id, 40) || ' is not a Twitter id: an id must be a string of digits or a whole number'
             WHEN text IS NULL THEN 'record ' || id || ' is not a tweet (no "text", no "author_id")'
             ELSE 'tweet ' || id || ' has no "author_id"' END
-FROM tw_posts
+FROM tw2_posts
 WHERE collected AND (id IS NULL OR NOT regexp_full_match(id, '[0-9]+') OR author_id IS NULL);
 
 -- Twitter ids are strings of digits; json_transform renders true, [7003] or 7.5 as text, so check the text.
-DELETE FROM tw_posts WHERE id IS NULL OR NOT regexp_full_match(id, '[0-9]+') OR (collected AND author_id IS NULL);
+-- The work table tw_posts: the tweets that can be loaded, without their mentions.
+CREATE OR REPLACE TEMP TABLE tw_posts AS
+SELECT * EXCLUDE (mentions) FROM tw2_posts
+WHERE NOT (id IS NULL OR NOT regexp_full_match(id, '[0-9]+') OR (collected AND author_id IS NULL));
 
 CREATE OR REPLACE TEMP TABLE tw_mentions AS
 SELECT line_no, id AS post_id, author_id, created_at, m.id AS target_hint, m.username AS handle
 FROM (SELECT line_no, id, author_id, created_at, auto_mention_end, unnest(mentions) AS m
-      FROM tw_posts WHERE collected AND mentions IS NOT NULL)
+      FROM tw2_posts
+      WHERE collected AND mentions IS NOT NULL AND regexp_full_match(id, '[0-9]+') AND author_id IS NOT NULL)
 WHERE m.start IS NULL OR m.start >= auto_mention_end;
-
-ALTER TABLE tw_posts DROP COLUMN mentions;
 
 -- Accounts: every full user object (a page's includes.users and `data` of a /2/users page, a flattened
 -- tweet's author, in_reply_to_user, mentioned users and the authors of its referenced tweets), and
@@ -225,7 +230,8 @@ CREATE OR REPLACE TEMP MACRO tw2_account(u, seen) AS {
 
 CREATE OR REPLACE TEMP TABLE tw_accounts AS
 SELECT unnest(tw2_account(u, seen_at))
-FROM (SELECT seen_at, unnest(doc.includes.users) AS u FROM tw2_docs WHERE shape IN ('page', 'single'))
+FROM (SELECT seen_at, unnest(doc.includes.users) AS u FROM tw2_docs
+      WHERE shape = 'page' OR (shape = 'other' AND line_no IN (SELECT line_no FROM tw2_single)))
 UNION ALL
 SELECT unnest(tw2_account(u, seen_at))
 FROM (SELECT seen_at, unnest(doc.data) AS u FROM tw2_docs WHERE shape = 'page')
@@ -235,7 +241,7 @@ SELECT unnest(tw2_account(doc, seen_at)) FROM tw2_docs WHERE shape = 'user'
 UNION ALL
 SELECT unnest(tw2_account(u, seen_at))
 FROM (SELECT seen_at, unnest([doc.author, doc.in_reply_to_user]
-                             || list_transform(doc.referenced_tweets, lambda r: r.author)) AS u
+                             || coalesce(list_transform(doc.referenced_tweets, lambda r: r.author), [])) AS u
       FROM tw2_docs WHERE shape = 'flat')
 WHERE u.id IS NOT NULL
 UNION ALL
@@ -256,6 +262,7 @@ SELECT count(*) FROM tw2_docs WHERE shape = 'user';
 
 DROP TABLE tw2_docs;
 DROP TABLE tw2_single;
+DROP TABLE tw2_posts;
 
 -- name: twitter_v2_stage_csv
 -- A twarc-csv file (one tweet a row, header first) into the twitter work tables.

@@ -60,6 +60,16 @@ class HashingReader(io.RawIOBase):
             self._pending.append(self._worker.submit(self._hash.update, data))
             self.bytes += len(data)
 
+    def read(self, size: int = -1) -> bytes:
+        """Read and hash up to ``size`` bytes; straight from the wrapped file, without the copies
+        of ``RawIOBase.read`` (a fresh zeroed buffer, then ``bytes`` of it): a third of staging's
+        time on a large plain file."""
+        if size is None or size < 0:
+            return self.readall()
+        data = self._raw.read(size)
+        self._update(data)
+        return data
+
     def readinto(self, buffer) -> int:  # type: ignore[override]
         data = self._raw.read(len(buffer))
         n = len(data)

@@ -32,6 +32,7 @@ from typing import Any, Iterable
 from workbench.errors import EmptyExportError, ExportFormatError, StrictModeError
 from workbench.ingest.detect import detect_format, read_sample
 from workbench.ingest.formats import get_format
+from workbench.ingest.pipeline import _layout
 from workbench.ingest.report import FileReport, LoadReport
 from workbench.ingest.sources import expand
 from workbench.spark import dialect, runner
@@ -40,7 +41,7 @@ from workbench.spark.session import DEFAULT_MASTER, get_session
 __all__ = ["SPARK_FORMATS", "CANONICAL", "load", "default_parquet_dir"]
 
 #: Formats whose loading queries run on Spark.
-SPARK_FORMATS = ("edges-csv",)
+SPARK_FORMATS = ("edges-csv", "reddit", "twitter-v2")
 #: The canonical tables written as Parquet, and the column each is partitioned by month on.
 CANONICAL = {"accounts": "seen_at", "posts": "created_at", "interactions": "created_at", "loads": None,
              "rejects": None}
@@ -119,7 +120,8 @@ def load(paths: str | os.PathLike | Iterable[str | os.PathLike], parquet_dir: st
     load_id = first_load_id
     for source in expand(paths):
         path = _spark_path(source.name)
-        file_format = detect_format(source, read_sample(source)) if format == "auto" else format
+        sample = read_sample(source)
+        file_format = detect_format(source, sample) if format == "auto" else format
         if file_format not in SPARK_FORMATS:
             raise dialect.SparkUnsupportedError(
                 f"{source.name}: format {file_format} cannot be loaded with Spark yet (Spark loads "
@@ -135,16 +137,19 @@ def load(paths: str | os.PathLike | Iterable[str | os.PathLike], parquet_dir: st
             continue
         started = datetime.now(timezone.utc)
         ctx = runner.SparkStageContext(spark, load_id, source.name, platform_name, strict)
-        lines = runner.raw_lines(spark, str(path)).cache()
+        layout = _layout(module, sample)  # "lines", or "document" (the whole file as one raw_lines row)
+        lines = runner.raw_lines(spark, str(path), layout=layout).cache()
         lines.createOrReplaceTempView("raw_lines")
         for table in runner.STAGE_TABLES:
             runner.empty_stage_table(spark, table).createOrReplaceTempView(table)
-        for table in ("accounts", "posts", "interactions"):  # the workspace before this batch: empty
-            spark.sql("SELECT * FROM VALUES (1) AS t(x) WHERE false").createOrReplaceTempView(table)
+        # the workspace as the earlier loads of this batch left it, for lookups against earlier loads
+        for table, frame in _merged(spark, batches, load_rows).items():
+            frame.createOrReplaceTempView(table)
         ctx.records_read = lines.count()
         module.stage(ctx)
         rejects = ctx.table("stage_rejects")
-        rejected = rejects.select("member", "line_no").distinct().count()
+        # as on DuckDB: a line is one record however many reasons it got; in a document each reject is one
+        rejected = (rejects.select("member", "line_no").distinct() if layout == "lines" else rejects).count()
         first = [(r.line_no, r.reason) for r in rejects.orderBy("line_no").limit(5).collect()]
         file_report.load_id = load_id
         file_report.records_read = ctx.records_read
@@ -184,12 +189,15 @@ def _union(frames: list[Any]) -> Any:
     return result
 
 
-def _merge_and_write(spark: Any, batches: dict[str, list[Any]], lines_of: dict[int, Any], load_rows: list[tuple],
-                     report: LoadReport, out: Path) -> None:
-    from pyspark.sql import functions as F
+def _merged(spark: Any, batches: dict[str, list[Any]], load_rows: list[tuple] = ()) -> dict[str, Any]:
+    """``accounts``, ``posts`` and ``interactions`` as the loads staged in ``batches`` make them (cached).
 
-    if not load_rows:
-        raise ExportFormatError("no file to load", path=str(out))
+    With no load yet, empty tables with the workspace's columns. This is both the batch's result and,
+    while loading, the workspace that a load's queries see as its earlier loads (``posts``,
+    ``accounts``: the lookups of twitter and reddit targets against what was loaded before).
+    """
+    if not batches["stage_posts"] and not batches["stage_accounts"] and not batches["stage_interactions"]:
+        return {table: runner.empty_canonical_table(spark, table) for table in ("accounts", "posts", "interactions")}
     for table, name in (("stage_accounts", "batch_accounts"), ("stage_posts", "batch_posts"),
                         ("stage_interactions", "batch_interactions")):
         _union(batches[table]).createOrReplaceTempView(name)
@@ -202,7 +210,26 @@ def _merge_and_write(spark: Any, batches: dict[str, list[Any]], lines_of: dict[i
     posts = run("spark.merge_posts").cache()
     posts.createOrReplaceTempView("merged_posts")
     tables["posts"] = posts
-    tables["interactions"] = run("spark.merge_interactions").cache()
+    interactions = run("spark.merge_interactions")
+    # the resolve steps of the formats that have one, for the whole batch (queries/spark/<format>.sql)
+    resolving = sorted({row[2] for row in load_rows if callable(getattr(get_format(row[2]), "resolve", None))})
+    if resolving:
+        spark.createDataFrame([(row[0], row[2], row[11]) for row in load_rows],
+                              "load_id BIGINT, format STRING, platform STRING").createOrReplaceTempView("batch_loads")
+    for file_format in resolving:
+        interactions.createOrReplaceTempView("merged_interactions")
+        interactions = run("spark." + file_format.replace("-", "_") + "_resolve")
+    tables["interactions"] = interactions.cache()
+    return tables
+
+
+def _merge_and_write(spark: Any, batches: dict[str, list[Any]], lines_of: dict[int, Any], load_rows: list[tuple],
+                     report: LoadReport, out: Path) -> None:
+    from pyspark.sql import functions as F
+
+    if not load_rows:
+        raise ExportFormatError("no file to load", path=str(out))
+    tables = _merged(spark, batches, load_rows)
 
     per_load = {row.load_id: row.n for row in tables["interactions"].groupBy("load_id").agg(F.count("*").alias("n"))
                 .collect()}

@@ -19,7 +19,7 @@ from sqlglot import exp
 from workbench.ingest import staging
 from workbench.spark import dialect
 
-__all__ = ["STAGE_TABLES", "stage_columns", "raw_lines", "SparkStageContext", "SparkResult"]
+__all__ = ["STAGE_TABLES", "stage_columns", "canonical_columns", "empty_canonical_table", "raw_lines", "SparkStageContext", "SparkResult"]
 
 STAGE_TABLES = ("stage_accounts", "stage_posts", "stage_interactions", "stage_rejects")
 
@@ -36,8 +36,32 @@ def stage_columns() -> dict[str, tuple[tuple[str, str], ...]]:
     return tables
 
 
-def raw_lines(spark: Any, path: str) -> Any:
+@functools.lru_cache(maxsize=1)
+def canonical_columns() -> dict[str, tuple[tuple[str, str], ...]]:
+    """The workspace tables' columns as ``(name, Spark type)``, read from ``queries/schema.sql``."""
+    from workbench import sql as sql_module
+
+    tables = {}
+    text = (sql_module.QUERIES_DIR / "schema.sql").read_text(encoding="utf-8")
+    for statement in sqlglot.parse(text, read="duckdb"):
+        if isinstance(statement, exp.Create) and isinstance(statement.this, exp.Schema):
+            schema = statement.this
+            tables[schema.this.name] = tuple((c.name, c.args["kind"].sql(dialect="spark"))
+                                             for c in schema.expressions if isinstance(c, exp.ColumnDef))
+    return tables
+
+
+def empty_canonical_table(spark: Any, name: str) -> Any:
+    """An empty DataFrame with the columns of workspace table ``name`` (accounts, posts, ...)."""
+    ddl = ", ".join(f"`{column}` {kind}" for column, kind in canonical_columns()[name])
+    return spark.createDataFrame([], ddl)
+
+
+def raw_lines(spark: Any, path: str, layout: str = "lines") -> Any:
     """The ``raw_lines`` of one file as a DataFrame, numbered as :mod:`workbench.ingest.staging` numbers them.
+
+    ``layout="document"`` (a format's pretty-printed JSON document): the whole decoded text as one
+    row with ``line_no`` 1 (none when it is blank), a UTF-8 BOM at the start dropped, as staging does.
 
     Lines are split on ``\\n`` only (a lone CR stays in its line, a trailing CR is cut), counted
     from 1 in the decompressed file; blank lines are counted but not kept; a UTF-8 BOM at the
@@ -48,6 +72,12 @@ def raw_lines(spark: Any, path: str) -> Any:
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    if layout == "document":
+        whole = spark.read.text(path, wholetext=True)
+        return (whole.select(F.lit(1).cast("bigint").alias("line_no"),
+                             F.regexp_replace("value", "^\ufeff", "").alias("line"))
+                .where(~F.col("line").rlike("^\\s*\\z"))
+                .select("line_no", "line", F.lit(None).cast("string").alias("member")))
     text = (spark.read.option("lineSep", "\n").text(path)
             .select(F.col("value").alias("line"), F.input_file_block_start().alias("block"),
                     F.monotonically_increasing_id().alias("mid")))
@@ -111,7 +141,9 @@ class SparkStageContext:
         if statement.action == "select":
             return SparkResult(frame)
         if statement.action == "view":
-            frame = frame.cache()
+            # materialised with its lineage cut: a DROP of the view (which uncaches it) must not make the
+            # staged frames built on it re-plan the whole query (with DuckDB-style CASE chains, huge plans)
+            frame = frame.localCheckpoint()
             frame.createOrReplaceTempView(statement.target)
             self.views.append(statement.target)
             return None
@@ -128,6 +160,10 @@ class SparkStageContext:
         frame = frame.toDF(*names)
         frame = frame.select(*[(F.col(name) if name in names else F.lit(None)).cast(kind).alias(name)
                                for name, kind in spec])
+        # materialised now: the staged rows must not depend on the work views, which later statements
+        # replace (CREATE OR REPLACE x AS SELECT ... FROM x) and close() drops (Spark re-plans the
+        # dependents of an uncached view, and fails on some of them: INTERNAL_ERROR_ATTRIBUTE_NOT_FOUND)
+        frame = frame.localCheckpoint(eager=True)
         self.staged.setdefault(table, []).append(frame)
         self.table(table).createOrReplaceTempView(table)
 
@@ -142,7 +178,9 @@ class SparkStageContext:
         """Run the named query ``name`` (transpiled), all its statements in order."""
         merged = self._auto(params)
         result = None
-        for statement in dialect.statements(name):
+        # a json_transform structure bound to a parameter goes into the SQL (Spark needs it as a literal DDL)
+        structures = tuple(sorted((k, merged[k]) for k in dialect.structure_params(name) if k in merged))
+        for statement in dialect.statements(name, structures):
             result = self._execute(statement, merged)
         return result
 
