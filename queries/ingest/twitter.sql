@@ -36,7 +36,9 @@ FROM tw_posts_k;
 -- over a bare (id, handle) pair observed at the same time.
 CREATE OR REPLACE TEMP TABLE tw_account_rows AS
 SELECT id,
-       arg_max(a, [coalesce(epoch_ms(a.seen_at), -1000000000000000), (a.followers IS NOT NULL)::BIGINT]) AS a,
+       arg_max(a, [coalesce(epoch_ms(a.seen_at), -1000000000000000), (a.followers IS NOT NULL)::BIGINT,
+                 -- ties (one user seen twice at the same time): the higher counters, so the pick is fixed
+                 coalesce(a.posts_count, -1), coalesce(a.followers, -1), coalesce(a.following, -1)]) AS a,
        max(a.handle) AS any_handle
 FROM (SELECT id, {'handle': handle, 'display_name': display_name, 'followers': followers, 'following': following,
                   'posts_count': posts_count, 'created_at': created_at, 'seen_at': seen_at} AS a

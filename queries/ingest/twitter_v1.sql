@@ -19,20 +19,27 @@ SELECT line_no, TRY(json_transform(line, $array_spec)) AS tweets
 FROM raw_lines
 WHERE starts_with(ltrim(line), '[');
 
--- Rows that are no tweet, search response or array of tweets.
+-- Rows that are no tweet, search response or array of tweets. (A JSON scalar is a struct of NULLs
+-- on DuckDB but NULL on Spark, so its JSON type is asked first; a control key that is JSON null is
+-- a VARIANT null on Spark, so json_type tells it, not IS NULL.)
 INSERT INTO stage_rejects (line_no, reason)
-SELECT d.line_no,
-       CASE WHEN d.doc IS NULL THEN 'invalid JSON (a truncated or malformed line)'
-            WHEN TRY(json_type(r.line)) <> 'OBJECT'
-            THEN 'expected a JSON object (a tweet), got ' || left(ltrim(r.line), 1)
-            WHEN d.doc.delete IS NOT NULL THEN 'a stream "delete" notice, not a tweet'
-            WHEN d.doc.limit IS NOT NULL THEN 'a stream "limit" notice, not a tweet'
-            WHEN coalesce(d.doc.scrub_geo, d.doc.status_withheld, d.doc.user_withheld, d.doc.disconnect,
-                          d.doc.warning, d.doc.event, d.doc.friends) IS NOT NULL
+SELECT line_no,
+       CASE WHEN doc IS NULL AND coalesce(line_type, 'NULL') IN ('NULL', 'OBJECT')
+            THEN 'invalid JSON (a truncated or malformed line)'
+            WHEN line_type <> 'OBJECT'
+            THEN 'expected a JSON object (a tweet), got ' || left(ltrim(line), 1)
+            WHEN doc IS NULL THEN 'invalid JSON (a truncated or malformed line)'
+            WHEN json_type(doc.delete) <> 'NULL' THEN 'a stream "delete" notice, not a tweet'
+            WHEN json_type(doc.limit) <> 'NULL' THEN 'a stream "limit" notice, not a tweet'
+            WHEN json_type(doc.scrub_geo) <> 'NULL' OR json_type(doc.status_withheld) <> 'NULL'
+              OR json_type(doc.user_withheld) <> 'NULL' OR json_type(doc.disconnect) <> 'NULL'
+              OR json_type(doc.warning) <> 'NULL' OR json_type(doc.event) <> 'NULL'
+              OR json_type(doc.friends) <> 'NULL'
             THEN 'a stream control message, not a tweet'
             ELSE 'not a tweet: no "id_str" (or "id") and no "statuses"' END
-FROM tw1_docs AS d JOIN raw_lines AS r USING (line_no)
-WHERE d.doc IS NULL OR (d.doc.statuses IS NULL AND coalesce(d.doc.id_str, d.doc.id) IS NULL)
+FROM (SELECT d.line_no, d.doc, r.line, TRY(json_type(r.line::JSON)) AS line_type
+      FROM tw1_docs AS d JOIN raw_lines AS r USING (line_no)
+      WHERE d.doc IS NULL OR (d.doc.statuses IS NULL AND coalesce(d.doc.id_str, d.doc.id) IS NULL))
 UNION ALL
 SELECT line_no, 'invalid JSON (a truncated or malformed array)' FROM tw1_arrays WHERE tweets IS NULL;
 
@@ -61,14 +68,30 @@ CREATE OR REPLACE TEMP MACRO tw1_account(u, seen) AS {
     'followers': u.followers_count, 'following': u.friends_count, 'posts_count': u.statuses_count,
     'created_at': try_strptime(u.created_at, '%a %b %d %H:%M:%S %z %Y'), 'seen_at': seen};
 
--- The outer tweets: a line's tweet, a search response's statuses, an array's elements.
+-- The outer tweets: a line's tweet, a search response's statuses, an array's elements; `ok` when the
+-- tweet can be loaded. Twitter ids are strings of digits; json_transform renders true, [7003] or 7.5
+-- as text, so check the text. seen_at: when the tweet (and what it embeds) was observed.
+-- A line's tweet is its doc without `statuses` and the control keys: the fields of _TWEET in
+-- workbench/ingest/twitter_v1.py, in its order (Spark unions structs of the same fields only).
 CREATE OR REPLACE TEMP TABLE tw1_outer AS
-SELECT line_no, doc AS t FROM tw1_docs
-WHERE doc IS NOT NULL AND doc.statuses IS NULL AND coalesce(doc.id_str, doc.id) IS NOT NULL
-UNION ALL
-SELECT line_no, unnest(doc.statuses) FROM tw1_docs WHERE doc.statuses IS NOT NULL
-UNION ALL
-SELECT line_no, unnest(tweets) FROM tw1_arrays WHERE tweets IS NOT NULL;
+SELECT line_no, t, try_strptime(t.created_at, '%a %b %d %H:%M:%S %z %Y') AS seen_at,
+       NOT (coalesce(t.id_str, t.id) IS NULL OR NOT regexp_full_match(coalesce(t.id_str, t.id), '[0-9]+')
+            OR coalesce(t.user.id_str, t.user.id) IS NULL) AS ok
+FROM (SELECT line_no,
+             {'id_str': doc.id_str, 'id': doc.id, 'created_at': doc.created_at, 'text': doc.text,
+              'full_text': doc.full_text, 'lang': doc.lang, 'in_reply_to_status_id_str': doc.in_reply_to_status_id_str,
+              'in_reply_to_user_id_str': doc.in_reply_to_user_id_str,
+              'in_reply_to_screen_name': doc.in_reply_to_screen_name, 'quoted_status_id_str': doc.quoted_status_id_str,
+              'retweet_count': doc.retweet_count, 'favorite_count': doc.favorite_count,
+              'reply_count': doc.reply_count, 'quote_count': doc.quote_count, 'user': doc.user,
+              'entities': doc.entities, 'extended_tweet': doc.extended_tweet,
+              'retweeted_status': doc.retweeted_status, 'quoted_status': doc.quoted_status} AS t
+      FROM tw1_docs
+      WHERE doc IS NOT NULL AND doc.statuses IS NULL AND coalesce(doc.id_str, doc.id) IS NOT NULL
+      UNION ALL
+      SELECT line_no, unnest(doc.statuses) AS t FROM tw1_docs WHERE doc.statuses IS NOT NULL
+      UNION ALL
+      SELECT line_no, unnest(tweets) AS t FROM tw1_arrays WHERE tweets IS NOT NULL);
 
 INSERT INTO stage_rejects (line_no, reason)
 SELECT line_no,
@@ -78,13 +101,7 @@ SELECT line_no,
                  || ' is not a Twitter id: an id must be a string of digits or a whole number'
             ELSE 'tweet ' || coalesce(t.id_str, t.id) || ' has no "user"' END
 FROM tw1_outer
-WHERE coalesce(t.id_str, t.id) IS NULL OR NOT regexp_full_match(coalesce(t.id_str, t.id), '[0-9]+')
-   OR coalesce(t.user.id_str, t.user.id) IS NULL;
-
--- Twitter ids are strings of digits; json_transform renders true, [7003] or 7.5 as text, so check the text.
-DELETE FROM tw1_outer
-WHERE coalesce(t.id_str, t.id) IS NULL OR NOT regexp_full_match(coalesce(t.id_str, t.id), '[0-9]+')
-   OR coalesce(t.user.id_str, t.user.id) IS NULL;
+WHERE NOT ok;
 
 CREATE OR REPLACE TEMP TABLE tw1_tweets AS
 SELECT line_no, true AS collected, seen_at,
@@ -94,31 +111,25 @@ SELECT line_no, true AS collected, seen_at,
        coalesce(t.quoted_status.user.id_str, t.quoted_status.user.id) AS quoted_author_hint,
        coalesce(t.quoted_status.id_str, t.quoted_status.id) AS quoted_status_id,
        unnest(tw1_post(t))
-FROM (SELECT line_no, t, try_strptime(t.created_at, '%a %b %d %H:%M:%S %z %Y') AS seen_at FROM tw1_outer)
-UNION ALL BY NAME
-SELECT line_no, false AS collected, seen_at,
+FROM tw1_outer WHERE ok
+UNION ALL
+SELECT line_no, false AS collected, seen_at, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR,
        coalesce(t.retweeted_status.quoted_status.user.id_str,
                 t.retweeted_status.quoted_status.user.id) AS quoted_author_hint,
        coalesce(t.retweeted_status.quoted_status.id_str, t.retweeted_status.quoted_status.id) AS quoted_status_id,
        unnest(tw1_post(t.retweeted_status))
-FROM (SELECT line_no, t, try_strptime(t.created_at, '%a %b %d %H:%M:%S %z %Y') AS seen_at FROM tw1_outer)
-WHERE coalesce(t.retweeted_status.id_str, t.retweeted_status.id) IS NOT NULL
-UNION ALL BY NAME
-SELECT line_no, false AS collected, seen_at, unnest(tw1_post(t.quoted_status))
-FROM (SELECT line_no, t, try_strptime(t.created_at, '%a %b %d %H:%M:%S %z %Y') AS seen_at FROM tw1_outer)
-WHERE coalesce(t.quoted_status.id_str, t.quoted_status.id) IS NOT NULL
-UNION ALL BY NAME
-SELECT line_no, false AS collected, seen_at, unnest(tw1_post(t.retweeted_status.quoted_status))
-FROM (SELECT line_no, t, try_strptime(t.created_at, '%a %b %d %H:%M:%S %z %Y') AS seen_at FROM tw1_outer)
-WHERE coalesce(t.retweeted_status.quoted_status.id_str, t.retweeted_status.quoted_status.id) IS NOT NULL;
-
-CREATE OR REPLACE TEMP TABLE tw_accounts AS
-SELECT unnest(tw1_account(u, seen_at))
-FROM (SELECT try_strptime(t.created_at, '%a %b %d %H:%M:%S %z %Y') AS seen_at,
-             unnest([t.user, t.retweeted_status.user, t.quoted_status.user,
-                     t.retweeted_status.quoted_status.user]) AS u
-      FROM tw1_outer)
-WHERE coalesce(u.id_str, u.id) IS NOT NULL;
+FROM tw1_outer
+WHERE ok AND coalesce(t.retweeted_status.id_str, t.retweeted_status.id) IS NOT NULL
+UNION ALL
+SELECT line_no, false AS collected, seen_at, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR,
+       NULL::VARCHAR, unnest(tw1_post(t.quoted_status))
+FROM tw1_outer
+WHERE ok AND coalesce(t.quoted_status.id_str, t.quoted_status.id) IS NOT NULL
+UNION ALL
+SELECT line_no, false AS collected, seen_at, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR,
+       NULL::VARCHAR, unnest(tw1_post(t.retweeted_status.quoted_status))
+FROM tw1_outer
+WHERE ok AND coalesce(t.retweeted_status.quoted_status.id_str, t.retweeted_status.quoted_status.id) IS NOT NULL;
 
 -- No extra records besides tweets in this format.
 CREATE OR REPLACE TEMP TABLE tw_extra_records AS SELECT 0::BIGINT AS n;
@@ -133,16 +144,16 @@ SELECT line_no, collected, seen_at, id, author_id, created_at, text, lang,
        coalesce(retweeted_user_handle, nullif(regexp_extract(text, '^RT @(\w+)', 1), '')) AS retweeted_handle_hint,
        coalesce(quoted_id, quoted_status_id) AS quoted_id,
        quoted_author_hint,
-       list_filter(list_transform(urls, lambda u: regexp_extract(u,
-                       '(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)',
-                       ['handle', 'status_id'])),
+       list_filter(list_transform(urls, lambda u: {
+                       'handle': regexp_extract(u, '(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)', 1),
+                       'status_id': regexp_extract(u, '(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)', 2)}),
                    lambda s: s.status_id = coalesce(quoted_id, quoted_status_id)
                              AND lower(s.handle) <> 'i')[1].handle AS quoted_handle_hint,
        like_count, share_count, reply_count, quote_count,
        CASE WHEN collected THEN mentions END AS mentions,
-       CASE WHEN retweeted_id IS NOT NULL THEN length(regexp_extract(text, '^RT @\w+:?'))
+       CASE WHEN retweeted_id IS NOT NULL THEN length(regexp_extract(text, '^RT @\w+:?', 0))
             WHEN replied_id IS NOT NULL OR in_reply_to_user_id IS NOT NULL
-            THEN length(regexp_extract(text, '^(?:@\w+\s*)+'))
+            THEN length(regexp_extract(text, '^(?:@\w+\s*)+', 0))
             ELSE 0 END AS auto_mention_end
 FROM tw1_tweets;
 
@@ -152,13 +163,24 @@ FROM (SELECT line_no, id, author_id, created_at, auto_mention_end, unnest(mentio
       FROM tw_posts WHERE collected AND mentions IS NOT NULL)
 WHERE m.start IS NULL OR m.start >= auto_mention_end;
 
--- (id, handle) pairs that the records name without a user object: mentioned and replied-to users.
-INSERT INTO tw_accounts
-SELECT DISTINCT target_hint, handle, NULL, NULL, NULL, NULL, NULL, NULL::TIMESTAMPTZ
-FROM tw_mentions WHERE target_hint IS NOT NULL
-UNION
-SELECT DISTINCT in_reply_to_user_id, in_reply_to_handle, NULL, NULL, NULL, NULL, NULL, NULL::TIMESTAMPTZ
-FROM tw_posts WHERE collected AND in_reply_to_user_id IS NOT NULL;
+-- Accounts: the user objects of the tweets and of the tweets they embed, and the (id, handle) pairs
+-- that the records name without a user object: mentioned and replied-to users.
+CREATE OR REPLACE TEMP TABLE tw_accounts AS
+SELECT unnest(tw1_account(u, seen_at))
+FROM (SELECT seen_at,
+             unnest([t.user, t.retweeted_status.user, t.quoted_status.user,
+                     t.retweeted_status.quoted_status.user]) AS u
+      FROM tw1_outer WHERE ok)
+WHERE coalesce(u.id_str, u.id) IS NOT NULL
+UNION ALL
+SELECT * FROM (
+    SELECT DISTINCT target_hint AS id, handle, NULL::VARCHAR AS display_name, NULL::BIGINT AS followers,
+           NULL::BIGINT AS following, NULL::BIGINT AS posts_count, NULL::TIMESTAMPTZ AS created_at,
+           NULL::TIMESTAMPTZ AS seen_at
+    FROM tw_mentions WHERE target_hint IS NOT NULL
+    UNION
+    SELECT DISTINCT in_reply_to_user_id, in_reply_to_handle, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM tw_posts WHERE collected AND in_reply_to_user_id IS NOT NULL);
 
 DROP TABLE tw1_docs;
 DROP TABLE tw1_arrays;

@@ -219,6 +219,7 @@ FROM (SELECT line_no, id, author_id, created_at, auto_mention_end, unnest(mentio
       WHERE collected AND mentions IS NOT NULL AND regexp_full_match(id, '[0-9]+') AND author_id IS NOT NULL)
 WHERE m.start IS NULL OR m.start >= auto_mention_end;
 
+-- A rejected flattened tweet (one line) brings none of its user objects.
 -- Accounts: every full user object (a page's includes.users and `data` of a /2/users page, a flattened
 -- tweet's author, in_reply_to_user, mentioned users and the authors of its referenced tweets), and
 -- the (id, handle) pairs of mentioned accounts, without counters.
@@ -242,11 +243,13 @@ UNION ALL
 SELECT unnest(tw2_account(u, seen_at))
 FROM (SELECT seen_at, unnest([doc.author, doc.in_reply_to_user]
                              || coalesce(list_transform(doc.referenced_tweets, lambda r: r.author), [])) AS u
-      FROM tw2_docs WHERE shape = 'flat')
+      FROM tw2_docs
+      WHERE shape = 'flat' AND line_no NOT IN (SELECT line_no FROM stage_rejects WHERE line_no IS NOT NULL))
 WHERE u.id IS NOT NULL
 UNION ALL
 SELECT unnest(tw2_account(m, seen_at))
-FROM (SELECT seen_at, unnest(doc.entities.mentions) AS m FROM tw2_docs WHERE shape = 'flat')
+FROM (SELECT seen_at, unnest(doc.entities.mentions) AS m FROM tw2_docs
+      WHERE shape = 'flat' AND line_no NOT IN (SELECT line_no FROM stage_rejects WHERE line_no IS NOT NULL))
 WHERE m.id IS NOT NULL AND m.public_metrics IS NOT NULL
 UNION ALL
 SELECT DISTINCT target_hint, handle, NULL, NULL, NULL, NULL, NULL, NULL

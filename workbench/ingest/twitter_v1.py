@@ -35,7 +35,8 @@ NAME = "twitter-v1"
 PLATFORM = "twitter"
 LAYOUT = "lines"
 
-# json_transform shapes (DuckDB): only the fields the loader uses.
+# json_transform shapes (DuckDB; from_json schemas on Spark): only the fields the loader uses.
+# queries/ingest/twitter_v1.sql (tw1_outer) lists the fields of _TWEET in this order: keep them in step.
 _USER = {"id_str": "VARCHAR", "id": "VARCHAR", "screen_name": "VARCHAR", "name": "VARCHAR",
          "followers_count": "BIGINT", "friends_count": "BIGINT", "statuses_count": "BIGINT",
          "created_at": "VARCHAR"}

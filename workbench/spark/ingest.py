@@ -41,7 +41,7 @@ from workbench.spark.session import DEFAULT_MASTER, get_session
 __all__ = ["SPARK_FORMATS", "CANONICAL", "load", "default_parquet_dir"]
 
 #: Formats whose loading queries run on Spark.
-SPARK_FORMATS = ("edges-csv", "reddit", "twitter-v2")
+SPARK_FORMATS = ("edges-csv", "reddit", "twitter-v2", "twitter-v1")
 #: The canonical tables written as Parquet, and the column each is partitioned by month on.
 CANONICAL = {"accounts": "seen_at", "posts": "created_at", "interactions": "created_at", "loads": None,
              "rejects": None}
