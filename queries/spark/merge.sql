@@ -43,15 +43,17 @@ SELECT account_id, platform, handle, display_name, followers, following, posts_c
 FROM ranked
 WHERE pick = 1;
 
+-- name: post_copies
+-- Each load's copy of each post: the one ingest.merge_posts keeps within a load (collected first, then the first line).
+SELECT *
+FROM (SELECT *, row_number() OVER (PARTITION BY load_id, post_id ORDER BY collected DESC NULLS LAST, line_no) AS pick
+      FROM batch_posts
+      WHERE post_id IS NOT NULL)
+WHERE pick = 1;
+
 -- name: merge_posts
 -- One row per post over all loads of the batch: the first load's copy, its empty fields filled from later loads.
-WITH per_load AS (
-    SELECT *
-    FROM (SELECT *, row_number() OVER (PARTITION BY load_id, post_id ORDER BY collected DESC NULLS LAST, line_no) AS pick
-          FROM batch_posts
-          WHERE post_id IS NOT NULL)
-    WHERE pick = 1
-),
+WITH per_load AS (SELECT * FROM batch_post_copies),
 ranked AS (
     SELECT post_id, platform, kind, load_id,
            first_value(author_id IGNORE NULLS) OVER first_load AS author_id,

@@ -11,14 +11,8 @@
 
 -- name: reddit_resolve
 -- The batch's interactions: merged_interactions (spark.merge_interactions) plus the resolved comments.
--- Reads batch_posts (staged posts with their load_id) and batch_loads (load_id, format, platform).
-WITH per_load AS (
-    SELECT *
-    FROM (SELECT *, row_number() OVER (PARTITION BY load_id, post_id ORDER BY collected DESC NULLS LAST, line_no) AS pick
-          FROM batch_posts
-          WHERE post_id IS NOT NULL)
-    WHERE pick = 1
-),
+-- Reads batch_post_copies (spark.post_copies: each load's copy of a post) and batch_loads (load_id, format, platform).
+WITH per_load AS (SELECT * FROM batch_post_copies),  -- spark.post_copies
 states AS (  -- a post as the workspace held it from load_id until next_load (exclusive)
     SELECT post_id, load_id,
            lead(load_id) OVER (PARTITION BY post_id ORDER BY load_id) AS next_load,

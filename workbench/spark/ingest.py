@@ -207,6 +207,7 @@ def _merged(spark: Any, batches: dict[str, list[Any]], load_rows: list[tuple] = 
         return spark.sql(statement.sql)
 
     tables = {"accounts": run("spark.merge_accounts").cache()}
+    run("spark.post_copies").createOrReplaceTempView("batch_post_copies")  # read by merge_posts and the resolve steps
     posts = run("spark.merge_posts").cache()
     posts.createOrReplaceTempView("merged_posts")
     tables["posts"] = posts
