@@ -78,20 +78,17 @@ DROP TABLE stage_posts_unique;
 -- disagree on the author, the copy that posts kept (the first) decides, and the other copy's
 -- interactions are dropped rather than attributing the post to two authors.
 INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
-SELECT DISTINCT ON (s.post_id, s.kind, s.source_id, s.target_id)
-       s.source_id, s.target_id, s.kind, s.post_id, s.created_at, s.platform, $load_id
+SELECT s.source_id, s.target_id, s.kind, s.post_id, min(s.created_at), min(s.platform), $load_id
 FROM stage_interactions AS s
+ANTI JOIN interactions AS i
+     ON i.post_id IS NOT DISTINCT FROM s.post_id AND i.kind = s.kind
+    AND i.source_id = s.source_id AND i.target_id = s.target_id
+LEFT JOIN posts AS p ON p.post_id = s.post_id
 WHERE s.target_id IS NOT NULL AND s.source_id IS NOT NULL
-  AND NOT EXISTS (
-      SELECT 1 FROM interactions AS i
-      WHERE i.post_id IS NOT DISTINCT FROM s.post_id AND i.kind = s.kind
-        AND i.source_id = s.source_id AND i.target_id = s.target_id
-  )
-  AND NOT (s.kind IN ('reply', 'mention', 'quote', 'comment') AND EXISTS (
-      SELECT 1 FROM posts AS p
-      WHERE p.post_id = s.post_id AND p.author_id IS NOT NULL AND p.author_id <> s.source_id
-  ))
-ORDER BY s.post_id, s.kind, s.source_id, s.target_id, s.created_at NULLS LAST;
+  AND NOT (s.kind IN ('reply', 'mention', 'quote', 'comment')
+           AND p.author_id IS NOT NULL AND p.author_id <> s.source_id)
+GROUP BY s.post_id, s.kind, s.source_id, s.target_id   -- one row each, at its earliest time
+ORDER BY s.post_id, s.kind, s.source_id, s.target_id;
 
 -- name: save_rejects
 -- Keep the staged rejects, with the raw line, in the rejects table.

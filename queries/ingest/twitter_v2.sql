@@ -141,38 +141,53 @@ WHERE t.id IS NULL AND t.tweet_count IS NOT NULL;
 -- "RT @x:" mention of a retweet, and the handle in the link of a quoted tweet
 -- (https://twitter.com/<handle>/status/<id>). Auto-mentions end at `auto_mention_end` (a code point
 -- offset, as the API's `start`): a reply's leading @handles (the conversation's participants, filled
--- in by the client) and the "RT @x:" of a retweet. (tw2_posts: tw_posts with the mentions and the
--- records that cannot be loaded, split below.)
-CREATE OR REPLACE TEMP TABLE tw2_posts AS
-WITH tweets AS (
-    SELECT line_no, true AS collected, seen_at, unnest(tw2_post(t))
-    FROM (SELECT line_no, seen_at, unnest(doc.data) AS t FROM tw2_docs WHERE shape = 'page')
-    WHERE NOT (t.author_id IS NULL AND t.text IS NULL AND t.username IS NOT NULL)   -- users of a /2/users page
-      AND NOT (t.id IS NULL AND t.tweet_count IS NOT NULL)                            -- buckets of a counts page
-    UNION ALL
-    SELECT line_no, true, TRY_CAST(item.created_at AS TIMESTAMPTZ), unnest(tw2_post(item))
-    FROM tw2_single
-    UNION ALL
-    SELECT line_no, true, seen_at, unnest(tw2_post(doc))
-    FROM tw2_docs WHERE shape = 'flat'
-    UNION ALL
-    SELECT line_no, false, seen_at, unnest(tw2_post(t))
-    FROM (SELECT line_no, seen_at, unnest(doc.includes.tweets) AS t, list_transform(doc.data, lambda d: d.id) AS data_ids
-          FROM tw2_docs
-          WHERE shape = 'page' OR (shape = 'other' AND line_no IN (SELECT line_no FROM tw2_single)))
-    WHERE NOT coalesce(list_contains(data_ids, t.id), false)   -- the API repeats collected tweets in includes
-    UNION ALL
-    SELECT line_no, false, seen_at, unnest(tw2_post(t))
-    FROM (SELECT line_no, seen_at, unnest(doc.referenced_tweets) AS t FROM tw2_docs WHERE shape = 'flat')
-    WHERE t.author_id IS NOT NULL OR t.text IS NOT NULL
-),
-refs AS (
+-- in by the client) and the "RT @x:" of a retweet. First every tweet object unnested (tw2_tweets), then
+-- the records that cannot be loaded become rejects and the others, with their hints, tw_posts.
+CREATE OR REPLACE TEMP TABLE tw2_tweets AS
+SELECT line_no, true AS collected, seen_at, unnest(tw2_post(t))
+FROM (SELECT line_no, seen_at, unnest(doc.data) AS t FROM tw2_docs WHERE shape = 'page')
+WHERE NOT (t.author_id IS NULL AND t.text IS NULL AND t.username IS NOT NULL)   -- users of a /2/users page
+  AND NOT (t.id IS NULL AND t.tweet_count IS NOT NULL)                            -- buckets of a counts page
+UNION ALL
+SELECT line_no, true, TRY_CAST(item.created_at AS TIMESTAMPTZ), unnest(tw2_post(item))
+FROM tw2_single
+UNION ALL
+SELECT line_no, true, seen_at, unnest(tw2_post(doc))
+FROM tw2_docs WHERE shape = 'flat'
+UNION ALL
+-- (The API repeats collected tweets in includes: ingest.twitter_stage_common keeps the collected copy.)
+SELECT line_no, false, seen_at, unnest(tw2_post(t))
+FROM (SELECT line_no, seen_at, unnest(doc.includes.tweets) AS t
+      FROM tw2_docs
+      WHERE shape = 'page' OR (shape = 'other' AND line_no IN (SELECT line_no FROM tw2_single)))
+UNION ALL
+SELECT line_no, false, seen_at, unnest(tw2_post(t))
+FROM (SELECT line_no, seen_at, unnest(doc.referenced_tweets) AS t FROM tw2_docs WHERE shape = 'flat')
+WHERE t.author_id IS NOT NULL OR t.text IS NOT NULL;
+
+-- A collected tweet without an id or an author cannot be loaded.
+INSERT INTO stage_rejects (line_no, reason)
+SELECT line_no,
+       CASE WHEN id IS NULL THEN 'a tweet without an "id"'
+            WHEN NOT regexp_full_match(id, '[0-9]+')
+            THEN 'tweet id ' || left(id, 40) || ' is not a Twitter id: an id must be a string of digits or a whole number'
+            WHEN text IS NULL THEN 'record ' || id || ' is not a tweet (no "text", no "author_id")'
+            ELSE 'tweet ' || id || ' has no "author_id"' END
+FROM tw2_tweets
+WHERE collected AND (id IS NULL OR NOT regexp_full_match(id, '[0-9]+') OR author_id IS NULL);
+
+-- (Two steps: the tweets come from a few thousand page rows, which DuckDB splits into few tasks;
+-- once unnested into tw2_tweets, the hints below are computed on every core.)
+-- Twitter ids are strings of digits; json_transform renders true, [7003] or 7.5 as text, so check the text.
+CREATE OR REPLACE TEMP TABLE tw_posts AS
+WITH refs AS (
     SELECT * EXCLUDE (referenced_tweets),
            list_filter(referenced_tweets, lambda r: r.type = 'replied_to')[1].id AS replied_id,
            list_filter(referenced_tweets, lambda r: r.type = 'retweeted')[1].id AS retweeted_id,
            list_filter(referenced_tweets, lambda r: r.type = 'quoted')[1].id AS quoted_id,
            CASE WHEN starts_with(text, 'RT @') THEN nullif(regexp_extract(text, '^RT @(\w+)', 1), '') END AS rt_handle
-    FROM tweets
+    FROM tw2_tweets
+    WHERE NOT (id IS NULL OR NOT regexp_full_match(id, '[0-9]+') OR (collected AND author_id IS NULL))
 )
 SELECT line_no, collected, seen_at, id, author_id, created_at, text, lang, conversation_id,
        in_reply_to_user_id, NULL::VARCHAR AS in_reply_to_handle,
@@ -195,28 +210,11 @@ SELECT line_no, collected, seen_at, id, author_id, created_at, text, lang, conve
             ELSE 0 END AS auto_mention_end
 FROM refs;
 
--- A collected tweet without an id or an author cannot be loaded.
-INSERT INTO stage_rejects (line_no, reason)
-SELECT line_no,
-       CASE WHEN id IS NULL THEN 'a tweet without an "id"'
-            WHEN NOT regexp_full_match(id, '[0-9]+')
-            THEN 'tweet id ' || left(id, 40) || ' is not a Twitter id: an id must be a string of digits or a whole number'
-            WHEN text IS NULL THEN 'record ' || id || ' is not a tweet (no "text", no "author_id")'
-            ELSE 'tweet ' || id || ' has no "author_id"' END
-FROM tw2_posts
-WHERE collected AND (id IS NULL OR NOT regexp_full_match(id, '[0-9]+') OR author_id IS NULL);
-
--- Twitter ids are strings of digits; json_transform renders true, [7003] or 7.5 as text, so check the text.
--- The work table tw_posts: the tweets that can be loaded, without their mentions.
-CREATE OR REPLACE TEMP TABLE tw_posts AS
-SELECT * EXCLUDE (mentions) FROM tw2_posts
-WHERE NOT (id IS NULL OR NOT regexp_full_match(id, '[0-9]+') OR (collected AND author_id IS NULL));
-
 CREATE OR REPLACE TEMP TABLE tw_mentions AS
 SELECT line_no, id AS post_id, author_id, created_at, m.id AS target_hint, m.username AS handle
 FROM (SELECT line_no, id, author_id, created_at, auto_mention_end, unnest(mentions) AS m
-      FROM tw2_posts
-      WHERE collected AND mentions IS NOT NULL AND regexp_full_match(id, '[0-9]+') AND author_id IS NOT NULL)
+      FROM tw_posts
+      WHERE collected AND mentions IS NOT NULL)
 WHERE m.start IS NULL OR m.start >= auto_mention_end;
 
 -- A rejected flattened tweet (one line) brings none of its user objects.
@@ -265,7 +263,7 @@ SELECT count(*) FROM tw2_docs WHERE shape = 'user';
 
 DROP TABLE tw2_docs;
 DROP TABLE tw2_single;
-DROP TABLE tw2_posts;
+DROP TABLE tw2_tweets;
 
 -- name: twitter_v2_stage_csv
 -- A twarc-csv file (one tweet a row, header first) into the twitter work tables.

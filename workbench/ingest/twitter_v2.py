@@ -98,7 +98,17 @@ def stage(ctx: Any) -> None:
     rejected_before = _twitter.rejected_lines(ctx)
     first = ctx.scalar("SELECT ltrim(line) FROM raw_lines ORDER BY line_no LIMIT 1") or ""
     if first.startswith(("{", "[")):
-        ctx.run("ingest.twitter_v2_stage")
+        if getattr(ctx, "spark", None) is None:
+            # Every row carries its line_no, so the work tables need not keep the order of the lines:
+            # DuckDB then writes the parsed pages from both cores at once, and later scans of the
+            # few thousand page rows are split across the cores too (measured: 2.6 s -> 2.0 s parse).
+            ctx.con.execute("SET preserve_insertion_order = false")
+            try:
+                ctx.run("ingest.twitter_v2_stage")
+            finally:
+                ctx.con.execute("RESET preserve_insertion_order")
+        else:
+            ctx.run("ingest.twitter_v2_stage")
     else:
         if getattr(ctx, "spark", None) is not None:  # the Spark engine's context
             from workbench.spark.dialect import SparkUnsupportedError
