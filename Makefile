@@ -38,6 +38,7 @@ bench: setup
 	$(PY) benchmarks/communities.py
 	$(PY) benchmarks/roles.py
 	$(PY) benchmarks/spark.py
+	$(PY) benchmarks/spark.py --format twitter-v2
 
 clean:
 	rm -rf $(VENV) $(REPORTS) data/demo.duckdb data/sample .pytest_cache

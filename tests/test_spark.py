@@ -41,8 +41,21 @@ def test_transpile_maps_duckdb_functions():
 
 
 def test_formats_with_duckdb_only_statements_are_refused_by_name():
-    with pytest.raises(SparkUnsupportedError, match="twitter_v2_stage_csv"):
-        dialect.statements("ingest.twitter_v2_stage_csv")  # DELETE and ALTER TABLE on its work tables
+    with pytest.raises(SparkUnsupportedError, match="mastodon_statuses"):
+        dialect.statements("ingest.mastodon_statuses")  # DELETE on its work tables
+
+
+def test_nested_macro_calls_are_inlined():
+    """A macro call in another's arguments (tw2c_text(tw2c(...)) in the twarc-csv query) is inlined too,
+    and an inlined body or argument keeps its grouping."""
+    script = ("CREATE MACRO inner_m(x) AS x + 1; CREATE MACRO outer_m(y) AS y * 2; "
+              "SELECT outer_m(inner_m(outer_m(v))) AS w FROM t")
+    import sqlglot
+
+    macros: dict = {}
+    selects = [dialect._inline_macros(tree, macros) for tree in sqlglot.parse(script, read="duckdb")
+               if not dialect._macro(tree, macros)]
+    assert [tree.sql(dialect="spark") for tree in selects] == ["SELECT (((v * 2) + 1) * 2) AS w FROM t"]
 
 
 # -- identity: edge lists ------------------------------------------------------------------------------
@@ -103,6 +116,29 @@ def test_hand_written_csv_with_rejects_weights_and_a_repeat_identical(tmp_path, 
     third = tmp_path / "third.csv"  # a later DuckDB load into the imported workspace continues the load ids
     third.write_text("source,target\nhal,ivy\n", encoding="utf-8")
     assert wb.load(sparked, third).files[0].load_id == 3
+
+
+def test_zst_and_xz_edge_lists_identical_and_a_truncated_zst_is_a_clear_error(tmp_path, spark):
+    import lzma
+
+    import zstandard
+
+    from workbench.errors import ExportFormatError
+
+    text = "source,target,kind,timestamp\nalice,bob,reply,1614592800\nbob,carol,share,1614596400\n"
+    zst = tmp_path / "edges.csv.zst"
+    zst.write_bytes(zstandard.ZstdCompressor().compress(text.encode()))
+    xz = tmp_path / "more.csv.xz"
+    xz.write_bytes(lzma.compress("source,target\ncarol,dave\n".encode()))
+    duck, sparked = load_both(tmp_path, spark, [zst, xz])
+    sizes = assert_same_tables(duck, sparked)
+    assert sizes["interactions"] == 3 and sizes["loads"] == 2
+    cut = tmp_path / "cut" / "cut.csv.zst"
+    cut.parent.mkdir()
+    cut.write_bytes(zst.read_bytes()[:-6])
+    with pytest.raises(ExportFormatError, match=r"cut.csv.zst.*corrupt or truncated"):
+        workspace.load_with_spark(wb.open(tmp_path / "cut" / "w.duckdb"), cut, spark=spark)
+    assert not list(cut.parent.glob(".*-inputs-*"))
 
 
 # -- identical graphs and metrics ----------------------------------------------------------------------

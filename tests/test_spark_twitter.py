@@ -4,8 +4,8 @@ The same queries (queries/ingest/twitter_v2.sql, twitter.sql) run on both engine
 transpiled by :mod:`workbench.spark.dialect`. Each Spark load costs seconds (query planning of the
 wide JSON structures), so the loads are module-scoped and few: the tweet files of twarc's test data
 concatenated into one file (all 1,109 collected tweets in one load), a batch of flat / noflat /
-withheld / streaming-with-error files (lookups against the earlier loads of a batch), and a tiny
-hand-written page with bad lines.
+withheld / streaming-with-error files (lookups against the earlier loads of a batch), a tiny
+hand-written page with bad lines, and a hand-written twarc-csv file (tests/twarc_csv_rows.py).
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ import json
 
 import pytest
 
+import twarc_csv_rows
 from conftest import shared_file
 from spark_support import assert_same_tables, load_both
 
 pytest.importorskip("pyspark")
 pytest.importorskip("sqlglot")
 
-from workbench.spark import workspace  # noqa: E402
-from workbench.spark.dialect import SparkUnsupportedError  # noqa: E402
 
 pytestmark = pytest.mark.spark
 
@@ -50,6 +49,22 @@ def test_twarc_tweets_in_one_file_identical(all_tweets_both):
         assert store.scalar("SELECT count(DISTINCT author_id) FROM posts WHERE collected") == 831
     assert sizes["rejects"] == 7  # on both engines, the same lines and reasons (assert_same_tables)
     assert sparked.scalar("SELECT count(*) FROM rejects WHERE reason LIKE 'invalid JSON%'") == 1  # the stream's line 8
+
+
+def test_twarc_metrics_identical(all_tweets_both):
+    """The community-health metrics read the same tables, so they agree too."""
+    import pandas as pd
+
+    import workbench as wb
+
+    duck, sparked = all_tweets_both
+    for metric in (wb.metrics.engagement, wb.metrics.activity, wb.metrics.growth, wb.metrics.retention,
+                   wb.metrics.density):
+        expected, got = metric(duck, period="week"), metric(sparked, period="week")
+        assert len(expected) > 0, metric.__name__
+        pd.testing.assert_frame_equal(got, expected, obj=metric.__name__)
+    # engagement counts the collected tweets that are not retweets: 219 posts, 206 replies, 51 quotes
+    assert wb.metrics.engagement(sparked, period="week")["posts"].sum() == 219 + 206 + 51
 
 
 @pytest.fixture(scope="module")
@@ -109,10 +124,27 @@ def test_hand_written_pages_with_bad_lines_identical(tmp_path, spark):
     assert sizes["interactions"] >= 3
 
 
-def test_twarc_csv_is_refused_on_spark(tmp_path, spark):
-    import workbench as wb
-
-    path = tmp_path / "tweets.csv"
-    path.write_text("id,author_id,text,public_metrics.like_count,author.username\n1,2,hi,0,al\n", encoding="utf-8")
-    with pytest.raises(SparkUnsupportedError, match="twarc-csv"):
-        workspace.load_with_spark(wb.open(tmp_path / "w.duckdb"), path, spark=spark)
+def test_twarc_csv_identical(tmp_path, spark):
+    """twarc-csv rows (quoted commas and quotes, `\\n`, JSON-encoded text and lists, float counters,
+    old-style mention objects) and bad rows give the same tables on both engines."""
+    rows = twarc_csv_rows.ROWS + [
+        {"id": "13", "author_id": "2", "created_at": "2021-04-08T13:00:00.000Z",
+         "text": json.dumps("JSON-encoded\ntext with \"quotes\""),
+         "referenced_tweets": json.dumps([{"type": "quoted", "id": "10"}]), "quoted_user_id": "1",
+         "quoted_username": "alice", "author.id": "2", "author.username": "bob",
+         "entities.mentions": json.dumps([{"username": "dave", "id": "4"}, {"username": "eve"}])},
+        {"id": "", "author_id": "2", "text": "no id (an empty first field)"},
+        {"id": "15", "author_id": "", "text": "no author"},
+    ]
+    path = twarc_csv_rows.write(tmp_path / "tweets.csv", rows, raw_tail='16,16,\n17,"an unclosed quote\n')
+    duck, sparked = load_both(tmp_path, spark, path)
+    sizes = assert_same_tables(duck, sparked)
+    assert sizes["rejects"] == 4 and sizes["posts"] == 4
+    assert sparked.sql("SELECT line_no, reason FROM rejects ORDER BY line_no").fetchall() == [
+        (6, 'a row without an "id"'), (7, 'tweet 15 has no "author_id"'),
+        (8, f"expected {len(twarc_csv_rows.COLUMNS)} fields as in the header, got 3"),
+        (9, "a quoted field is not closed (twarc-csv writes one tweet a line)")]
+    assert sparked.scalar("SELECT text FROM posts WHERE post_id = 'twitter:13'") == 'JSON-encoded\ntext with "quotes"'
+    assert sparked.scalar("SELECT text FROM posts WHERE post_id = 'twitter:10'") == 'hi @bob, "quoted"\nsecond line'
+    assert sparked.sql("SELECT kind, target_id FROM interactions WHERE post_id = 'twitter:13' ORDER BY kind, "
+                       "target_id").fetchall() == [("mention", "twitter:4"), ("quote", "twitter:1")]

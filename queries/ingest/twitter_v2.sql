@@ -275,10 +275,15 @@ DROP TABLE tw2_tweets;
 -- Mentions carry no id: they are resolved by handle (see ingest.twitter_stage_common). Without
 -- offsets, a reply's auto-mentions are the handles of the leading @handles of its text.
 -- Fields are split with one regular expression (quoted fields may hold commas and doubled quotes).
+-- (Every statement here runs on DuckDB and, transpiled, on Spark: no UPDATE, DELETE or ALTER; rows
+-- that cannot be loaded are left out where they are read, and tw_posts keeps two extra columns.)
+-- (Each field is matched with the comma before it, one put before the first: every match is then
+-- one comma long at least, and an empty first field is not lost to an empty match at the start.)
 CREATE OR REPLACE TEMP MACRO tw_csv_split(line) AS
-    regexp_extract_all(line, '(?:^|,)("(?:[^"]|"")*"|[^,]*)', 1);
+    regexp_extract_all(',' || line, ',("(?:[^"]|"")*"|[^,]*)', 1);
 CREATE OR REPLACE TEMP MACRO tw_csv_unquote(f) AS
-    CASE WHEN length(f) >= 2 AND starts_with(f, '"') AND suffix(f, '"') THEN replace(f[2:-2], '""', '"') ELSE f END;
+    CASE WHEN length(f) >= 2 AND left(f, 1) = '"' AND right(f, 1) = '"'
+         THEN replace(substring(f, 2, length(f) - 2), '""', '"') ELSE f END;
 
 CREATE OR REPLACE TEMP TABLE tw2c_header AS
 SELECT line_no AS header_line, list_transform(tw_csv_split(line), lambda f: trim(tw_csv_unquote(f))) AS names
@@ -297,15 +302,13 @@ SELECT line_no,
 FROM tw2c_rows
 WHERE open_quote OR len(f) <> n_names;
 
-DELETE FROM tw2c_rows WHERE open_quote OR len(f) <> n_names;
-
 -- The value of column `col` (NULL when the header has no such column or the field is empty).
 CREATE OR REPLACE TEMP MACRO tw2c(f, names, col) AS nullif(tw_csv_unquote(f[list_position(names, col)]), '');
 -- Counters may come as "12" or "12.0" (pandas writes floats when a column has gaps).
 CREATE OR REPLACE TEMP MACRO tw2c_count(v) AS TRY_CAST(TRY_CAST(v AS DOUBLE) AS BIGINT);
 -- A text field, JSON-encoded when twarc-csv ran with --json-encode-text, else with `\n` for newlines.
 CREATE OR REPLACE TEMP MACRO tw2c_text(v) AS
-    CASE WHEN starts_with(v, '"') THEN coalesce(TRY(json_extract_string(v, '$')), v)
+    CASE WHEN left(v, 1) = '"' THEN coalesce(TRY(v::JSON) ->> '$', v)
          ELSE replace(v, '\n', chr(10)) END;
 
 CREATE OR REPLACE TEMP TABLE tw2c_tweets AS
@@ -319,13 +322,13 @@ SELECT r.line_no,
        tw2c(f, names, 'in_reply_to_user_id') AS in_reply_to_user_id,
        tw2c(f, names, 'in_reply_to_username') AS in_reply_to_handle,
        coalesce(tw2c(f, names, 'referenced_tweets.replied_to.id'),
-                list_filter(TRY(from_json(tw2c(f, names, 'referenced_tweets'), '[{"type": "VARCHAR", "id": "VARCHAR"}]')),
+                list_filter(TRY(json_transform(tw2c(f, names, 'referenced_tweets'), '[{"type": "VARCHAR", "id": "VARCHAR"}]')),
                             lambda x: x.type = 'replied_to')[1].id) AS replied_id,
        coalesce(tw2c(f, names, 'referenced_tweets.retweeted.id'),
-                list_filter(TRY(from_json(tw2c(f, names, 'referenced_tweets'), '[{"type": "VARCHAR", "id": "VARCHAR"}]')),
+                list_filter(TRY(json_transform(tw2c(f, names, 'referenced_tweets'), '[{"type": "VARCHAR", "id": "VARCHAR"}]')),
                             lambda x: x.type = 'retweeted')[1].id) AS retweeted_id,
        coalesce(tw2c(f, names, 'referenced_tweets.quoted.id'),
-                list_filter(TRY(from_json(tw2c(f, names, 'referenced_tweets'), '[{"type": "VARCHAR", "id": "VARCHAR"}]')),
+                list_filter(TRY(json_transform(tw2c(f, names, 'referenced_tweets'), '[{"type": "VARCHAR", "id": "VARCHAR"}]')),
                             lambda x: x.type = 'quoted')[1].id) AS quoted_id,
        tw2c(f, names, 'retweeted_user_id') AS retweeted_author_hint,
        tw2c(f, names, 'retweeted_username') AS retweeted_handle_hint,
@@ -336,7 +339,7 @@ SELECT r.line_no,
        tw2c_count(tw2c(f, names, 'public_metrics.reply_count')) AS reply_count,
        tw2c_count(tw2c(f, names, 'public_metrics.quote_count')) AS quote_count,
        -- ["@a", "@b"] or [{"username": "a", "id": ...}, ...]
-       list_transform(TRY(from_json(tw2c(f, names, 'entities.mentions'), '["JSON"]')),
+       list_transform(TRY(json_transform(tw2c(f, names, 'entities.mentions'), '["JSON"]')),
                       lambda m: CASE WHEN json_type(m) = 'VARCHAR' THEN {'id': NULL::VARCHAR,
                                                                           'username': ltrim(m ->> '$', '@')}
                                      ELSE {'id': m ->> '$.id', 'username': m ->> '$.username'} END) AS mentions,
@@ -349,27 +352,28 @@ SELECT r.line_no,
        tw2c_count(tw2c(f, names, 'author.public_metrics.following_count')) AS user_following,
        tw2c_count(tw2c(f, names, 'author.public_metrics.tweet_count')) AS user_posts,
        TRY_CAST(tw2c(f, names, 'author.created_at') AS TIMESTAMPTZ) AS user_created_at
-FROM tw2c_rows AS r, tw2c_header AS h;
+FROM tw2c_rows AS r, tw2c_header AS h
+WHERE NOT (r.open_quote OR len(r.f) <> r.n_names);
 
 INSERT INTO stage_rejects (line_no, reason)
 SELECT line_no, CASE WHEN id IS NULL THEN 'a row without an "id"' ELSE 'tweet ' || id || ' has no "author_id"' END
 FROM tw2c_tweets WHERE id IS NULL OR author_id IS NULL;
 
-DELETE FROM tw2c_tweets WHERE id IS NULL OR author_id IS NULL;
-
+-- The work table tw_posts: the rows that can be loaded, with two extra columns for tw_mentions (the
+-- handles a reply's text starts with, or the "RT @x" of an unmerged retweet, are auto-mentions).
 CREATE OR REPLACE TEMP TABLE tw_posts AS
 SELECT line_no, true AS collected, seen_at, id, author_id, created_at, text, lang, conversation_id,
        in_reply_to_user_id, in_reply_to_handle, replied_id, retweeted_id, retweeted_author_hint,
        retweeted_handle_hint, quoted_id, quoted_author_hint, quoted_handle_hint,
        like_count, share_count, reply_count, quote_count,
-       -- handles a reply's text starts with, or the "RT @x" of an unmerged retweet: auto-mentions
        CASE WHEN retweeted_id IS NOT NULL
-            THEN regexp_extract_all(lower(regexp_extract(text, '^RT @\w+')), '@(\w+)', 1)
+            THEN regexp_extract_all(lower(regexp_extract(text, '^RT @\w+', 0)), '@(\w+)', 1)
             WHEN replied_id IS NOT NULL OR in_reply_to_user_id IS NOT NULL
-            THEN regexp_extract_all(lower(regexp_extract(text, '^(?:@\w+\s*)+')), '@(\w+)', 1)
+            THEN regexp_extract_all(lower(regexp_extract(text, '^(?:@\w+\s*)+', 0)), '@(\w+)', 1)
             ELSE [] END AS auto_handles,
        mentions
-FROM tw2c_tweets;
+FROM tw2c_tweets
+WHERE id IS NOT NULL AND author_id IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE tw_mentions AS
 SELECT line_no, id AS post_id, author_id, created_at, m.id AS target_hint, m.username AS handle
@@ -377,19 +381,16 @@ FROM (SELECT line_no, id, author_id, created_at, auto_handles, unnest(mentions) 
       FROM tw_posts WHERE mentions IS NOT NULL)
 WHERE m.username IS NULL OR NOT list_contains(auto_handles, lower(m.username));
 
-ALTER TABLE tw_posts DROP COLUMN auto_handles;
-ALTER TABLE tw_posts DROP COLUMN mentions;
-
 CREATE OR REPLACE TEMP TABLE tw_accounts AS
 SELECT user_id AS id, user_handle AS handle, user_name AS display_name, user_followers AS followers,
        user_following AS following, user_posts AS posts_count, user_created_at AS created_at, seen_at
-FROM tw2c_tweets WHERE user_id IS NOT NULL
+FROM tw2c_tweets WHERE user_id IS NOT NULL AND id IS NOT NULL AND author_id IS NOT NULL
 UNION ALL
 SELECT DISTINCT x.id, x.handle, NULL, NULL::BIGINT, NULL::BIGINT, NULL::BIGINT, NULL::TIMESTAMPTZ, NULL::TIMESTAMPTZ
 FROM (SELECT unnest([{'id': in_reply_to_user_id, 'handle': in_reply_to_handle},
                      {'id': retweeted_author_hint, 'handle': retweeted_handle_hint},
                      {'id': quoted_author_hint, 'handle': quoted_handle_hint}]) AS x
-      FROM tw2c_tweets)
+      FROM tw2c_tweets WHERE id IS NOT NULL AND author_id IS NOT NULL)
 WHERE x.id IS NOT NULL
 UNION ALL
 SELECT DISTINCT target_hint, handle, NULL, NULL, NULL, NULL, NULL, NULL FROM tw_mentions WHERE target_hint IS NOT NULL;

@@ -110,10 +110,5 @@ def stage(ctx: Any) -> None:
         else:
             ctx.run("ingest.twitter_v2_stage")
     else:
-        if getattr(ctx, "spark", None) is not None:  # the Spark engine's context
-            from workbench.spark.dialect import SparkUnsupportedError
-
-            raise SparkUnsupportedError(f"{ctx.path}: a twarc-csv file (CSV) cannot be loaded with Spark yet "
-                                        "(twarc2 JSON lines can); load it with the DuckDB engine")
         ctx.run("ingest.twitter_v2_stage_csv")
     _twitter.finish(ctx, rejected_before=rejected_before)

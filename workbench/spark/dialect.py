@@ -294,20 +294,28 @@ def _unnest_structs(select: exp.Select) -> None:
         select.set("expressions", columns)
 
 
+def _grouped(node: exp.Expression) -> exp.Expression:
+    """``node`` in parentheses unless it is one term (a column, literal, call, ...): a macro's body or
+    argument put into an expression keeps its meaning (``m(x) AS x * 2`` with ``a + 1`` is ``(a + 1) * 2``)."""
+    if isinstance(node, (exp.Binary, exp.Unary, exp.Not, exp.Is, exp.In, exp.Between, exp.Like, exp.ILike)) \
+            and not isinstance(node, (exp.Dot, exp.Paren)):
+        return exp.Paren(this=node)
+    return node
+
+
 def _inline_macros(tree: exp.Expression, macros: dict[str, tuple[list[str], exp.Expression]]) -> exp.Expression:
     """Every call of a recorded macro replaced by its body, the arguments put for the parameters."""
     if not macros:
         return tree
     tree = tree.copy()
-    for call in list(tree.find_all(exp.Anonymous)):
-        macro = macros.get(call.name.lower())
-        if macro is None:
-            continue
-        params, body = macro
+    # one call at a time, outermost first: a call in another's arguments is copied into that body,
+    # so it is found (and inlined) again on a later turn
+    while (call := next((c for c in tree.find_all(exp.Anonymous) if c.name.lower() in macros), None)) is not None:
+        params, body = macros[call.name.lower()]
         if len(call.expressions) != len(params):
             raise SparkUnsupportedError(f"macro {call.name} takes {len(params)} argument(s)")
-        args = dict(zip(params, call.expressions))
-        body = body.copy()
+        args = {name: _grouped(arg) for name, arg in zip(params, call.expressions)}
+        body = _grouped(body.copy())
         for column in list(body.find_all(exp.Column)):
             parts = column.parts
             arg = args.get(parts[0].name.lower()) if parts else None

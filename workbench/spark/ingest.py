@@ -8,23 +8,30 @@ staging tables of every load, tagged with their ``load_id``, are merged in one b
 ``created_at``; of ``seen_at`` for accounts), ``loads`` and ``rejects`` as they are.
 :func:`workbench.spark.workspace.attach` then brings them into a DuckDB workspace.
 
-Formats on Spark: those whose queries transpile and run (:data:`SPARK_FORMATS`). The others use
-DuckDB-only statements on their work tables (``UPDATE``, ``DELETE``, ``ALTER TABLE``,
-``CREATE MACRO``, ``json_transform`` into nested STRUCTs): loading them raises
-:class:`~workbench.spark.dialect.SparkUnsupportedError` naming the statement.
+Formats on Spark: those whose queries transpile and run (:data:`SPARK_FORMATS`: edge lists, Reddit,
+twarc2 JSON and CSV, v1.1 tweets). Their SQL is dialect-neutral (no ``UPDATE``, ``DELETE`` or
+``ALTER TABLE``; macros are inlined and ``json_transform`` becomes ``from_json``, see
+:mod:`workbench.spark.dialect`). The others (Mastodon, Bluesky, Discord, Slack) still use DuckDB-only
+statements on their work tables: loading them raises
+:class:`~workbench.spark.dialect.SparkUnsupportedError` naming the format.
 
 Inputs Spark reads itself: plain files, ``.gz`` and ``.bz2`` (bzip2 is split across cores;
-gzip is one task per file). Not read on Spark: zips, folders of a Slack export and ``.zst``
-(Hadoop's zstd codec needs native libraries, and the Pushshift dumps a 2 GiB window):
-recompress them to ``.bz2`` or load them with DuckDB. Invalid UTF-8 is replaced by U+FFFD by
-Spark's text reader rather than rejected line by line.
+gzip is one task per file). ``.zst`` and ``.xz`` are decompressed first, once, by the DuckDB path's
+reader (zstd with the 2 GiB window of the Pushshift dumps, a truncated file is an error) into a
+scratch folder beside the Parquet output, removed when the load ends: Hadoop's zstd codec needs
+native libraries that the pyspark wheel lacks, and reads no 2 GiB windows. (On a cluster, put the
+Parquet output on storage the executors see; the decompressed copy goes beside it.) Not read on
+Spark: zips and folders of a Slack export. Invalid UTF-8 is replaced by U+FFFD by Spark's text
+reader rather than rejected line by line.
 """
 
 from __future__ import annotations
 
 import hashlib
+import lzma
 import os
 import shutil
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -45,7 +52,7 @@ SPARK_FORMATS = ("edges-csv", "reddit", "twitter-v2", "twitter-v1")
 #: The canonical tables written as Parquet, and the column each is partitioned by month on.
 CANONICAL = {"accounts": "seen_at", "posts": "created_at", "interactions": "created_at", "loads": None,
              "rejects": None}
-_SPARK_SUFFIXES = {".gz", ".bz2"}
+_DECOMPRESS_FIRST = {".zst", ".zstd", ".xz"}
 
 
 def default_parquet_dir(db: str | os.PathLike) -> Path:
@@ -69,12 +76,35 @@ def _sha256(path: Path) -> str:
 def _spark_path(name: str) -> Path:
     path = Path(name)
     if not path.is_file():
-        raise dialect.SparkUnsupportedError(f"{name}: Spark reads plain files (and .gz, .bz2); "
+        raise dialect.SparkUnsupportedError(f"{name}: Spark reads files (plain, .gz, .bz2, .zst, .xz); "
                                             "unpack zips and folders of exports, or load them with DuckDB")
-    if path.suffix.lower() in {".zst", ".zstd", ".xz", ".zip"}:
-        raise dialect.SparkUnsupportedError(f"{name}: Spark cannot read {path.suffix} here; recompress it to "
-                                            ".bz2 (splittable) or .gz, or load it with DuckDB")
+    if path.suffix.lower() == ".zip":
+        raise dialect.SparkUnsupportedError(f"{name}: Spark does not read zip archives; unpack it, or load it "
+                                            "with DuckDB")
     return path
+
+
+def _readable(source: Any, path: Path, scratch: Path) -> tuple[Path, str]:
+    """The file Spark reads for ``source`` and the sha256 of its bytes on disk (as on DuckDB).
+
+    Plain, .gz and .bz2 files are read by Spark as they are. A .zst or .xz file is decompressed into
+    ``scratch`` first with the DuckDB path's reader (see the module docstring), hashing the
+    compressed bytes as they go by.
+    """
+    if path.suffix.lower() not in _DECOMPRESS_FIRST:
+        return path, _sha256(path)
+    import zstandard
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    target = scratch / f"{len(list(scratch.iterdir()))}_{path.stem}"
+    raw = source.open_raw()
+    try:
+        with source.open(raw) as stream, open(target, "wb") as out:
+            shutil.copyfileobj(stream, out, 8 << 20)
+    except (zstandard.ZstdError, lzma.LZMAError, EOFError, OSError) as error:
+        target.unlink(missing_ok=True)
+        raise ExportFormatError(f"cannot decompress the file ({error})", path=source.name) from None
+    return target, raw.sha256.hexdigest()
 
 
 def load(paths: str | os.PathLike | Iterable[str | os.PathLike], parquet_dir: str | os.PathLike, *,
@@ -109,9 +139,19 @@ def load(paths: str | os.PathLike | Iterable[str | os.PathLike], parquet_dir: st
     StrictModeError, EmptyExportError
         As on DuckDB; nothing is written.
     """
+    spark = spark or get_session(master)
+    parquet_dir = Path(parquet_dir)
+    parquet_dir.parent.mkdir(parents=True, exist_ok=True)
+    # decompressed copies of .zst/.xz inputs, kept until the batch is written (its rejects read the lines)
+    with tempfile.TemporaryDirectory(prefix=f".{parquet_dir.name}-inputs-", dir=parquet_dir.parent) as scratch:
+        return _load(spark, paths, parquet_dir, Path(scratch), format=format, platform=platform, strict=strict,
+                     first_load_id=first_load_id)
+
+
+def _load(spark: Any, paths: Any, parquet_dir: Path, scratch: Path, *, format: str, platform: str | None,
+          strict: bool, first_load_id: int) -> LoadReport:
     from pyspark.sql import functions as F
 
-    spark = spark or get_session(master)
     report = LoadReport()
     batches: dict[str, list[Any]] = {table: [] for table in runner.STAGE_TABLES}
     lines_of: dict[int, Any] = {}
@@ -128,9 +168,10 @@ def load(paths: str | os.PathLike | Iterable[str | os.PathLike], parquet_dir: st
                 f"{', '.join(SPARK_FORMATS)}); load it with the DuckDB engine")
         module = get_format(file_format)
         platform_name = platform or module.PLATFORM
-        sha = _sha256(path)
+        size = path.stat().st_size
+        path, sha = _readable(source, path, scratch)
         file_report = FileReport(path=source.name, format=file_format, platform=platform_name, sha256=sha,
-                                 bytes=path.stat().st_size)
+                                 bytes=size)
         if sha in seen_sha:  # the same file twice: the second load adds nothing (as on DuckDB)
             file_report.already_loaded_as = seen_sha[sha]
             report.files.append(file_report)
@@ -176,7 +217,7 @@ def load(paths: str | os.PathLike | Iterable[str | os.PathLike], parquet_dir: st
         seen_sha[sha] = load_id
         report.files.append(file_report)
         load_id += 1
-    _merge_and_write(spark, batches, lines_of, load_rows, report, Path(parquet_dir))
+    _merge_and_write(spark, batches, lines_of, load_rows, report, parquet_dir)
     for lines in lines_of.values():
         lines.unpersist()
     return report
