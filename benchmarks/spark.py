@@ -97,14 +97,27 @@ def export_edges(folder: Path, args: argparse.Namespace) -> Path:
 
 
 def export_twitter(folder: Path, args: argparse.Namespace) -> Path:
-    """The ingest benchmark's twarc2 export (same generator, same file name), made when missing."""
-    export = folder / f"twarc2_{args.accounts}.jsonl"
-    if not export.exists():
-        sys.path.insert(0, str(ROOT))
-        from workbench.datasets import write_sample
+    """The ingest benchmark's twarc2 export (same generator, same file name), made when missing; with
+    ``--files N``, a folder of N such exports (seeds 0..N-1: other accounts and tweet ids in each)."""
+    sys.path.insert(0, str(ROOT))
+    from workbench.datasets import write_sample
 
-        write_sample(export, n_accounts=args.accounts, weeks=6, seed=0)
+    if args.files == 1:
+        export = folder / f"twarc2_{args.accounts}.jsonl"
+        if not export.exists():
+            write_sample(export, n_accounts=args.accounts, weeks=6, seed=0)
+        return export
+    export = folder / f"twarc2_{args.accounts}x{args.files}"
+    export.mkdir(exist_ok=True)
+    for seed in range(args.files):
+        path = export / f"seed{seed}.jsonl"
+        if not path.exists():
+            write_sample(path, n_accounts=args.accounts, weeks=6, seed=seed)
     return export
+
+
+def _bytes(export: Path) -> int:
+    return sum(p.stat().st_size for p in export.iterdir()) if export.is_dir() else export.stat().st_size
 
 
 EXPORTS = {"edges-csv": export_edges, "twitter-v2": export_twitter}
@@ -115,6 +128,7 @@ def main() -> None:
     parser.add_argument("--format", choices=sorted(EXPORTS), default="edges-csv")
     parser.add_argument("--interactions", type=int, default=5_000_000, help="edges-csv rows")
     parser.add_argument("--accounts", type=int, default=9259, help="twitter-v2: member accounts of the sample")
+    parser.add_argument("--files", type=int, default=1, help="twitter-v2: this many exports (one load each)")
     parser.add_argument("--spark-master", default="local[2]")
     parser.add_argument("--workdir", help="keep generated exports here and reuse them")
     args = parser.parse_args()
@@ -132,7 +146,8 @@ def main() -> None:
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                         "load_average_at_end": os.getloadavg()[0]},
             "export": export.name,
-            "export_bytes": export.stat().st_size,
+            "export_bytes": _bytes(export),
+            "files": len(list(export.iterdir())) if export.is_dir() else 1,
             "spark_master": args.spark_master,
             "duckdb_load_s": round(duck[0], 2),
             "duckdb_graph_s": round(duck[1], 2),
@@ -148,7 +163,7 @@ def main() -> None:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     if "rows" not in results:  # the first layout held the edge-list run only
         results = {"rows": {"edges-csv": results} if results else {}}
-    results["rows"][args.format] = row
+    results["rows"][args.format if args.files == 1 else f"{args.format} x{args.files} files"] = row
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(row, indent=2))
