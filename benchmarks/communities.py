@@ -4,7 +4,7 @@ Generates ``--interactions`` (default 1M) interactions among ``--accounts`` (def
 accounts with planted communities (power-law sizes, mixing ``--mu``; skewed activity and
 popularity), stores them in an on-disk workspace, then times, interleaved and ``--repeat`` times:
 
-- the pipeline: ``workbench.graph(store, directed=False)`` and ``communities.detect`` with each
+- the pipeline: ``workbench.graphs(store, directed=False)`` and ``communities.detect`` with each
   fast method (leiden, louvain, infomap, label_propagation; infomap in the first round only),
   and the default directed graph with Leiden (directed modularity);
 - bare: the same aggregation written directly in DuckDB SQL (dense ids, counts, no self-loops),
@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 import workbench as wb  # noqa: E402
 from workbench import communities  # noqa: E402
-from workbench import graph as graph_module  # noqa: E402
+from workbench import graphs  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "communities.json"
 KINDS = ["reply", "mention", "share", "quote"]
@@ -126,7 +126,7 @@ def main() -> int:
     frame, planted = generate(args.interactions, args.accounts, args.mu, args.seed)
     folder = Path(tempfile.mkdtemp(prefix="wb-bench-communities-"))
     store = wb.open(folder / "bench.duckdb")
-    graph_module.insert_interactions(store, frame, platform="csv")
+    graphs.insert_interactions(store, frame, platform="csv")
     con = store.con
 
     timings: dict[str, list[float]] = {}
@@ -138,7 +138,7 @@ def main() -> int:
 
     for round_no in range(args.repeat):
         print(f"round {round_no + 1} of {args.repeat}", flush=True)
-        seconds, g = timed(graph_module.graph, store, directed=False)
+        seconds, g = timed(graphs.graph, store, directed=False)
         record("pipeline_graph", seconds)
         for method in communities.FAST_METHODS:
             if method in ONCE and round_no > 0:
@@ -156,7 +156,7 @@ def main() -> int:
             assert (bare.vcount(), bare.ecount()) == (g.vcount(), g.ecount())
             quality["bare_leiden"] = {"communities": len(set(membership)),
                                       "modularity": bare.modularity(membership, weights="weight")}
-        seconds, directed = timed(graph_module.graph, store)
+        seconds, directed = timed(graphs.graph, store)
         record("pipeline_graph_directed", seconds)
         seconds, partition = timed(communities.detect, directed, method="leiden", seed=0)
         record("pipeline_leiden_directed", seconds)
@@ -170,7 +170,7 @@ def main() -> int:
         import networkx as nx
 
         print("networkx louvain (once)", flush=True)
-        edges = graph_module.edge_table(g)
+        edges = graphs.edge_table(g)
         start = time.perf_counter()
         nx_graph = nx.Graph()
         nx_graph.add_weighted_edges_from(zip(edges["source_id"], edges["target_id"], edges["weight"]))

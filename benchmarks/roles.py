@@ -75,14 +75,14 @@ _CHILD = r"""
 import json, resource, sys, time
 import workbench as wb
 from workbench import communities, roles
-from workbench import graph as graph_module
+from workbench import graphs
 path, with_run = sys.argv[1], sys.argv[2] == "1"
 store = wb.open(path)
 run_id = None
 detect_seconds = None
 if with_run:
     t0 = time.perf_counter()
-    run_id = communities.save(store, communities.detect(graph_module.graph(store), method="louvain", seed=0))
+    run_id = communities.save(store, communities.detect(graphs.graph(store), method="louvain", seed=0))
     detect_seconds = time.perf_counter() - t0
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()

@@ -65,7 +65,7 @@ RUN_SPARK = """
 import sys, time
 t = time.perf_counter()
 import workbench as wb
-from workbench import graph as graph_module
+from workbench import graphs
 from workbench.spark import workspace
 from workbench.spark.session import get_session
 spark = get_session(sys.argv[3], driver_memory="4g")
@@ -76,7 +76,7 @@ store = wb.open(sys.argv[1])
 workspace.load_with_spark(store, sys.argv[2], format=fmt, spark=spark)
 load = time.perf_counter() - t
 t = time.perf_counter()
-g = graph_module.graph(store, kinds=["reply", "mention", "share", "quote"], engine="spark")
+g = graphs.graph(store, kinds=["reply", "mention", "share", "quote"], engine="spark")
 print(load, time.perf_counter() - t, store.counts()["interactions"], g.ecount(), start)
 """
 

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench import communities
-from workbench import graph as graph_module
+from workbench import graphs
 from workbench.communities import Partition, compare, detect, quality, stability, sweep, track
 from workbench.communities.detect import DIRECTED_METHODS
 from workbench.communities.partition import renumber_by_size
@@ -50,8 +50,8 @@ def tiny_graph():
     import workbench as wb
 
     with wb.open(":memory:") as store:
-        graph_module.insert_interactions(store, tiny_interactions())
-        return graph_module.graph(store)
+        graphs.insert_interactions(store, tiny_interactions())
+        return graphs.graph(store)
 
 
 def small_graphs(tiny_graph):
@@ -61,12 +61,12 @@ def small_graphs(tiny_graph):
         "two_triangles_directed": two_triangles(directed=True),
         "with_isolate_directed": with_isolate(),
         "tiny_directed": tiny_graph,
-        "tiny_networkx": graph_module.to_networkx(tiny_graph),
+        "tiny_networkx": graphs.to_networkx(tiny_graph),
     }
 
 
 def assert_valid(partition: Partition, g) -> None:
-    g = graph_module.to_igraph(g)
+    g = graphs.to_igraph(g)
     assert len(partition) == g.vcount()
     assert partition.account_ids.tolist() == g.vs["account_id"]
     labels = partition.membership
@@ -90,7 +90,7 @@ def test_every_method_gives_a_valid_deterministic_partition(method, tiny_graph):
         assert np.array_equal(first.membership, again.membership), (method, name)
         assert first.method == method and first.params["seed"] == 7
         assert first.modularity == pytest.approx(again.modularity)
-        if graph_module.to_igraph(g).is_directed() and method not in DIRECTED_METHODS:
+        if graphs.to_igraph(g).is_directed() and method not in DIRECTED_METHODS:
             assert first.params["symmetrised"] is True
 
 
@@ -264,7 +264,7 @@ def test_quality_matches_networkx_partition_quality():
 
     g = karate()
     p = detect(g, method="leiden")
-    h = graph_module.to_networkx(g)
+    h = graphs.to_networkx(g)
     groups = [set(p.members(c)) for c in range(p.n_communities)]
     nx_coverage, nx_performance = nx.community.partition_quality(h, groups)
     q = quality(g, p, weights=None)
@@ -340,7 +340,7 @@ def test_track_births_merges_growth_splits_and_deaths(store):
     rows = (clique(a, "2024-01-02") + clique(b, "2024-01-02") + clique(c, "2024-01-03")          # week 1
             + clique(a + b, "2024-01-09") + clique(c_grown, "2024-01-10")                       # week 2
             + clique(a, "2024-01-16") + clique(b, "2024-01-16") + clique(d, "2024-01-17"))      # week 3
-    graph_module.insert_interactions(store, pd.DataFrame(rows))
+    graphs.insert_interactions(store, pd.DataFrame(rows))
     tracking = track(store, windows="week", directed=False, seed=0)
     assert tracking.windows["since"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-01", "2024-01-08", "2024-01-15"]
     assert tracking.windows["n_communities"].tolist() == [3, 2, 3]
@@ -369,11 +369,11 @@ def test_track_births_merges_growth_splits_and_deaths(store):
 
 
 def test_track_with_explicit_windows_and_errors(store):
-    graph_module.insert_interactions(store, tiny_interactions())
+    graphs.insert_interactions(store, tiny_interactions())
     tracking = track(store, windows=[("2022-03-07", "2022-03-14"), ("2022-03-14", "2022-03-28")])
     assert tracking.windows["accounts"].tolist() == [
-        graph_module.graph(store, since="2022-03-07", until="2022-03-14").vcount(),
-        graph_module.graph(store, since="2022-03-14", until="2022-03-28").vcount()]
+        graphs.graph(store, since="2022-03-07", until="2022-03-14").vcount(),
+        graphs.graph(store, since="2022-03-14", until="2022-03-28").vcount()]
     assert set(tracking.events["event"]) <= set(EVENTS)
     with pytest.raises(ParameterError, match="windows must be one of day, week, month"):
         track(store, windows="fortnight")
@@ -385,8 +385,8 @@ def test_track_with_explicit_windows_and_errors(store):
 
 # -- saved runs ----------------------------------------------------------------------------------
 def test_save_and_load_a_run_and_slice_by_community_in_sql(store):
-    graph_module.insert_interactions(store, tiny_interactions())
-    g = graph_module.graph(store, kinds=["reply", "share"], directed=False)
+    graphs.insert_interactions(store, tiny_interactions())
+    g = graphs.graph(store, kinds=["reply", "share"], directed=False)
     p = detect(g, method="louvain", resolution=0.8, seed=3)
     run_id = communities.save(store, p)
     assert communities.save(store, detect(g, method="walktrap")) == run_id + 1

@@ -1,6 +1,6 @@
 """Community detection against real ground truth (../shared/data; skipped when absent).
 
-Each network goes through the whole pipeline (rows into ``interactions``, ``workbench.graph``,
+Each network goes through the whole pipeline (rows into ``interactions``, ``workbench.graphs``,
 ``communities.detect``) and its NMI against the ground truth must reach 0.95 times the median
 NMI of bare igraph Leiden (same objective, run to convergence) over five seeds on the same
 weighted graph built straight from the file. Counts are checked against the raw files, and
@@ -43,7 +43,7 @@ from sklearn.metrics import normalized_mutual_info_score
 import workbench as wb
 from conftest import shared_file
 from workbench import communities
-from workbench import graph as graph_module
+from workbench import graphs
 from workbench.communities import Partition, compare, detect, quality
 
 BARE_SEEDS = range(5)
@@ -117,10 +117,10 @@ class Network:
         self.name, self.pairs, self.counts = name, pairs, counts
         self.truth = pd.Series({f"csv:{node}": label for node, label in labels.items()})
         self.store = wb.open(":memory:")
-        graph_module.insert_interactions(self.store, pd.DataFrame({
+        graphs.insert_interactions(self.store, pd.DataFrame({
             "source_id": np.char.add("csv:", pairs[:, 0].astype(str)),
             "target_id": np.char.add("csv:", pairs[:, 1].astype(str)), "kind": "mention"}))
-        self.graph = graph_module.graph(self.store, directed=False)
+        self.graph = graphs.graph(self.store, directed=False)
 
     def bare_graph(self) -> tuple[ig.Graph, np.ndarray]:
         """The same weighted graph straight from the pairs: one edge per pair, weight = rows, no loops."""
@@ -179,7 +179,7 @@ def test_modularity_against_published_and_measured_values(network):
     if network.name in TRUTH_MODULARITY:
         truth = Partition.from_membership(network.truth.index, network.truth.to_numpy())
         # as measured in SOURCE.md: email-Eu-core as a simple graph, the LFR graphs with their self-loops
-        g = graph_module.graph(network.store, directed=False, self_loops=network.name.startswith("lfr"))
+        g = graphs.graph(network.store, directed=False, self_loops=network.name.startswith("lfr"))
         measured = quality(g, truth, weights=None).modularity
         assert round(measured, 3) == TRUTH_MODULARITY[network.name]
 
@@ -209,7 +209,7 @@ def test_greedy_modularity_reproduces_the_published_karate_result(karate_network
     assert round(cnm.modularity, 3) == 0.381  # Newman (2004)
     assert cnm.sizes.tolist() == [17, 9, 8]
     # the same three communities as networkx's Clauset-Newman-Moore implementation
-    reference = nx.community.greedy_modularity_communities(graph_module.to_networkx(karate_network.graph),
+    reference = nx.community.greedy_modularity_communities(graphs.to_networkx(karate_network.graph),
                                                            weight=None)
     assert sorted(map(sorted, reference)) == sorted(sorted(cnm.members(c)) for c in range(3))
 

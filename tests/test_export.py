@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from workbench import communities, export
-from workbench import graph as graph_module
+from workbench import graphs
 from workbench.datasets import karate, tiny_interactions
 from workbench.errors import ParameterError
 
@@ -21,7 +21,7 @@ def toy(store):
     rows = pd.DataFrame({"source_id": ["csv:a", "csv:a", "csv:b", "csv:c", "csv:d"],
                          "target_id": ["csv:b", "csv:b", "csv:c", "csv:a", "csv:a"],
                          "kind": ["reply", "reply", "mention", "share", "quote"]})
-    graph_module.insert_interactions(store, rows)
+    graphs.insert_interactions(store, rows)
     for account_id, handle in TRICKY.items():
         store.con.execute("INSERT INTO accounts (account_id, platform, handle) VALUES (?, 'csv', ?)",
                           [account_id, handle])
@@ -34,7 +34,7 @@ def partition_of(g):
 
 @pytest.mark.parametrize("suffix", ["gexf", "graphml"])
 def test_xml_formats_round_trip_through_networkx(toy, tmp_path, suffix):
-    g = graph_module.graph(toy)
+    g = graphs.graph(toy)
     [written] = export.export_graph(g, tmp_path / f"toy.{suffix}", partition=partition_of(g))
     back = nx.read_gexf(written) if suffix == "gexf" else nx.read_graphml(written)
     assert back.is_directed()
@@ -50,7 +50,7 @@ def test_xml_formats_round_trip_through_networkx(toy, tmp_path, suffix):
 
 
 def test_graphml_reads_in_igraph_with_types(toy, tmp_path):
-    g = graph_module.graph(toy, directed=False)
+    g = graphs.graph(toy, directed=False)
     [written] = export.export_graph(g, tmp_path / "toy.graphml", partition=partition_of(g))
     back = ig.Graph.Read_GraphML(str(written))
     assert not back.is_directed() and back.ecount() == g.ecount()
@@ -60,7 +60,7 @@ def test_graphml_reads_in_igraph_with_types(toy, tmp_path):
 
 
 def test_parquet_and_csv_tables(toy, tmp_path):
-    g = graph_module.graph(toy)
+    g = graphs.graph(toy)
     nodes_path, edges_path = export.export_graph(g, tmp_path / "out" / "toy.parquet", partition=partition_of(g))
     assert (nodes_path.name, edges_path.name) == ("toy_nodes.parquet", "toy_edges.parquet")
     nodes, edges = pd.read_parquet(nodes_path), pd.read_parquet(edges_path)
@@ -77,7 +77,7 @@ def test_parquet_and_csv_tables(toy, tmp_path):
 
 
 def test_export_from_the_store_uses_the_newest_run_and_its_graph(toy, tmp_path):
-    g = graph_module.graph(toy, kinds=["reply", "mention"], directed=False)
+    g = graphs.graph(toy, kinds=["reply", "mention"], directed=False)
     p = communities.detect(g, method="greedy_modularity")
     communities.save(toy, p)
     [written] = export.export(toy, tmp_path / "run.gexf")
@@ -114,7 +114,7 @@ def test_karate_gexf_keeps_extra_vertex_attributes(tmp_path):
 
 
 def test_tiny_store_export_counts(store, tmp_path):
-    graph_module.insert_interactions(store, tiny_interactions())
+    graphs.insert_interactions(store, tiny_interactions())
     nodes_path, edges_path = export.export(store, tmp_path / "tiny.parquet")
     assert len(pd.read_parquet(nodes_path)) == 19
     assert pd.read_parquet(edges_path)["weight"].sum() == 37  # 39 interactions less 2 self-interactions

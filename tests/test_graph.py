@@ -1,4 +1,4 @@
-"""Interaction graphs from the store (workbench/graph.py, queries/graph/edges.sql).
+"""Interaction graphs from the store (workbench/graphs.py, queries/graph/edges.sql).
 
 Expected values come from small tables written out here and counted by hand, from the tiny
 dataset's hand-stated counts (workbench/datasets/tiny.py) and, for random tables, from an
@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import workbench as wb
-from workbench import graph as graph_module
+from workbench import checks, graphs
 from workbench.datasets import tiny_interactions
-from workbench.errors import ParameterError, WorkbenchError
+from workbench.errors import EmptyGraphError, ParameterError, WorkbenchError
 
 # Eight interactions among four accounts, counted by hand below.
 #   a -> b reply   2022-01-01        a -> b mention 2022-01-02     b -> a reply 2022-01-03
@@ -36,7 +36,7 @@ TOY = pd.DataFrame({
 
 @pytest.fixture
 def toy(store):
-    graph_module.insert_interactions(store, TOY)
+    graphs.insert_interactions(store, TOY)
     store.con.execute("INSERT INTO accounts (account_id, platform, handle) VALUES "
                       "('csv:a', 'csv', 'alice'), ('csv:b', 'csv', 'bob')")
     return store
@@ -57,13 +57,13 @@ def test_default_graph_is_directed_counts_interactions_and_drops_self_loops(toy)
                                   ("csv:c", "csv:a"): 2.0}
     assert g.vs["handle"] == ["alice", "bob", None]
     assert g.vs["name"] == g.vs["account_id"]
-    assert graph_module.graph_spec(g) == {"kinds": ["reply", "mention", "share", "quote"], "since": None,
+    assert graphs.graph_spec(g) == {"kinds": ["reply", "mention", "share", "quote", "comment"], "since": None,
                                           "until": None, "directed": True, "weight": "count", "min_weight": 1,
                                           "self_loops": False}
 
 
 def wb_graph(store, **options):
-    return graph_module.graph(store, **options)
+    return graphs.graph(store, **options)
 
 
 def test_undirected_graph_sums_both_directions(toy):
@@ -91,14 +91,14 @@ def test_time_window_is_half_open_and_utc(toy):
     # a bound with a time zone is converted: 2022-01-05T01:00+02:00 is 2022-01-04T23:00Z
     late = wb_graph(toy, since="2022-01-04", until="2022-01-05T01:00:00+02:00")
     assert weights_by_pair(late) == {("csv:c", "csv:a"): 1.0}
-    assert graph_module.graph_spec(late)["until"] == "2022-01-04T23:00:00+00:00"
+    assert graphs.graph_spec(late)["until"] == "2022-01-04T23:00:00+00:00"
     # empty strings (notebook parameters) are open bounds
     assert wb_graph(toy, since="", until="").ecount() == 4
 
 
 def test_tiny_dataset_counts(store):
     """The tiny export: 39 interactions of the four default kinds, 2 of them self-interactions (tiny.py)."""
-    graph_module.insert_interactions(store, tiny_interactions())
+    graphs.insert_interactions(store, tiny_interactions())
     g = wb_graph(store)
     assert int(sum(g.es["weight"])) == 37
     assert g.vcount() == 19  # cafe_times receives a share and a quote; quinn_q only shares; 20 accounts in all
@@ -124,31 +124,51 @@ def test_networkx_backend_has_the_same_graph_and_ids(toy):
     assert [h.nodes[a]["vertex"] for a in h.nodes] == list(range(g.vcount()))
     assert {(s, t): d["weight"] for s, t, d in h.edges(data=True)} == weights_by_pair(g)
     assert h.nodes["csv:a"]["handle"] == "alice"
-    assert h.graph["graph_spec"] == graph_module.graph_spec(g)
-    back = graph_module.to_igraph(h)
+    assert h.graph["graph_spec"] == graphs.graph_spec(g)
+    back = graphs.to_igraph(h)
     assert back.vs["account_id"] == g.vs["account_id"] and weights_by_pair(back) == weights_by_pair(g)
     assert isinstance(wb_graph(toy, directed=False, backend="networkx"), nx.Graph)
 
 
 def test_node_and_edge_tables(toy):
     g = wb_graph(toy)
-    nodes = graph_module.node_table(g)
+    nodes = graphs.node_table(g)
     assert nodes[["vertex", "account_id"]].to_dict("list") == {"vertex": [0, 1, 2],
                                                               "account_id": ["csv:a", "csv:b", "csv:c"]}
     assert nodes["handle"].tolist()[:2] == ["alice", "bob"] and pd.isna(nodes["handle"].iloc[2])
-    edges = graph_module.edge_table(g)
+    edges = graphs.edge_table(g)
     assert edges[["source_id", "target_id", "weight"]].values.tolist() == [
         ["csv:a", "csv:b", 2.0], ["csv:b", "csv:a", 1.0], ["csv:b", "csv:c", 1.0], ["csv:c", "csv:a", 2.0]]
 
 
-def test_empty_workspace_gives_an_empty_graph(store):
-    g = wb_graph(store)
+def test_empty_workspace_gives_an_empty_graph_only_when_asked(store):
+    with pytest.raises(EmptyGraphError, match="the workspace holds no interactions between accounts"):
+        wb_graph(store)
+    g = wb_graph(store, empty_ok=True)
     assert (g.vcount(), g.ecount()) == (0, 0)
-    assert wb_graph(store, backend="networkx").number_of_nodes() == 0
+    assert wb_graph(store, backend="networkx", empty_ok=True).number_of_nodes() == 0
+
+
+def test_an_empty_graph_names_the_kinds_the_workspace_holds(toy):
+    with pytest.raises(EmptyGraphError) as error:
+        wb_graph(toy, kinds=["follow"])
+    assert str(error.value) == ("no interactions of kind follow; the workspace holds reply 2, share 2, like 1, "
+                                "mention 1, quote 1 (choose kinds among these)")
+    with pytest.raises(EmptyGraphError, match="in the chosen time window; the workspace holds none in that window"):
+        wb_graph(toy, since="2023-01-01")
+    with pytest.raises(EmptyGraphError, match="at least 3 interactions; lower min_weight"):
+        wb_graph(toy, min_weight=3)
+
+
+def test_comment_is_a_default_kind_so_reddit_has_a_graph(store):
+    graphs.insert_interactions(store, pd.DataFrame({"source_id": ["reddit:a", "reddit:b"],
+                                                    "target_id": ["reddit:b", "reddit:c"], "kind": ["comment"] * 2}))
+    assert "comment" in checks.DEFAULT_KINDS
+    assert wb_graph(store).ecount() == 2
 
 
 def test_vertex_ids_do_not_depend_on_insertion_order(store):
-    graph_module.insert_interactions(store, TOY.iloc[::-1])
+    graphs.insert_interactions(store, TOY.iloc[::-1])
     g = wb_graph(store)
     assert g.vs["account_id"] == ["csv:a", "csv:b", "csv:c"]
     assert [tuple(e) for e in g.get_edgelist()] == [(0, 1), (1, 0), (1, 2), (2, 0)]
@@ -170,15 +190,15 @@ def test_bad_options_are_clear_errors(toy, options, message):
     assert isinstance(raised.value, (WorkbenchError, ValueError))
 
 
-def test_check_interaction_kinds():
-    assert graph_module.check_interaction_kinds("reply, share,reply") == ("reply", "share")
-    assert graph_module.is_interaction_kind("comment") and not graph_module.is_interaction_kind(3)
+def test_check_kinds():
+    assert checks.check_kinds("reply, share,reply") == ("reply", "share")
+    assert checks.is_interaction_kind("comment") and not checks.is_interaction_kind(3)
 
 
 def test_graph_works_on_a_read_only_workspace(tmp_path):
     path = tmp_path / "w.duckdb"
     with wb.open(path) as writable:
-        graph_module.insert_interactions(writable, TOY)
+        graphs.insert_interactions(writable, TOY)
     with wb.open(path, read_only=True) as read_only:
         assert wb_graph(read_only).ecount() == 4
 
@@ -195,8 +215,9 @@ def test_weights_match_an_independent_pandas_count(rows, directed, min_weight):
     frame = pd.DataFrame(rows, columns=["source_id", "target_id", "kind", "day"])
     frame["created_at"] = pd.Timestamp("2022-01-01", tz="UTC") + pd.to_timedelta(frame["day"], unit="D")
     with wb.open(":memory:") as store:
-        graph_module.insert_interactions(store, frame.drop(columns="day"))
-        g = wb_graph(store, kinds=["reply", "share"], since="2022-01-02", directed=directed, min_weight=min_weight)
+        graphs.insert_interactions(store, frame.drop(columns="day"))
+        g = wb_graph(store, kinds=["reply", "share"], since="2022-01-02", directed=directed, min_weight=min_weight,
+                     empty_ok=True)
     picked = frame[frame["kind"].isin(["reply", "share"]) & (frame["day"] >= 1)
                    & (frame["source_id"] != frame["target_id"])]
     if directed:

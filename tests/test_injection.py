@@ -197,9 +197,9 @@ def test_hostile_strings_inside_an_export_are_stored_verbatim(tmp_path):
 def _api_cases(store, tmp_path: Path, hostile: str):
     """(name, call) pairs; each call passes ``hostile`` where a string goes."""
     from workbench import communities, export, metrics, roles
-    from workbench import graph as graph_module
+    from workbench import graphs
 
-    small = graph_module.graph(store)
+    small = graphs.graph(store)
     cases = [
         ("store.query name", lambda: store.query(hostile)),
         ("store.query name suffix", lambda: store.query("info.tables" + hostile) if hostile else store.query("")),

@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -14,7 +12,6 @@ import pytest
 
 from workbench import reports
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def notebook(name: str) -> nbformat.NotebookNode:
@@ -52,10 +49,38 @@ def test_notebook_is_thin_and_never_writes(name):
     assert len(source.splitlines()) < 120
 
 
-def test_notebooks_are_what_the_builder_writes():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_notebooks.py"), "--check"],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_shared_cells_are_identical():
+    """The notebooks are the source: their parameters cells and start-up cells must not drift apart."""
+    first_cells = [[c.source for c in notebook(name).cells if c.cell_type == "code"][:2] for name in reports.NOTEBOOKS]
+    parameters_cells = {cells[0] for cells in first_cells}
+    assert len(parameters_cells) == 1, "the parameters cells differ between notebooks"
+    start = first_cells[0][1]
+    assert start.startswith("import workbench as wb\n") and "session.start(" in start
+    for name, cells in zip(reports.NOTEBOOKS, first_cells):
+        assert cells[1].startswith(start), f"{name}: the start-up cell differs from 01's"
+
+
+def solutions(name: str) -> list[str]:
+    """The Python code of each folded-away exercise solution of a notebook."""
+    text = "\n".join(c.source for c in notebook(name).cells if c.cell_type == "markdown")
+    return re.findall(r"<details><summary>Solution</summary>\s*```python\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_every_exercise_has_a_solution():
+    assert len(solutions("05_workshop")) == 4
+
+
+@pytest.mark.notebooks
+def test_every_exercise_solution_runs(sample_db, tmp_path):
+    """The workshop with each solution appended as a cell, executed on the sample as a participant would."""
+    nb = notebook("05_workshop")
+    nb.cells.extend(nbformat.v4.new_code_cell(code) for code in solutions("05_workshop"))
+    source = tmp_path / "05_workshop_solved.ipynb"
+    nbformat.write(nb, source)
+    executed = reports.execute(source, tmp_path / "out.ipynb", {"db_path": str(sample_db)})
+    for cell in executed.cells[-4:]:
+        assert not [o for o in cell.outputs if o.get("output_type") == "error"], cell.source
+        assert cell.outputs, f"a solution shows nothing: {cell.source}"
 
 
 # -- executed (once per session, by the report fixtures) --------------------------------------------

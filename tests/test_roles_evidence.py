@@ -18,7 +18,7 @@ from scipy.stats import spearmanr
 
 import workbench as wb
 from workbench import communities, roles
-from workbench import graph as graph_module
+from workbench import graphs
 from workbench.datasets import generate_sample
 from conftest import shared_file
 
@@ -31,7 +31,7 @@ def planted(tmp_path_factory):
     path = sample.write(tmp_path_factory.mktemp("sample") / "sample.jsonl")
     with wb.open(":memory:") as store:
         wb.load(store, path)
-        partition = communities.detect(graph_module.graph(store), method="leiden", seed=0)
+        partition = communities.detect(graphs.graph(store), method="leiden", seed=0)
         run_id = communities.save(store, partition)
         yield store, sample.truth_roles, run_id
 

@@ -19,7 +19,7 @@ import workbench as wb
 from conftest import shared_file
 from spark_support import assert_same_tables, load_both
 from spark_support import rows as _rows
-from workbench import graph as graph_module
+from workbench import graphs
 
 pytest.importorskip("pyspark")
 pytest.importorskip("sqlglot")
@@ -145,9 +145,9 @@ def test_zst_and_xz_edge_lists_identical_and_a_truncated_zst_is_a_clear_error(tm
 def test_graph_aggregated_on_spark_and_metrics_identical(collegemsg_both):
     duck, sparked = collegemsg_both
     kinds = ["mention"]
-    expected = graph_module.graph(duck, kinds=kinds, directed=False)
-    on_duckdb = graph_module.graph(sparked, kinds=kinds, directed=False)
-    on_spark = graph_module.graph(sparked, kinds=kinds, directed=False, engine="spark")
+    expected = graphs.graph(duck, kinds=kinds, directed=False)
+    on_duckdb = graphs.graph(sparked, kinds=kinds, directed=False)
+    on_spark = graphs.graph(sparked, kinds=kinds, directed=False, engine="spark")
     for got in (on_duckdb, on_spark):
         assert got.vs["account_id"] == expected.vs["account_id"]
         assert sorted(zip(got.get_edgelist(), got.es["weight"])) == sorted(zip(expected.get_edgelist(),

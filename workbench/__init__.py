@@ -11,14 +11,16 @@ from __future__ import annotations
 from workbench.errors import WorkbenchError
 from workbench.store import Store, open
 from workbench.ingest import load, LoadReport
-# graph is a callable module: wb.graph(store, ...) builds a graph, and `from workbench import graph`
-# still gives the module (see workbench/graph.py); communities is the subpackage wb.communities
-from workbench import communities, graph
-from workbench import datasets, metrics, roles
+from workbench.checks import DEFAULT_KINDS
+# wb.graph(store, ...) is the function; the module that holds it and its helpers is wb.graphs
+from workbench import checks, graphs
+from workbench.graphs import graph
+from workbench import communities, datasets, metrics, roles
 
 __version__ = "0.1.0"
 
-__all__ = ["open", "load", "LoadReport", "Store", "WorkbenchError", "query", "graph", "communities", "roles", "metrics", "datasets", "__version__"]
+__all__ = ["open", "load", "LoadReport", "Store", "WorkbenchError", "query", "graph", "graphs", "checks",
+           "DEFAULT_KINDS", "communities", "roles", "metrics", "datasets", "__version__"]
 
 
 def query(store: Store, name: str, **params):

@@ -12,15 +12,10 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from workbench.checks import DEFAULT_KINDS
 from workbench.errors import WorkbenchError
 
 __all__ = ["main", "build_parser"]
-
-DEFAULT_KINDS = "reply,mention,share,quote"
-
-
-class UsageError(WorkbenchError, ValueError):
-    """A command-line argument that cannot be used."""
 
 
 def _csv(value: str | None) -> list[str] | None:
@@ -84,7 +79,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def _graph_kwargs(args: argparse.Namespace) -> dict:
-    return dict(kinds=tuple(_csv(args.kinds) or DEFAULT_KINDS.split(",")), since=args.since, until=args.until)
+    return dict(kinds=tuple(_csv(args.kinds) or DEFAULT_KINDS), since=args.since, until=args.until)
 
 
 def cmd_communities(args: argparse.Namespace) -> int:
@@ -195,7 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_info)
 
     def graph_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--kinds", default=DEFAULT_KINDS, help=f"interaction kinds (default {DEFAULT_KINDS})")
+        p.add_argument("--kinds", default=",".join(DEFAULT_KINDS),
+                       help=f"interaction kinds, comma-separated (default {','.join(DEFAULT_KINDS)})")
         p.add_argument("--since", help="only interactions at or after this time (ISO 8601)")
         p.add_argument("--until", help="only interactions before this time (ISO 8601)")
 

@@ -18,6 +18,7 @@ __all__ = [
     "WorkspaceBusyError",
     "WorkspaceError",
     "ParameterError",
+    "EmptyGraphError",
     "PrivacyError",
     "ReportError",
 ]
@@ -67,6 +68,10 @@ class QueryError(WorkbenchError, KeyError):
 
 class ParameterError(WorkbenchError, ValueError):
     """A parameter value is not one of the allowed values."""
+
+
+class EmptyGraphError(ParameterError):
+    """The chosen kinds and time window leave no interaction to build a graph from."""
 
 
 class WorkspaceError(WorkbenchError, OSError):

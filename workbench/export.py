@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 import pandas as pd
 
-from workbench import graph as graph_module
+from workbench import graphs
 from workbench.communities import runs
 from workbench.errors import ParameterError
 
@@ -69,13 +69,13 @@ def graph_tables(graph: Any, partition: Any = None) -> tuple[pd.DataFrame, pd.Da
     >>> nodes.columns.tolist(), edges.columns.tolist()
     (['account_id', 'handle', 'club'], ['source_id', 'target_id', 'weight'])
     """
-    graph = graph_module.to_igraph(graph)
-    nodes = graph_module.node_table(graph).drop(columns=["vertex"])
+    graph = graphs.to_igraph(graph)
+    nodes = graphs.node_table(graph).drop(columns=["vertex"])
     if partition is not None:
         labels = partition.as_series() if hasattr(partition, "as_series") else pd.Series(partition)
         community = labels.reindex(nodes["account_id"]).to_numpy()
         nodes.insert(2, "community", pd.array(community, dtype="Int64"))
-    edges = graph_module.edge_table(graph)[["source_id", "target_id", "weight"]]
+    edges = graphs.edge_table(graph)[["source_id", "target_id", "weight"]]
     return nodes, edges
 
 
@@ -200,7 +200,7 @@ def export_graph(graph: Any, path: str | Path, *, partition: Any = None,
     Parameters
     ----------
     graph : igraph.Graph or networkx graph
-        From :func:`workbench.graph` (vertices with ``account_id``, ``handle``).
+        From :func:`workbench.graphs` (vertices with ``account_id``, ``handle``).
     path : str or Path
         ``*.graphml``, ``*.gexf``, ``*.parquet`` or ``*.csv``; for the last two, the tables go to
         ``<stem>_nodes.<suffix>`` and ``<stem>_edges.<suffix>`` in the same folder.
@@ -228,12 +228,12 @@ def export_graph(graph: Any, path: str | Path, *, partition: Any = None,
     (1, 4.0)
     """
     chosen = check_format(path, format)
-    graph = graph_module.to_igraph(graph)
+    graph = graphs.to_igraph(graph)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     nodes, edges = graph_tables(graph, partition)
     weighted = "weight" in graph.es.attributes()
-    spec = graph_module.graph_spec(graph)
+    spec = graphs.graph_spec(graph)
     description = "interaction graph" + (f"; graph_spec {json.dumps(spec, default=str)}" if spec else "")
     if chosen == "gexf":
         _write_gexf(path, nodes, edges, directed=graph.is_directed(), weighted=weighted, description=description)
@@ -270,9 +270,9 @@ def export(store, path: str | Path, *, run_id: int | None = None, communities: b
         The community run whose communities become the node attribute ``community``; by
         default the newest run, if any (``communities=False``: none).
     **graph_options
-        Options of :func:`workbench.graph` (``kinds``, ``since``, ``until``, ``directed``, ...).
+        Options of :func:`workbench.graphs` (``kinds``, ``since``, ``until``, ``directed``, ...).
         An option left out, or given as None, comes from the run's graph spec, then from the
-        defaults of :func:`workbench.graph`, so the exported graph is the one the run was found on.
+        defaults of :func:`workbench.graphs`, so the exported graph is the one the run was found on.
 
     Returns
     -------
@@ -284,7 +284,7 @@ def export(store, path: str | Path, *, run_id: int | None = None, communities: b
     >>> import workbench as wb
     >>> from workbench.datasets import tiny_interactions
     >>> store = wb.open(":memory:")
-    >>> graph_module.insert_interactions(store, tiny_interactions())
+    >>> graphs.insert_interactions(store, tiny_interactions())
     >>> [p.name for p in export(store, pathlib.Path(tempfile.mkdtemp()) / "tiny.csv")]
     ['tiny_nodes.csv', 'tiny_edges.csv']
     """
@@ -296,5 +296,5 @@ def export(store, path: str | Path, *, run_id: int | None = None, communities: b
     if partition is not None:
         allowed = ("kinds", "since", "until", "directed", "weight", "min_weight", "self_loops")
         options = {**{k: v for k, v in partition.graph_spec.items() if k in allowed}, **options}
-    graph = graph_module.graph(store, **options)
+    graph = graphs.graph(store, **options)
     return export_graph(graph, path, partition=partition, format=format)

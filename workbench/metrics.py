@@ -33,14 +33,12 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from workbench import sql
+from workbench.checks import DEFAULT_KINDS, PERIODS, TimeLike, check_kinds, check_period, check_time
 from workbench.errors import ParameterError
-from workbench.roles.window import DEFAULT_KINDS, TimeLike, check_kinds, check_time, resolve_focal
+from workbench.roles.window import resolve_focal
 
 __all__ = ["engagement", "growth", "activity", "retention", "churn", "responsiveness", "density",
            "PERIODS", "DEFAULT_WEIGHTS"]
-
-PERIODS = ("day", "week", "month")
 
 #: Activity weights by interaction kind: conversation highest (DESIGN.md, "activity score").
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
@@ -51,7 +49,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
 
 def _run(store, name: str, *, period: str, run_id: int | None, since: TimeLike, until: TimeLike,
          **params) -> pd.DataFrame:
-    sql.check_identifier(period, PERIODS, what="period")
+    check_period(period)
     if run_id is not None:
         if store.query("roles.community_run", run_id=int(run_id)).empty:
             raise ParameterError(f"no community run {run_id} in the workspace")

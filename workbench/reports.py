@@ -38,6 +38,7 @@ from typing import Any, Mapping, Sequence
 import nbformat
 
 from workbench.errors import PrivacyError, ReportError, WorkspaceError
+from workbench.session import PARAMETERS
 
 __all__ = ["NOTEBOOKS", "NOTEBOOKS_DIR", "DEFAULT_PARAMETERS", "ReportResult", "render", "execute",
            "to_html", "network_references", "demo", "render_all"]
@@ -46,11 +47,7 @@ NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = ("01_load_and_explore", "02_communities", "03_influencers_vs_networkers",
              "04_community_health", "05_workshop")
 #: The parameters every notebook declares in its ``parameters`` cell, with their defaults.
-DEFAULT_PARAMETERS: dict[str, Any] = {
-    "db_path": "", "export_path": "", "kinds": ["reply", "mention", "share", "quote"], "since": "",
-    "until": "", "method": "leiden", "resolution": 1.0, "seed": 0, "focal_accounts": [],
-    "pseudonymize": False,
-}
+DEFAULT_PARAMETERS = PARAMETERS
 KERNEL_NAME = "python3"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"

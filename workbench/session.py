@@ -12,8 +12,8 @@ through :meth:`Session.table` / :meth:`Session.show`, which pseudonymise when
 Examples
 --------
 >>> from workbench import session
->>> session.check_period("week")
-'week'
+>>> session.PARAMETERS["kinds"]
+['reply', 'mention', 'share', 'quote', 'comment']
 """
 
 from __future__ import annotations
@@ -27,23 +27,18 @@ import pandas as pd
 
 from workbench import privacy as privacy_module
 from workbench import sql, viz
+from workbench.checks import DEFAULT_KINDS, check_kinds, check_window
 
-__all__ = ["Session", "start", "check_period", "PERIODS", "SAMPLE_FOCAL"]
+__all__ = ["Session", "start", "PARAMETERS", "SAMPLE_FOCAL"]
 
-PERIODS = ("day", "week", "month")
 SAMPLE_FOCAL = ("KestrelCycles",)  # the bundled sample's brand account
 
-
-def check_period(period: str) -> str:
-    """``period`` if it is day, week or month; else :class:`ParameterError`."""
-    return sql.check_identifier(period, PERIODS, what="period")
-
-
-def _time_or_none(value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    stamp = pd.Timestamp(value)
-    return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")).to_pydatetime()
+#: The parameters every notebook declares in its cell tagged ``parameters``, with their defaults: the one
+#: definition (each notebook's cell repeats these literals for papermill; tests/test_notebooks.py keeps them equal).
+PARAMETERS: dict[str, Any] = {
+    "db_path": "", "export_path": "", "kinds": list(DEFAULT_KINDS), "since": "", "until": "",
+    "method": "leiden", "resolution": 1.0, "seed": 0, "focal_accounts": [], "pseudonymize": False,
+}
 
 
 class Session:
@@ -54,8 +49,7 @@ class Session:
         self.store = store
         self.origin = origin
         self.kinds = list(kinds)
-        self.since = _time_or_none(since)
-        self.until = _time_or_none(until)
+        self.since, self.until = check_window(since, until)
         self.method = method
         self.resolution = float(resolution)
         self.seed = int(seed)
@@ -85,9 +79,9 @@ class Session:
     @functools.cached_property
     def graph(self) -> Any:
         """The interaction graph of the chosen kinds and time window (igraph)."""
-        from workbench import graph as graph_module
+        from workbench import graphs
 
-        return graph_module.graph(self.store, kinds=tuple(self.kinds), since=self.since, until=self.until)
+        return graphs.graph(self.store, kinds=tuple(self.kinds), since=self.since, until=self.until)
 
     @functools.cached_property
     def partition(self) -> Any:
@@ -194,7 +188,7 @@ def overlay(db_path: str | Path) -> Any:
     return store
 
 
-def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = ("reply", "mention", "share", "quote"),
+def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = DEFAULT_KINDS,
           since: Any = "", until: Any = "", method: str = "leiden", resolution: float = 1.0, seed: int = 0,
           focal_accounts: Sequence[str] = (), pseudonymize: bool = False) -> Session:
     """Open the notebook's workspace and return a :class:`Session`.
@@ -217,7 +211,6 @@ def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = ("
         Pseudonymise everything displayed (key from :func:`workbench.privacy.load_key`).
     """
     import workbench as wb
-    from workbench.roles.window import check_kinds
 
     kinds = check_kinds(kinds)
     viz.enable_offline_renderer()

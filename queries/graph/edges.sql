@@ -1,4 +1,4 @@
--- The interaction graph (workbench/graph.py): interactions aggregated into weighted edges between
+-- The interaction graph (workbench/graphs.py): interactions aggregated into weighted edges between
 -- dense integer vertex ids, so that igraph receives integer arrays and never account-id strings.
 --
 -- Parameters (all bound): $kinds VARCHAR[] (interaction kinds to keep), $since / $until TIMESTAMPTZ
@@ -12,7 +12,7 @@
 -- Edges (src, dst, weight) and vertices (vertex, account_id, handle) side by side, NULL past the shorter.
 -- The two tables come from one aggregation in one result (POSITIONAL JOIN pastes them row by row, with
 -- no relation between an edge and the vertex on its row): two queries would aggregate twice. Edge
--- order is left to the caller (workbench.graph sorts by src, dst), vertices come in vertex order.
+-- order is left to the caller (workbench.graphs sorts by src, dst), vertices come in vertex order.
 WITH pairs AS MATERIALIZED (
     SELECT CASE WHEN $directed OR source_id <= target_id THEN source_id ELSE target_id END AS a,
            CASE WHEN $directed OR source_id <= target_id THEN target_id ELSE source_id END AS b,

@@ -20,3 +20,15 @@ SELECT run_id, method, CAST(params AS VARCHAR) AS params, CAST(graph_spec AS VAR
        created_at, modularity, n_communities
 FROM community_runs
 ORDER BY run_id DESC;
+
+-- name: kinds_held
+-- Interactions per kind in the workspace, and how many of them fall in [since, until) (self-interactions left out):
+-- what an empty graph's error names.
+SELECT kind, count(*) AS interactions,
+       count(*) FILTER (WHERE (CAST($since AS TIMESTAMPTZ) IS NULL OR created_at >= CAST($since AS TIMESTAMPTZ))
+                          AND (CAST($until AS TIMESTAMPTZ) IS NULL OR created_at < CAST($until AS TIMESTAMPTZ)))
+           AS in_window
+FROM interactions
+WHERE source_id <> target_id
+GROUP BY kind
+ORDER BY interactions DESC, kind;

@@ -24,7 +24,7 @@ from typing import Any
 import igraph as ig
 import numpy as np
 
-from workbench import graph as graph_module
+from workbench import graphs
 from workbench.communities.partition import Partition, renumber_by_size
 from workbench.errors import ParameterError
 
@@ -144,7 +144,7 @@ def detect(graph: Any, *, method: str = "leiden", resolution: float = 1.0, seed:
     Parameters
     ----------
     graph : igraph.Graph or networkx graph
-        From :func:`workbench.graph` (or any graph; vertices are named by their ``account_id``
+        From :func:`workbench.graphs` (or any graph; vertices are named by their ``account_id``
         attribute, else ``name``, else their index).
     method : str
         One of :data:`METHODS`:
@@ -209,7 +209,7 @@ def detect(graph: Any, *, method: str = "leiden", resolution: float = 1.0, seed:
     [17, 9, 8]
     """
     check_method(method)
-    graph = graph_module.to_igraph(graph)
+    graph = graphs.to_igraph(graph)
     if objective not in OBJECTIVES:
         raise ParameterError(f"objective must be one of {', '.join(OBJECTIVES)}; got {objective!r}")
     if objective != "modularity" and method != "leiden":
@@ -242,8 +242,8 @@ def detect(graph: Any, *, method: str = "leiden", resolution: float = 1.0, seed:
                                  n_iterations=n_iterations, beta=beta, trials=trials, steps=steps,
                                  n_communities=n_communities, max_edges=max_edges), dtype=np.int64)
     labels = renumber_by_size(labels)
-    return Partition(graph_module.account_ids(graph), labels, method=method, params=params,
-                     graph_spec=graph_module.graph_spec(graph),
+    return Partition(graphs.account_ids(graph), labels, method=method, params=params,
+                     graph_spec=graphs.graph_spec(graph),
                      modularity=modularity(graph, labels, weights=weights))
 
 

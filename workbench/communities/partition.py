@@ -56,7 +56,7 @@ class Partition:
     params : dict
         The method's parameters (resolution, seed, ...), as saved with a run.
     graph_spec : dict
-        The options the graph was built with (:func:`workbench.graph.graph_spec`).
+        The options the graph was built with (:func:`workbench.graphs.graph_spec`).
     modularity : float
         Modularity of the partition on the graph it was found on (NaN when unknown).
     """

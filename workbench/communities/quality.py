@@ -28,7 +28,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
-from workbench import graph as graph_module
+from workbench import graphs
 from workbench.communities.detect import modularity, resolve_weights, symmetrise
 from workbench.communities.partition import Partition
 from workbench.errors import ParameterError
@@ -65,7 +65,7 @@ def align(graph: ig.Graph, partition: Partition) -> np.ndarray:
 
     Raises :class:`ParameterError` when some vertex is not in the partition.
     """
-    ids = graph_module.account_ids(graph)
+    ids = graphs.account_ids(graph)
     if len(ids) == len(partition) and np.array_equal(ids, partition.account_ids):
         return partition.membership
     position = pd.Index(partition.account_ids).get_indexer(ids)
@@ -103,7 +103,7 @@ def quality(graph: Any, partition: Partition, *, weights: str | None = "weight",
     >>> round(quality(g, clubs, weights=None).coverage, 4)  # 67 of the 78 ties lie inside a club
     0.859
     """
-    graph = graph_module.to_igraph(graph)
+    graph = graphs.to_igraph(graph)
     membership = align(graph, partition)
     weights = resolve_weights(graph, weights)
     undirected = symmetrise(graph, weights=weights) if graph.is_directed() else graph
@@ -150,7 +150,7 @@ def quality(graph: Any, partition: Partition, *, weights: str | None = "weight",
         "community": np.arange(k, dtype=np.int64), "size": sizes, "internal_edges": internal_edges,
         "internal_weight": internal_weight, "internal_density": density, "cut_weight": cut, "volume": volume,
         "conductance": conductance,
-        "top_accounts": _top_accounts(graph_module.account_ids(graph), membership, internal_degree, k, top),
+        "top_accounts": _top_accounts(graphs.account_ids(graph), membership, internal_degree, k, top),
     })
     return Quality(modularity=modularity(graph, membership, weights=weights), coverage=coverage,
                    performance=float(performance), communities=table)

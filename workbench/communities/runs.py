@@ -32,7 +32,7 @@ def save(store, partition: Partition) -> int:
     """Save ``partition`` as a new community run; returns its ``run_id`` (increasing).
 
     The run records ``partition.method``, ``partition.params`` (resolution, seed, ...),
-    ``partition.graph_spec`` (the options of :func:`workbench.graph`) and its modularity.
+    ``partition.graph_spec`` (the options of :func:`workbench.graphs`) and its modularity.
     """
     if not isinstance(partition, Partition):
         raise ParameterError(f"save takes a Partition (from communities.detect); got {type(partition).__name__}")

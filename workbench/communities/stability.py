@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench import graph as graph_module
+from workbench import graphs
 from workbench.communities.detect import RESOLUTION_METHODS, check_method, detect
 from workbench.communities.partition import Partition
 from workbench.errors import ParameterError
@@ -110,7 +110,7 @@ def stability(graph: Any, method: str = "leiden", *, seeds: Iterable[int] = DEFA
         raise ParameterError("stability needs at least one seed")
     if len(set(seeds)) != len(seeds):
         raise ParameterError(f"seeds must differ from each other; got {seeds}")
-    graph = graph_module.to_igraph(graph)
+    graph = graphs.to_igraph(graph)
     partitions = [detect(graph, method=method, seed=seed, **options) for seed in seeds]
     labels = [p.membership for p in partitions]
     rows, agreement = [], np.zeros(graph.vcount())
@@ -160,10 +160,12 @@ def sweep(graph: Any, resolutions: Iterable[float], *, method: str = "leiden", s
     >>> table["n_communities"].is_monotonic_increasing
     True
     """
+    if "seed" in options:
+        raise ParameterError("sweep runs several seeds per resolution: give seeds=[...] (e.g. seeds=[0]), not seed=")
     if method not in RESOLUTION_METHODS:
         raise ParameterError(f"sweep varies the resolution, which only {', '.join(RESOLUTION_METHODS)} have; "
                              f"got method {method!r}")
-    graph = graph_module.to_igraph(graph)
+    graph = graphs.to_igraph(graph)
     rows = []
     for resolution in resolutions:
         result = stability(graph, method, seeds=seeds, resolution=float(resolution), **options)

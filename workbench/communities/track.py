@@ -14,10 +14,10 @@ for each window against the one before:
 Examples
 --------
 >>> import workbench as wb
->>> from workbench import graph as graph_module
+>>> from workbench import graphs
 >>> from workbench.datasets import tiny_interactions
 >>> store = wb.open(":memory:")
->>> graph_module.insert_interactions(store, tiny_interactions())
+>>> graphs.insert_interactions(store, tiny_interactions())
 >>> tracking = track(store, windows="week", directed=False)
 >>> tracking.windows["since"].dt.strftime("%Y-%m-%d").tolist()
 ['2022-03-07', '2022-03-14', '2022-03-21']
@@ -32,15 +32,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench import graph as graph_module
+from workbench import graphs
+from workbench.checks import DEFAULT_KINDS, PERIODS, check_kinds, check_time
 from workbench.communities.detect import detect
 from workbench.communities.partition import Partition
 from workbench.errors import ParameterError
 
-__all__ = ["Tracking", "track", "window_bounds", "match", "events", "PERIODS", "EVENTS"]
+__all__ = ["Tracking", "track", "window_bounds", "match", "events", "EVENTS"]
 
-#: Calendar periods :func:`track` can cut windows by (UTC; weeks start on Monday).
-PERIODS = {"day": "D", "week": "W-MON", "month": "MS"}
+# pandas frequencies of the calendar periods windows are cut by (UTC; weeks start on Monday)
+_FREQUENCIES = {"day": "D", "week": "W-MON", "month": "MS"}
 EVENTS = ("birth", "death", "merge", "split", "growth", "shrink", "continue")
 _GRAPH_OPTIONS = ("kinds", "directed", "weight", "min_weight", "self_loops")
 
@@ -82,7 +83,7 @@ def window_bounds(store, windows: str | Sequence[tuple[Any, Any]], *,
         if windows not in PERIODS:
             raise ParameterError(f"windows must be one of {', '.join(PERIODS)} or a list of (since, until) pairs; "
                                  f"got {windows!r}")
-        span = store.query("graph.time_range", kinds=list(graph_module.check_interaction_kinds(kinds)))
+        span = store.query("graph.time_range", kinds=list(check_kinds(kinds)))
         first, last = span["first"].iloc[0], span["last"].iloc[0]
         if pd.isna(first):
             return []
@@ -94,7 +95,7 @@ def window_bounds(store, windows: str | Sequence[tuple[Any, Any]], *,
             start = start.replace(day=1)
         edges = pd.date_range(start, last + pd.offsets.Day(1) + (pd.DateOffset(months=1) if windows == "month"
                                                                  else pd.Timedelta(days=7)),
-                              freq=PERIODS[windows], tz="UTC")
+                              freq=_FREQUENCIES[windows], tz="UTC")
         edges = edges[edges >= start]
         if len(edges) == 0 or edges[0] != start:
             edges = edges.insert(0, start)
@@ -106,8 +107,8 @@ def window_bounds(store, windows: str | Sequence[tuple[Any, Any]], *,
             since, until = pair
         except (TypeError, ValueError):
             raise ParameterError(f"window {position} must be a (since, until) pair; got {pair!r}") from None
-        since = graph_module.check_time(since, name=f"window {position} since")
-        until = graph_module.check_time(until, name=f"window {position} until")
+        since = check_time(since, name=f"window {position} since")
+        until = check_time(until, name=f"window {position} until")
         if since is None or until is None or since >= until:
             raise ParameterError(f"window {position} must have since before until; got {pair!r}")
         result.append((pd.Timestamp(since), pd.Timestamp(until)))
@@ -179,7 +180,7 @@ def _event(kind: str, current: list[int], previous: list[int], size_now: np.ndar
 
 
 def track(store, *, windows: str | Sequence[tuple[Any, Any]] = "month", method: str = "leiden",
-          threshold: float = 0.3, kinds: Iterable[str] = graph_module.DEFAULT_KINDS, directed: bool = True,
+          threshold: float = 0.3, kinds: Iterable[str] = DEFAULT_KINDS, directed: bool = True,
           weight: str | None = "count", min_weight: int = 1, self_loops: bool = False,
           **detect_options: Any) -> Tracking:
     """Detect communities in each time window and follow them across windows.
@@ -194,7 +195,7 @@ def track(store, *, windows: str | Sequence[tuple[Any, Any]] = "month", method: 
     threshold : float
         Smallest Jaccard index that matches two communities (Greene et al. 2010 use 0.1-0.5).
     kinds, directed, weight, min_weight, self_loops
-        Graph options, as in :func:`workbench.graph`.
+        Graph options, as in :func:`workbench.graphs`.
 
     Returns
     -------
@@ -204,10 +205,10 @@ def track(store, *, windows: str | Sequence[tuple[Any, Any]] = "month", method: 
     Examples
     --------
     >>> import workbench as wb
-    >>> from workbench import graph as graph_module
+    >>> from workbench import graphs
     >>> from workbench.datasets import tiny_interactions
     >>> store = wb.open(":memory:")
-    >>> graph_module.insert_interactions(store, tiny_interactions())
+    >>> graphs.insert_interactions(store, tiny_interactions())
     >>> track(store, windows="week").events.query("window == 0")["event"].unique().tolist()
     ['birth']
     """
@@ -219,7 +220,7 @@ def track(store, *, windows: str | Sequence[tuple[Any, Any]] = "month", method: 
     window_rows, match_frames, event_rows = [], [], []
     previous: Partition | None = None
     for position, (since, until) in enumerate(bounds):
-        g = graph_module.graph(store, since=since, until=until, **graph_options)
+        g = graphs.graph(store, since=since, until=until, empty_ok=True, **graph_options)
         current = detect(g, method=method, **detect_options)
         partitions.append(current)
         window_rows.append({"window": position, "since": since, "until": until, "accounts": g.vcount(),

@@ -19,7 +19,7 @@ def karate(*, backend: str = "igraph") -> Any:
     """The karate club as an undirected, weighted graph.
 
     Vertices carry ``account_id`` (``karate:<n>``, n = 0..33), ``handle`` (``"<n>"``) and ``club``,
-    like the graphs :func:`workbench.graph` builds; edges carry ``weight``.
+    like the graphs :func:`workbench.graphs` builds; edges carry ``weight``.
 
     Parameters
     ----------

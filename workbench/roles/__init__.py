@@ -24,7 +24,7 @@ from workbench.roles.ga_roles import guimera_amaral
 from workbench.roles.percentiles import DEFAULT_CUTOFFS, label, percentile_rank
 from workbench.roles.saved import load_scores, runs
 from workbench.roles.scores import SCORE_COLUMNS, score
-from workbench.roles.window import DEFAULT_KINDS
+from workbench.checks import DEFAULT_KINDS
 
 __all__ = [
     "score", "label", "disagreement", "guimera_amaral", "kshell", "betweenness", "advocates",

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from workbench.errors import ParameterError
-from workbench.roles.window import TimeLike, check_kinds, check_time, resolve_focal, window
+from workbench.checks import TimeLike, check_kinds, check_time
+from workbench.roles.window import resolve_focal, window
 
 __all__ = ["advocates", "ADVOCACY_KINDS"]
 

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from workbench.roles.window import DEFAULT_KINDS, TimeLike, check_kinds, check_time, window
+from workbench.checks import DEFAULT_KINDS, TimeLike, check_kinds, check_time
+from workbench.roles.window import window
 
 __all__ = ["guimera_amaral", "GA_ROLES"]
 

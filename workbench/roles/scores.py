@@ -61,7 +61,8 @@ import pandas as pd
 
 from workbench.errors import ParameterError
 from workbench.roles import centrality, percentiles
-from workbench.roles.window import DEFAULT_KINDS, TimeLike, check_kinds, check_time, resolve_focal, window
+from workbench.checks import DEFAULT_KINDS, TimeLike, check_kinds, check_time
+from workbench.roles.window import resolve_focal, window
 
 __all__ = ["score", "SCORE_COLUMNS"]
 

@@ -6,14 +6,7 @@ collected posts of that interval. :func:`window` materialises it as temp tables 
 dense account ids (``_roles_accounts``, ``_roles_ix``, ``_roles_posts``, ``_roles_own_posts``,
 ``_roles_pairs``; see ``queries/roles/window.sql``) which the other ``roles.*`` queries
 read; temp tables also work on a read-only workspace. Kinds and times are checked by
-:mod:`workbench.graph`'s helpers, so graphs and scores accept the same values.
-
-Examples
---------
->>> check_kinds(["share", "reply"])
-('share', 'reply')
->>> check_time("2024-03-01", name="since")
-datetime.datetime(2024, 3, 1, 0, 0, tzinfo=datetime.timezone.utc)
+:mod:`workbench.checks`, so graphs and scores accept the same values.
 """
 
 from __future__ import annotations
@@ -23,13 +16,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from workbench.errors import ParameterError
-from workbench.graph import TimeLike, check_time
-from workbench.graph import check_interaction_kinds as check_kinds
 
-__all__ = ["DEFAULT_KINDS", "TimeLike", "check_kinds", "check_time", "resolve_focal", "window"]
-
-#: The kinds a scoring run uses unless told otherwise (Reddit's comment is its reply).
-DEFAULT_KINDS = ("reply", "mention", "share", "quote", "comment")
+__all__ = ["resolve_focal", "window"]
 
 
 def resolve_focal(store, focal: str | Iterable[str] | None) -> list[str]:

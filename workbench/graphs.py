@@ -12,21 +12,18 @@ a community run saved from it can be cited and rebuilt.
 Examples
 --------
 >>> import workbench as wb
->>> from workbench import graph as graph_module
+>>> from workbench import graphs
 >>> from workbench.datasets import tiny_interactions
 >>> store = wb.open(":memory:")
->>> graph_module.insert_interactions(store, tiny_interactions())
->>> g = graph_module.graph(store)
+>>> graphs.insert_interactions(store, tiny_interactions())
+>>> g = graphs.graph(store)
 >>> g.vcount(), g.ecount(), int(sum(g.es["weight"]))
 (19, 30, 37)
 """
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
 from typing import Any
 
 import igraph as ig
@@ -34,77 +31,19 @@ import numpy as np
 import pandas as pd
 
 from workbench import sql
-from workbench.errors import ParameterError
+from workbench.checks import DEFAULT_KINDS, TimeLike, check_kinds, check_window
+from workbench.errors import EmptyGraphError, ParameterError
 
 __all__ = [
-    "INTERACTION_KINDS", "DEFAULT_KINDS", "WEIGHTS", "BACKENDS",
-    "graph", "graph_spec", "check_interaction_kinds", "is_interaction_kind", "check_time",
-    "account_ids", "node_table", "edge_table", "to_networkx", "to_igraph", "insert_interactions",
+    "WEIGHTS", "BACKENDS", "EmptyGraphError",
+    "graph", "graph_spec", "account_ids", "node_table", "edge_table", "to_networkx", "to_igraph",
+    "insert_interactions",
 ]
 
-#: Every interaction kind of the store (DESIGN.md, "The store").
-INTERACTION_KINDS = ("reply", "mention", "share", "quote", "like", "follow", "comment", "reaction")
-#: The kinds a graph is built from unless told otherwise.
-DEFAULT_KINDS = ("reply", "mention", "share", "quote")
 #: Edge weightings: the number of interactions, or none (an unweighted graph).
 WEIGHTS = ("count", None)
 #: Graph libraries a graph can be handed out in.
 BACKENDS = ("igraph", "networkx")
-
-TimeLike = str | date | datetime | pd.Timestamp | None
-
-
-def is_interaction_kind(kind: object) -> bool:
-    """Whether ``kind`` is one of :data:`INTERACTION_KINDS`.
-
-    >>> is_interaction_kind("share"), is_interaction_kind("retweet")
-    (True, False)
-    """
-    return isinstance(kind, str) and kind in INTERACTION_KINDS
-
-
-def check_interaction_kinds(kinds: str | Iterable[str]) -> tuple[str, ...]:
-    """Return ``kinds`` as a tuple if each is an interaction kind, else raise :class:`ParameterError`.
-
-    A comma-separated string is accepted (``"reply,share"``). Duplicates are dropped, order kept.
-
-    >>> check_interaction_kinds(["reply", "share"])
-    ('reply', 'share')
-    >>> check_interaction_kinds(["reply", "retweet"])  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    workbench.errors.ParameterError: unknown interaction kind(s) 'retweet'; kinds must be some of reply, ...
-    """
-    if isinstance(kinds, str):
-        kinds = [part.strip() for part in kinds.split(",") if part.strip()]
-    kinds = tuple(dict.fromkeys(kinds))
-    unknown = [kind for kind in kinds if not is_interaction_kind(kind)]
-    allowed = ", ".join(INTERACTION_KINDS)
-    if unknown:
-        raise ParameterError(f"unknown interaction kind(s) {', '.join(map(repr, unknown))}; kinds must be some of "
-                             f"{allowed} (a retweet or reblog is a share)")
-    if not kinds:
-        raise ParameterError(f"no interaction kinds given; kinds must be some of {allowed}")
-    return kinds
-
-
-def check_time(value: TimeLike, *, name: str) -> datetime | None:
-    """A time bound as a UTC ``datetime`` (a naive value is taken as UTC); None or ``""`` is no bound.
-
-    >>> check_time("2022-03-14", name="since")
-    datetime.datetime(2022, 3, 14, 0, 0, tzinfo=datetime.timezone.utc)
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        stamp = pd.NaT
-    if stamp is pd.NaT:
-        raise ParameterError(f"{name} must be a date or timestamp such as '2024-03-01' or "
-                             f"'2024-03-01T12:00:00Z'; got {value!r}")
-    stamp = stamp.tz_localize(timezone.utc) if stamp.tzinfo is None else stamp.tz_convert(timezone.utc)
-    return stamp.to_pydatetime()
 
 
 def _check_options(kinds, since, until, directed, weight, min_weight, self_loops, backend) -> dict[str, Any]:
@@ -114,11 +53,9 @@ def _check_options(kinds, since, until, directed, weight, min_weight, self_loops
         raise ParameterError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
     if isinstance(min_weight, bool) or not isinstance(min_weight, (int, np.integer)) or min_weight < 1:
         raise ParameterError(f"min_weight must be a whole number of interactions >= 1; got {min_weight!r}")
-    since_utc, until_utc = check_time(since, name="since"), check_time(until, name="until")
-    if since_utc is not None and until_utc is not None and since_utc >= until_utc:
-        raise ParameterError(f"since ({since_utc.isoformat()}) must be before until ({until_utc.isoformat()})")
+    since_utc, until_utc = check_window(since, until)
     return {
-        "kinds": list(check_interaction_kinds(kinds)),
+        "kinds": list(check_kinds(kinds)),
         "since": since_utc.isoformat() if since_utc else None,
         "until": until_utc.isoformat() if until_utc else None,
         "directed": bool(directed),
@@ -130,7 +67,8 @@ def _check_options(kinds, since, until, directed, weight, min_weight, self_loops
 
 def graph(store, *, kinds: str | Iterable[str] = DEFAULT_KINDS, since: TimeLike = None, until: TimeLike = None,
           directed: bool = True, weight: str | None = "count", min_weight: int = 1, self_loops: bool = False,
-          backend: str = "igraph", engine: str = "duckdb", parquet_dir: str | None = None) -> Any:
+          backend: str = "igraph", engine: str = "duckdb", parquet_dir: str | None = None,
+          empty_ok: bool = False) -> Any:
     """The interaction graph of a workspace.
 
     One edge per account pair (per ordered pair when ``directed``), aggregated in DuckDB;
@@ -164,6 +102,9 @@ def graph(store, *, kinds: str | Iterable[str] = DEFAULT_KINDS, since: TimeLike 
         :mod:`workbench.spark.graph`. The graph is the same.
     parquet_dir : str, optional
         The Parquet folder of a Spark load (``engine="spark"`` only).
+    empty_ok : bool
+        Return a graph without edges instead of raising :class:`~workbench.errors.EmptyGraphError`
+        (for windows of a time series, some of which may be empty).
 
     Returns
     -------
@@ -173,18 +114,18 @@ def graph(store, *, kinds: str | Iterable[str] = DEFAULT_KINDS, since: TimeLike 
     Examples
     --------
     >>> import workbench as wb
-    >>> from workbench import graph as graph_module
+    >>> from workbench import graphs
     >>> from workbench.datasets import tiny_interactions
     >>> store = wb.open(":memory:")
-    >>> graph_module.insert_interactions(store, tiny_interactions())
-    >>> g = graph_module.graph(store, kinds=["share"], directed=False)
+    >>> graphs.insert_interactions(store, tiny_interactions())
+    >>> g = graphs.graph(store, kinds=["share"], directed=False)
     >>> g.vcount(), g.ecount(), g.is_directed()
     (16, 15, False)
-    >>> graph_module.graph(store, backend="networkx").number_of_edges()
+    >>> graphs.graph(store, backend="networkx").number_of_edges()
     30
     """
     spec = _check_options(kinds, since, until, directed, weight, min_weight, self_loops, backend)
-    params = dict(kinds=spec["kinds"], since=check_time(since, name="since"), until=check_time(until, name="until"),
+    params = dict(kinds=spec["kinds"], since=check_window(since, until)[0], until=check_window(since, until)[1],
                   directed=spec["directed"], min_weight=spec["min_weight"], self_loops=spec["self_loops"])
     if engine == "spark":
         from workbench.spark import graph as spark_graph
@@ -195,8 +136,26 @@ def graph(store, *, kinds: str | Iterable[str] = DEFAULT_KINDS, since: TimeLike 
     else:
         raise ParameterError(f"engine must be 'duckdb' or 'spark'; got {engine!r}")
     built = _igraph_from_columns(columns, directed=spec["directed"], weighted=weight is not None)
+    if built.ecount() == 0 and not empty_ok:
+        raise EmptyGraphError(_empty_message(store, params))
     built["graph_spec"] = spec
     return built if backend == "igraph" else to_networkx(built)
+
+
+def _empty_message(store, params: dict[str, Any]) -> str:
+    """Why a graph has no edge: the kinds asked for, and the kinds the workspace does hold."""
+    held = store.query("graph.kinds_held", since=params["since"], until=params["until"])
+    windowed = params["since"] is not None or params["until"] is not None
+    asked = f"no interactions of kind {', '.join(params['kinds'])}"
+    if windowed:
+        asked += " in the chosen time window"
+    if held.empty:
+        return f"{asked}: the workspace holds no interactions between accounts; load an export first"
+    column = "in_window" if windowed else "interactions"
+    counts = ", ".join(f"{kind} {int(n):,}" for kind, n in zip(held["kind"], held[column]) if n)
+    if params["min_weight"] > 1 and any(kind in params["kinds"] for kind in held["kind"]):
+        return f"{asked} on pairs with at least {params['min_weight']} interactions; lower min_weight"
+    return f"{asked}; the workspace holds {counts or 'none in that window'} (choose kinds among these)"
 
 
 def _present(column: np.ndarray) -> np.ndarray:
@@ -374,7 +333,7 @@ def insert_interactions(store, interactions: pd.DataFrame, *, platform: str = "c
                        else pd.Series(pd.NaT, index=interactions.index, dtype="datetime64[us, UTC]")),
         "platform": interactions["platform"].astype(str) if "platform" in interactions else platform,
     })
-    check_interaction_kinds(frame["kind"].unique().tolist() or ["reply"])
+    check_kinds(frame["kind"].unique().tolist() or ["reply"])
     store.con.register("_graph_new_interactions", frame)
     try:
         store.con.execute(
@@ -383,19 +342,3 @@ def insert_interactions(store, interactions: pd.DataFrame, *, platform: str = "c
             "FROM _graph_new_interactions")
     finally:
         store.con.unregister("_graph_new_interactions")
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable: ``wb.graph(store, ...)`` is :func:`graph`.
-
-    DESIGN.md names both a module ``workbench/graph.py`` and a function ``wb.graph``. Binding the
-    function over the module in ``workbench/__init__`` would make every later
-    ``from workbench import graph as graph_module`` return the function; a callable module keeps
-    both spellings working whatever the import order.
-    """
-
-    def __call__(self, store, **options: Any) -> Any:
-        return graph(store, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule

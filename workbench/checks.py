@@ -1,0 +1,133 @@
+"""The values every entry point accepts, defined and checked in one place.
+
+Graphs, scores, metrics, notebooks, reports and the CLI take the same interaction kinds,
+time bounds and calendar periods; they all check them here, with ``is_x`` / ``check_x``
+pairs in the manner of scikit-network's ``utils/check.py``. A ``check_x`` returns the
+value in its normal form or raises :class:`~workbench.errors.ParameterError` naming what
+is allowed.
+
+Examples
+--------
+>>> DEFAULT_KINDS
+('reply', 'mention', 'share', 'quote', 'comment')
+>>> check_kinds("share, reply")
+('share', 'reply')
+>>> check_period("week")
+'week'
+>>> check_window("2024-03-01", None)
+(datetime.datetime(2024, 3, 1, 0, 0, tzinfo=datetime.timezone.utc), None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+
+import pandas as pd
+
+from workbench.errors import ParameterError
+
+__all__ = [
+    "INTERACTION_KINDS", "DEFAULT_KINDS", "PERIODS", "TimeLike",
+    "is_interaction_kind", "check_kinds", "check_time", "check_window", "is_period", "check_period",
+]
+
+#: Every interaction kind of the store: ``source_id`` acts on ``target_id``.
+INTERACTION_KINDS = ("reply", "mention", "share", "quote", "like", "follow", "comment", "reaction")
+#: The kinds graphs, scores, reports and notebooks use unless told otherwise: conversation
+#: (reply, Reddit's comment, mention) and amplification (share, quote). Likes, reactions and
+#: follows only on request: they are abundant where present and absent from most exports.
+DEFAULT_KINDS = ("reply", "mention", "share", "quote", "comment")
+#: Calendar periods of metrics and charts, truncated in UTC; weeks start on Monday.
+PERIODS = ("day", "week", "month")
+
+TimeLike = str | date | datetime | pd.Timestamp | None
+
+
+def is_interaction_kind(kind: object) -> bool:
+    """Whether ``kind`` is one of :data:`INTERACTION_KINDS`.
+
+    >>> is_interaction_kind("share"), is_interaction_kind("retweet")
+    (True, False)
+    """
+    return isinstance(kind, str) and kind in INTERACTION_KINDS
+
+
+def check_kinds(kinds: str | Iterable[str]) -> tuple[str, ...]:
+    """``kinds`` as a tuple if each is an interaction kind, else :class:`ParameterError`.
+
+    A comma-separated string is accepted (``"reply,share"``). Duplicates are dropped, order kept.
+
+    >>> check_kinds(["reply", "share"])
+    ('reply', 'share')
+    >>> check_kinds(["reply", "retweet"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    workbench.errors.ParameterError: unknown interaction kind(s) 'retweet'; kinds must be some of reply, ...
+    """
+    if isinstance(kinds, str):
+        kinds = [part.strip() for part in kinds.split(",") if part.strip()]
+    kinds = tuple(dict.fromkeys(kinds))
+    unknown = [kind for kind in kinds if not is_interaction_kind(kind)]
+    allowed = ", ".join(INTERACTION_KINDS)
+    if unknown:
+        raise ParameterError(f"unknown interaction kind(s) {', '.join(map(repr, unknown))}; kinds must be some of "
+                             f"{allowed} (a retweet or reblog is a share)")
+    if not kinds:
+        raise ParameterError(f"no interaction kinds given; kinds must be some of {allowed}")
+    return kinds
+
+
+def check_time(value: TimeLike, *, name: str) -> datetime | None:
+    """A time bound as a UTC ``datetime`` (a naive value is taken as UTC); None or ``""`` is no bound.
+
+    >>> check_time("2022-03-14", name="since")
+    datetime.datetime(2022, 3, 14, 0, 0, tzinfo=datetime.timezone.utc)
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        stamp = pd.NaT
+    if stamp is pd.NaT:
+        raise ParameterError(f"{name} must be a date or timestamp such as '2024-03-01' or "
+                             f"'2024-03-01T12:00:00Z'; got {value!r}")
+    stamp = stamp.tz_localize(timezone.utc) if stamp.tzinfo is None else stamp.tz_convert(timezone.utc)
+    return stamp.to_pydatetime()
+
+
+def check_window(since: TimeLike, until: TimeLike) -> tuple[datetime | None, datetime | None]:
+    """The half-open interval ``[since, until)`` in UTC; either bound may be open (None or ``""``).
+
+    >>> check_window("2024-03-02", "2024-03-01")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    workbench.errors.ParameterError: since (2024-03-02T00:00:00+00:00) must be before until ...
+    """
+    since_at, until_at = check_time(since, name="since"), check_time(until, name="until")
+    if since_at is not None and until_at is not None and since_at >= until_at:
+        raise ParameterError(f"since ({since_at.isoformat()}) must be before until ({until_at.isoformat()})")
+    return since_at, until_at
+
+
+def is_period(period: object) -> bool:
+    """Whether ``period`` is one of :data:`PERIODS`.
+
+    >>> is_period("month"), is_period("year")
+    (True, False)
+    """
+    return isinstance(period, str) and period in PERIODS
+
+
+def check_period(period: object) -> str:
+    """``period`` if it is day, week or month, else :class:`ParameterError`.
+
+    >>> check_period("fortnight")
+    Traceback (most recent call last):
+    ...
+    workbench.errors.ParameterError: period must be one of day, week, month; got 'fortnight'
+    """
+    if not is_period(period):
+        raise ParameterError(f"period must be one of {', '.join(PERIODS)}; got {period!r}")
+    return str(period)
