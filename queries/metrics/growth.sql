@@ -6,7 +6,7 @@ WITH seen AS (
     UNION ALL SELECT author_id, created_at FROM posts WHERE collected AND author_id IS NOT NULL
 ),
 windowed AS (
-    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC')::DATE AS period
+    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC') AS period
     FROM seen
     WHERE created_at IS NOT NULL
       AND ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)

@@ -5,7 +5,7 @@ WITH acts AS (
     UNION ALL SELECT author_id, created_at FROM posts WHERE collected AND author_id IS NOT NULL
 ),
 active AS (
-    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC')::DATE AS period
+    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC') AS period
     FROM acts
     WHERE created_at IS NOT NULL
       AND ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
@@ -47,7 +47,7 @@ WITH acts AS (
     UNION ALL SELECT author_id, created_at FROM posts WHERE collected AND author_id IS NOT NULL
 ),
 active AS (
-    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC')::DATE AS period
+    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC') AS period
     FROM acts
     WHERE created_at IS NOT NULL
       AND ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
@@ -56,8 +56,9 @@ active AS (
 ),
 stepped AS (
     SELECT a.account_id, a.period, m.community,
-           (a.period + CASE $period WHEN 'day' THEN INTERVAL 1 DAY WHEN 'week' THEN INTERVAL 7 DAY
-                                    ELSE INTERVAL 1 MONTH END)::DATE AS next_period
+           a.period + CASE $period WHEN 'minute' THEN INTERVAL 1 MINUTE WHEN 'hour' THEN INTERVAL 1 HOUR
+                               WHEN 'day' THEN INTERVAL 1 DAY WHEN 'week' THEN INTERVAL 7 DAY
+                               ELSE INTERVAL 1 MONTH END AS next_period
     FROM active a LEFT JOIN memberships m ON m.run_id = $run_id AND m.account_id = a.account_id
 ),
 last_period AS (SELECT max(period) AS period FROM active)
