@@ -209,8 +209,13 @@ class Session:
     def summary(self) -> pd.DataFrame:
         """Rows per data table of the workspace, and where it came from."""
         counts = {table: rows for table, rows in self.store.counts().items() if table in DATA_TABLES}
-        return pd.DataFrame({"what": ["workspace", *counts],
-                             "value": [self.privacy.text(self.origin), *(f"{v:,}" for v in counts.values())]})
+        frame = pd.DataFrame({"what": ["workspace", *counts],
+                              "value": [self.privacy.text(self.origin), *(f"{v:,}" for v in counts.values())]})
+        if self.shared is not None:
+            shared = pd.DataFrame({"what": ["communities and scores"],
+                                   "value": ["computed once by the report for all its notebooks"]})
+            frame = pd.concat([frame, shared], ignore_index=True)
+        return frame
 
     @functools.cached_property
     def focal(self) -> list[str]:
