@@ -373,12 +373,20 @@ def table(frame: pd.DataFrame, *, total: int | None = None, max_rows: int = 200)
     >>> t = table(pd.DataFrame({"handle": ["a<b"], "posts": [12345]}, index=[7]))
     >>> "12,345" in t.html and "a&lt;b" in t.html and ">7<" not in t.html
     True
+    >>> pivot = pd.DataFrame({"rank": [1, 2], "community": [0, 0], "handle": ["x", "y"]}).pivot(
+    ...     index="rank", columns="community", values="handle")
+    >>> table(pivot).text.split()
+    ['rank', '0', '1', 'x', '2', 'y']
     """
     import html as html_module
 
     if not isinstance(frame, pd.DataFrame):
         raise ParameterError(f"table: expected a pandas DataFrame, got {type(frame).__name__}")
-    shown = frame.head(max_rows).reset_index(drop=True)
+    shown = frame.head(max_rows)
+    # a named index (a pivot's "rank") is data and becomes the first column; row numbers are dropped
+    named = isinstance(shown.index, pd.MultiIndex) or shown.index.name is not None
+    shown = shown.reset_index(drop=not named)
+    shown.columns = [str(c) for c in shown.columns]
     numeric = [pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
                for c in shown.columns]
     head = "".join(f'<th style="text-align:{"right" if num else "left"}">{html_module.escape(str(c))}</th>'
