@@ -31,7 +31,7 @@ from workbench.errors import QueryError, WorkspaceBusyError, WorkspaceError
 
 __all__ = ["Store", "open", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
     "community_runs", "memberships", "account_scores",
@@ -39,7 +39,23 @@ TABLES = (
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
 # Migrations from version N to N+1, as SQL scripts; index 0 upgrades version 1 to 2.
-_MIGRATIONS: list[str] = []
+_MIGRATIONS: list[str] = [
+    # 1 -> 2: roles from evidence (workbench/roles): a confidence for every label and the new raw inputs
+    """
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS shares_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS quotes_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS attention_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS responders_per_post DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_rate DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_se DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS exposed_partners BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_estimate DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_se DOUBLE;
+    """,
+]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 
@@ -283,7 +299,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
     ...     store.schema_version
-    1
+    2
     """
     path = str(path)
     memory = path == ":memory:"
