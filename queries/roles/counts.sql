@@ -7,8 +7,8 @@
 -- credited posts outside it, and (edge lists) the UTC days on which it acted other than by sharing or was responded to;
 -- posts count when their kind is one of $unit_kinds (responses to other posts do not count toward influence).
 -- The influence inputs are sums over the posts that drew a response of x = 2 sqrt(pull + 3/8) (Anscombe's transform; the
--- posts nobody responded to are added in Python), the largest x, and the upper-trimmed sum: posts ranked by pull, the top
--- $trim share of the account's n posts left out (fractionally at the edge).
+-- posts nobody responded to are added in Python) and of ln(1 + pull), their squares, the largest of each, and the
+-- upper-trimmed sums: posts ranked by pull, the top $trim share of the account's n posts left out (fractionally at the edge).
 WITH amp AS (
     SELECT source, target, created_at, parent_key, parent_at, parent_kind
     FROM _roles_ix WHERE kind IN ('share', 'quote', 'reply', 'comment')
@@ -53,7 +53,7 @@ authored AS (
     ) GROUP BY vid
 ),
 ranked AS (
-    SELECT u.vid, u.pull, 2 * sqrt(u.pull + 0.375) AS x,
+    SELECT u.vid, u.pull, 2 * sqrt(u.pull + 0.375) AS x, ln(1 + u.pull) AS lx,
            row_number() OVER (PARTITION BY u.vid ORDER BY u.pull DESC) AS position,  -- ties do not change h or the trim
            greatest(coalesce(au.posts_authored, 0), count(*) OVER (PARTITION BY u.vid)) AS n
     FROM unit_pull u LEFT JOIN authored au USING (vid)
@@ -68,7 +68,11 @@ pull AS (
            sum(x * x) AS response_square_sum,
            max(x) AS top_response,
            -- a post at position p (1 = most responded) keeps the part of [p - 1, p) beyond the top $trim * n
-           sum(x * least(greatest(position - $trim * n, 0), 1)) AS response_trimmed_sum
+           sum(x * least(greatest(position - $trim * n, 0), 1)) AS response_trimmed_sum,
+           sum(lx) AS log_sum,
+           sum(lx * lx) AS log_square_sum,
+           max(lx) AS top_log,
+           sum(lx * least(greatest(position - $trim * n, 0), 1)) AS log_trimmed_sum
     FROM ranked GROUP BY vid
 ),
 received AS (
@@ -111,6 +115,10 @@ SELECT a.vid, a.account_id, a.handle, a.is_focal,
        coalesce(p.response_square_sum, 0)::DOUBLE AS response_square_sum,
        coalesce(p.response_trimmed_sum, 0)::DOUBLE AS response_trimmed_sum,
        coalesce(p.top_response, 0)::DOUBLE AS top_response,
+       coalesce(p.log_sum, 0)::DOUBLE AS log_sum,
+       coalesce(p.log_square_sum, 0)::DOUBLE AS log_square_sum,
+       coalesce(p.top_log, 0)::DOUBLE AS top_log,
+       coalesce(p.log_trimmed_sum, 0)::DOUBLE AS log_trimmed_sum,
        coalesce(p.h_index, 0)::BIGINT AS amplification_h_index,
        coalesce(r.distinct_amplifiers, 0)::BIGINT AS distinct_amplifiers,
        a.followers::BIGINT AS followers,

@@ -14,8 +14,8 @@ Examples
 >>> from workbench.roles._examples import tiny_store
 >>> scores = roles.score(tiny_store(), save=False)
 >>> scores.set_index("handle").loc[["ana_brews", "omar_news", "pip_pots"], "role"].tolist()
-['regular', 'regular', 'regular']
->>> roles.label(scores, cutoffs=0.9).set_axis(scores["handle"])[["ana_brews", "omar_news"]].tolist()
+['regular', 'networker', 'regular']
+>>> roles.label(scores, cutoffs=0.9).set_axis(scores["handle"])[["hal_tea", "omar_news"]].tolist()
 ['influencer', 'networker']
 """
 

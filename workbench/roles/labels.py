@@ -46,7 +46,7 @@ _EVIDENCE = ("influence_confidence", "reach_confidence")
 
 
 def _standout(scores: pd.DataFrame, column: str) -> np.ndarray:
-    return np.nan_to_num(scores[column].to_numpy(dtype=np.float64), nan=0.0)
+    return np.clip(np.nan_to_num(scores[column].to_numpy(dtype=np.float64), nan=0.0), 0.0, 1.0)
 
 
 def label(scores: pd.DataFrame, *, cutoffs: float | Mapping[str, float] | None = None,

@@ -205,19 +205,33 @@ def _within_variance(sums: dict[str, np.ndarray]) -> float:
     return 1.0  # nobody posted three times: Poisson's variance on this scale
 
 
+def _log_variance(table: pd.DataFrame) -> float:
+    """Within-account variance of ``ln(1 + pull)`` per post, pooled over accounts with three posts or more,
+    each account's most responded post left out."""
+    n = table["posts_authored"].to_numpy(dtype=np.float64) - 1.0
+    top = table["top_log"].to_numpy()
+    total = table["log_sum"].to_numpy() - top
+    square = table["log_square_sum"].to_numpy() - top ** 2
+    several = n >= 2
+    if several.any():
+        within = square[several] - total[several] ** 2 / n[several]
+        return max(float(within.sum() / (n[several] - 1).sum()), 1e-3)
+    return 1.0
+
+
 def _influence(table: pd.DataFrame) -> tuple[evidence.Posterior, evidence.Posterior, float]:
-    """Posteriors of every account's response per post on Anscombe's scale: from all its posts (the score)
-    and without its most responded post (the evidence for a label); and the pooled within-account variance."""
-    sums = _response_sums(table)
-    n = sums["n"]
-    sigma2 = _within_variance(sums)
+    """The shrunk rate of every account (the score) and the evidence that it stands out (the label)."""
+    n = table["posts_authored"].to_numpy(dtype=np.float64)
     effective = (1.0 - TRIM) * np.maximum(n, 1.0)
-    rating = evidence.posterior(sums["trimmed"] / effective, sigma2 / effective, observed=n > 0,
-                                min_effect=INFLUENCE_MIN_EFFECT)
+    log_variance = _log_variance(table)
+    rating = evidence.shrink(table["log_trimmed_sum"].to_numpy() / effective, log_variance / effective,
+                             observed=n > 0)
+    sums = _response_sums(table)
+    sigma2 = _within_variance(sums)
     rest = np.maximum(n - 1.0, 1.0)
     standing = evidence.posterior((sums["sum"] - sums["top"]) / rest, sigma2 / rest, observed=n > 1,
                                   min_effect=INFLUENCE_MIN_EFFECT)
-    return rating, standing, sigma2
+    return rating, standing, log_variance
 
 
 def _reach(table: pd.DataFrame) -> evidence.Posterior:
@@ -309,12 +323,17 @@ def score(store, *, run_id: int | None = None, kinds: Iterable[str] = DEFAULT_KI
     --------
     >>> from workbench.roles._examples import tiny_store
     >>> scores = score(tiny_store(), save=False)
-    >>> top = pd.concat([scores.nlargest(2, "influence"), scores.nlargest(1, "reach")])
-    >>> print(top[["handle", "influence", "reach", "role", "confidence"]].round(2).to_string(index=False))
-       handle  influence  reach       role  confidence
-    ana_brews       1.00   0.74    regular        0.95
-      hal_tea       0.95   0.89    regular        0.97
-    omar_news       0.05   1.00    regular        0.75
+    >>> columns = ["handle", "posts_authored", "responders_per_post", "influence_rate", "role", "confidence"]
+    >>> print(scores.nlargest(3, "influence")[columns].round(2).to_string(index=False))
+       handle  posts_authored  responders_per_post  influence_rate    role  confidence
+     pip_pots               1                 5.00            2.66 regular         1.0
+      hal_tea               3                 2.67            2.09 regular         1.0
+    ana_brews               4                 2.50            1.91 regular         1.0
+    >>> print(scores[scores["role"] != "regular"][["handle", "followers", "role"]].to_string(index=False))
+        handle  followers      role
+        brewco      25000 networker
+     omar_news     250000 networker
+    cafe_times     120000 networker
     """
     kinds = check_kinds(kinds)
     since_at, until_at = check_time(since, name="since"), check_time(until, name="until")
@@ -392,11 +411,12 @@ def _estimate(table: pd.DataFrame, measurable: bool) -> dict[str, Any]:
 
     if measurable:
         rating, standing, sigma2 = _influence(table)
-        table["influence_rate"] = np.nan_to_num(_responders(rating.mean), nan=0.0)
+        table["influence_rate"] = np.nan_to_num(np.expm1(rating.mean), nan=0.0)
         table["influence_se"] = rating.sd
         table["influence_confidence"] = standing.p_standout
         table["influence"] = percentiles.percentile_rank(table["influence_rate"])
-        influence_population = {**standing.population, "within_sd": float(np.sqrt(sigma2))}
+        influence_population = {**standing.population, "rate_prior": rating.population,
+                                "log_within_sd": float(np.sqrt(sigma2))}
     else:
         for column in ("influence_rate", "influence_se", "influence_confidence", "influence"):
             table[column] = np.nan
