@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import workbench as wb
-from workbench import roles
+from workbench import cli, graphs, roles
 from workbench.datasets import tiny_truth, write_tiny
-from workbench.errors import ParameterError, WorkspaceError
+from workbench.errors import ParameterError, RoleEvidenceWarning, WorkspaceError
 from workbench.roles.disagreement import RANKINGS
 from workbench.roles.percentiles import percentile_rank
 
@@ -429,3 +429,54 @@ def test_store_save_scores_checks_its_table():
         with pytest.raises(WorkspaceError, match="account_id"):
             store.save_scores(pd.DataFrame({"influence": [0.1]}), community_run_id=None)
         assert store.scalar("SELECT count(*) FROM account_scores") == 1  # failed saves left nothing
+
+
+def _mentions_only(path) -> None:
+    """An edge list whose every edge is a mention (as a SNAP/KONECT list without a kind column loads)."""
+    with wb.open(path) as store:
+        edges = pd.DataFrame({"source_id": [f"csv:{i}" for i in range(30)],
+                              "target_id": [f"csv:{(i * 7 + 1) % 30}" for i in range(30)], "kind": "mention",
+                              "created_at": pd.Timestamp("2024-01-01", tz="UTC")})
+        graphs.insert_interactions(store, edges)
+
+
+def test_mentions_only_warn_instead_of_zeros(tmp_path, capsys):
+    db = tmp_path / "mentions.duckdb"
+    _mentions_only(db)
+    with wb.open(db) as store:
+        with pytest.warns(RoleEvidenceWarning, match="influence cannot be measured.*mention \\(30\\)"):
+            scores = roles.score(store, save=False)
+        assert scores["influence"].isna().all() and scores["influence_rate"].isna().all()  # never a column of zeros
+        assert not scores["role"].isin(["influencer", "hub"]).any()
+        assert scores["reach"].notna().all() and scores["exposed_partners"].sum() == 30
+        assert len(scores.attrs["warnings"]) == 1 and "--kind share" in scores.attrs["warnings"][0]
+        # asking for no response kind at all says so too
+        with pytest.warns(RoleEvidenceWarning, match="include no response kind"):
+            roles.score(store, kinds=["mention"], save=False)
+    assert cli.main(["roles", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: influence cannot be measured" in out and "labels from evidence" in out
+    assert cli.main(["roles", "--db", str(db), "--cutoff", "influence=0.9,reach=0.9"]) == 0
+    assert "labels from percentile cut-offs influence 0.9, reach 0.9" in capsys.readouterr().out
+    assert cli.main(["roles", "--db", str(db), "--cutoff", "high"]) == 2
+    assert "--cutoff takes a percentile" in capsys.readouterr().err
+    with wb.open(db, read_only=True) as store:
+        saved = roles.load_scores(store)
+        assert saved["influence"].isna().all() and saved["confidence"].between(0, 1).all()
+        assert '"warnings": ["influence cannot be measured' in roles.runs(store)["params"].iloc[-1]
+
+
+def test_workspace_of_schema_1_gains_the_confidence_columns(tmp_path):
+    db = tmp_path / "old.duckdb"
+    with wb.open(db) as store:  # made as schema 1 would have: without the columns of schema 2
+        for column in ("confidence", "influence_confidence", "reach_confidence", "shares_received",
+                       "quotes_received", "attention_received", "responders_per_post", "influence_rate",
+                       "influence_se", "exposed_partners", "reach_estimate", "reach_se"):
+            store.sql(f"ALTER TABLE account_scores DROP COLUMN {column}")
+        store.sql("UPDATE workbench_meta SET value = '1' WHERE key = 'schema_version'")
+    with wb.open(db) as store:
+        assert store.schema_version == 2
+        wb.load(store, write_tiny(tmp_path / "tiny.jsonl"))
+        scores = roles.score(store)
+        saved = roles.load_scores(store, scores.attrs["run_id"])
+        assert np.allclose(saved.set_index("account_id").loc[scores["account_id"], "confidence"], scores["confidence"])
