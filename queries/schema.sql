@@ -125,18 +125,18 @@ CREATE TABLE IF NOT EXISTS account_scores (
     replies_received          BIGINT,             -- replies and comments received
     amplification_received    BIGINT,             -- shares, quotes, replies and comments received
     posts_authored            BIGINT,
-    amplification_per_post    DOUBLE,             -- scoring runs before schema 2
-    amplification_consistency DOUBLE,             -- scoring runs before schema 2
+    amplification_per_post    DOUBLE,             -- scoring runs before schema 3
+    amplification_consistency DOUBLE,             -- scoring runs before schema 3
     amplification_h_index     BIGINT,
     distinct_amplifiers       BIGINT,
     pagerank                  DOUBLE,
-    influence_composite       DOUBLE,             -- scoring runs before schema 2
+    influence_composite       DOUBLE,             -- scoring runs before schema 3
     followers                 BIGINT,
     unique_partners           BIGINT,
-    reached_partners          BIGINT,             -- scoring runs before schema 2
-    two_step_reach            BIGINT,             -- scoring runs before schema 2
+    reached_partners          BIGINT,             -- scoring runs before schema 3
+    two_step_reach            BIGINT,             -- scoring runs before schema 3
     participation             DOUBLE,
-    reach_composite           DOUBLE,             -- scoring runs before schema 2
+    reach_composite           DOUBLE,             -- scoring runs before schema 3
     betweenness               DOUBLE,             -- estimated from sampled sources on large graphs
     kshell                    BIGINT,
     within_module_z           DOUBLE,
@@ -148,4 +148,20 @@ CREATE TABLE IF NOT EXISTS account_scores (
     params                    JSON,               -- the scoring parameters, the same on every row of a run
     created_at                TIMESTAMPTZ,
     PRIMARY KEY (run_id, account_id)
+);
+
+CREATE SEQUENCE IF NOT EXISTS campaign_ids START 1;
+
+CREATE TABLE IF NOT EXISTS campaigns (
+    -- The decision log: what was done when (workbench/campaigns.py). A window is half-open, [start_at, end_at).
+    campaign_id BIGINT PRIMARY KEY,     -- sequence campaign_ids
+    name        VARCHAR NOT NULL,       -- unique (checked by workbench/campaigns.py)
+    start_at    TIMESTAMPTZ NOT NULL,
+    end_at      TIMESTAMPTZ NOT NULL,   -- exclusive
+    hashtags    VARCHAR[] NOT NULL,     -- without '#', lower case; empty when none
+    note        VARCHAR,
+    source      VARCHAR NOT NULL,       -- manual, detected
+    created_at  TIMESTAMPTZ NOT NULL,
+    CHECK (end_at > start_at),
+    CHECK (source IN ('manual', 'detected'))
 );
