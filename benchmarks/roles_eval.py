@@ -56,11 +56,18 @@ def evaluate_baseline(name: str, seed: int) -> dict:
 def _baseline(folder: str, names: list[str], seeds: int) -> dict:
     import subprocess
 
-    code = ("import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; sys.path.insert(2, sys.argv[3]); "
-            "import roles_eval; print(json.dumps({n: [roles_eval.evaluate_baseline(n, s) "
-            "for s in range(int(sys.argv[5]))] for n in sys.argv[4].split(',')}))")
+    code = ("import json, sys\n"
+            "base, bench, tests, names, seeds = sys.argv[1:6]\n"
+            "sys.path[:0] = [bench, tests]\n"
+            "import roles_eval\n"
+            "sys.path[:] = [base] + [p for p in sys.path if p != str(roles_eval.ROOT)]\n"
+            "import workbench\n"
+            "assert workbench.__file__.startswith(base), workbench.__file__\n"
+            "print(json.dumps({n: [roles_eval.evaluate_baseline(n, s) for s in range(int(seeds))] "
+            "for n in names.split(',')}))\n")
     env = {**os.environ, "PYTHONPATH": ""}
-    done = subprocess.run([sys.executable, "-c", code, folder, str(ROOT / "benchmarks"), str(ROOT / "tests"),
+    done = subprocess.run([sys.executable, "-c", code, str(Path(folder).resolve()), str(ROOT / "benchmarks"),
+                           str(ROOT / "tests"),
                            ",".join(names), str(seeds)], capture_output=True, text=True, env=env, check=True)
     runs = json.loads(done.stdout.strip().splitlines()[-1])
     out = {}
