@@ -31,15 +31,22 @@ from workbench.errors import QueryError, WorkspaceBusyError, WorkspaceError
 
 __all__ = ["Store", "open", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
-    "community_runs", "memberships", "account_scores",
+    "community_runs", "memberships", "account_scores", "account_attributes",
 )
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
 # Migrations from version N to N+1, as SQL scripts; index 0 upgrades version 1 to 2.
-_MIGRATIONS: list[str] = []
+# (schema.sql creates missing tables on every writable open; a migration makes the step explicit and
+# carries what CREATE ... IF NOT EXISTS cannot, such as new columns.)
+_ATTRIBUTES_COLUMNS = ("(account_id VARCHAR NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL, "
+                       "load_id BIGINT, PRIMARY KEY (account_id, name))")
+_MIGRATIONS: list[str] = [
+    # 1 -> 2: account attributes (ground truth, graph-file node attributes)
+    "CREATE TABLE IF NOT EXISTS account_attributes " + _ATTRIBUTES_COLUMNS,
+]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 
@@ -258,6 +265,16 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+def _shim_older_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Give a read-only workspace of an older schema version empty temporary stand-ins for the
+    tables added since, so that queries read it as holding none of them (opening it for writing
+    migrates it)."""
+    missing = con.execute(
+        "SELECT count(*) = 0 FROM information_schema.tables WHERE table_name = 'account_attributes'").fetchone()[0]
+    if missing:
+        con.execute("CREATE TEMP TABLE account_attributes " + _ATTRIBUTES_COLUMNS)
+
+
 def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  # noqa: A001 - the public name is wb.open
     """Open (or create) a workspace.
 
@@ -283,7 +300,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
     ...     store.schema_version
-    1
+    2
     """
     path = str(path)
     memory = path == ":memory:"
@@ -308,6 +325,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
         if not has_meta:
             con.close()
             raise WorkspaceError(f"{path} is not a workbench workspace (no workbench_meta table)")
+        _shim_older_schema(con)
     else:
         _create_schema(con)
     return store

@@ -23,6 +23,8 @@ _MODULES = {
     "mastodon": "workbench.ingest.mastodon",
     "reddit": "workbench.ingest.reddit",
     "edges-csv": "workbench.ingest.edges_csv",
+    # never detected: account attributes are loaded when asked for (``workbench attributes import``)
+    "attributes": "workbench.ingest.attributes",
 }
 
 
