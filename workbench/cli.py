@@ -212,8 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="auto", help="format id (default: detect each file)")
     p.add_argument("--strict", action="store_true", help="abort a file's load on its first bad record")
     p.add_argument("--platform", help="id prefix instead of the format's platform (edge lists)")
-    p.add_argument("--kind", help="interaction kind of edge-list rows that name none, e.g. reply for a KONECT "
-                                  "reply network (default: mention, and the summary says so)")
+    p.add_argument("--kind", help="interaction kind of edge-list rows and graph-file edges that name none, e.g. "
+                                  "reply for a KONECT reply network (default: mention, and the summary says so)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                    help="normalise on DuckDB (default) or Apache Spark (edge lists so far)")

@@ -133,6 +133,9 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
                                 path=source.name)
     if sample is None:
         sample = read_sample(source)
+    check_sample = getattr(module, "check_sample", None)
+    if callable(check_sample):
+        check_sample(sample, source.name)  # e.g. a GML file given as an edge list
     layout = _layout(module, sample)
     platform_name = platform or module.PLATFORM
     report.platform = platform_name
