@@ -177,16 +177,16 @@ def test_errors_name_what_is_wrong(store, tmp_path, capsys):
 
 # -- the schema step -------------------------------------------------------------------------------------
 
-def test_a_version_1_workspace_is_read_as_having_none_and_migrated_when_written(tmp_path):
+def test_a_version_2_workspace_is_read_as_having_none_and_migrated_when_written(tmp_path):
     path = tmp_path / "old.duckdb"
     with wb.open(path) as store:
         wb.load(store, write(tmp_path, "e.csv", "source,target\n1,2\n"))
-    con = duckdb.connect(str(path))  # as version 1 left it: no account_attributes table
+    con = duckdb.connect(str(path))  # as version 2 left it: no account_attributes table
     con.execute("DROP TABLE account_attributes")
-    con.execute("UPDATE workbench_meta SET value = '1' WHERE key = 'schema_version'")
+    con.execute("UPDATE workbench_meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
     with wb.open(path, read_only=True) as store:
-        assert store.schema_version == 1
+        assert store.schema_version == 2
         assert store.counts()["account_attributes"] == 0
         assert wb.attributes.names(store).empty
     from workbench import session
@@ -194,7 +194,7 @@ def test_a_version_1_workspace_is_read_as_having_none_and_migrated_when_written(
     assert overlay.scalar("SELECT count(*) FROM account_attributes") == 0
     overlay.close()
     with wb.open(path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         wb.attributes.import_file(store, write(tmp_path, "l.txt", "1 a\n2 b\n"))
     with wb.open(path, read_only=True) as store:
         assert wb.attributes.values(store, "label").to_dict() == {"csv:1": "a", "csv:2": "b"}

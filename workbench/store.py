@@ -31,21 +31,20 @@ from workbench.errors import QueryError, WorkspaceBusyError, WorkspaceError
 
 __all__ = ["Store", "open", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
-    "community_runs", "memberships", "account_scores", "account_attributes",
+    "community_runs", "memberships", "account_scores", "campaigns", "account_attributes",
 )
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
 # Migrations from version N to N+1, as SQL scripts; index 0 upgrades version 1 to 2.
-# (schema.sql creates missing tables on every writable open; a migration makes the step explicit and
-# carries what CREATE ... IF NOT EXISTS cannot, such as new columns.)
-_ATTRIBUTES_COLUMNS = ("(account_id VARCHAR NOT NULL, name VARCHAR NOT NULL, value VARCHAR NOT NULL, "
-                       "load_id BIGINT, PRIMARY KEY (account_id, name))")
 _MIGRATIONS: list[str] = [
-    # 1 -> 2: account attributes (ground truth, graph-file node attributes)
-    "CREATE TABLE IF NOT EXISTS account_attributes " + _ATTRIBUTES_COLUMNS,
+    # 1 -> 2: the campaigns table (the decision log). schema.sql already creates it (idempotently) before the
+    # migrations run; the statements are repeated so that the step stands on its own.
+    sql.get("workspace.campaigns_table").text,
+    # 2 -> 3: account attributes (ground truth, graph-file node attributes), likewise.
+    sql.get("workspace.attributes_table").text,
 ]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -265,16 +264,6 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def _shim_older_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Give a read-only workspace of an older schema version empty temporary stand-ins for the
-    tables added since, so that queries read it as holding none of them (opening it for writing
-    migrates it)."""
-    missing = con.execute(
-        "SELECT count(*) = 0 FROM information_schema.tables WHERE table_name = 'account_attributes'").fetchone()[0]
-    if missing:
-        con.execute("CREATE TEMP TABLE account_attributes " + _ATTRIBUTES_COLUMNS)
-
-
 def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  # noqa: A001 - the public name is wb.open
     """Open (or create) a workspace.
 
@@ -300,7 +289,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
     ...     store.schema_version
-    2
+    3
     """
     path = str(path)
     memory = path == ":memory:"
@@ -325,7 +314,12 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
         if not has_meta:
             con.close()
             raise WorkspaceError(f"{path} is not a workbench workspace (no workbench_meta table)")
-        _shim_older_schema(con)
+        # an older workspace read as it is: the tables added since are empty (temporary, nothing written)
+        if store.schema_version < 2:
+            store.execute("workspace.campaigns_temp_table")
+        if store.schema_version < 3:
+            store.execute("workspace.attributes_temp_table")
     else:
         _create_schema(con)
+    store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
     return store
