@@ -69,6 +69,17 @@ CREATE TABLE IF NOT EXISTS loads (
     message          VARCHAR             -- why a failed load failed
 );
 
+-- Facts about accounts that no export carries: ground truth a researcher brings (a faction, a
+-- department), node attributes of graph files (GML, GraphML, Pajek). One value per account and name;
+-- a later load of the same name replaces the value (see workbench/attributes.py).
+CREATE TABLE IF NOT EXISTS account_attributes (
+    account_id VARCHAR NOT NULL,
+    name       VARCHAR NOT NULL,         -- lower case: club, value, department
+    value      VARCHAR NOT NULL,         -- the text the file gives
+    load_id    BIGINT,                   -- the load that set it
+    PRIMARY KEY (account_id, name)
+);
+
 CREATE TABLE IF NOT EXISTS rejects (
     load_id BIGINT NOT NULL,
     path    VARCHAR NOT NULL,
@@ -125,18 +136,18 @@ CREATE TABLE IF NOT EXISTS account_scores (
     replies_received          BIGINT,             -- replies and comments received
     amplification_received    BIGINT,             -- shares, quotes, replies and comments received
     posts_authored            BIGINT,
-    amplification_per_post    DOUBLE,             -- scoring runs before schema 3
-    amplification_consistency DOUBLE,             -- scoring runs before schema 3
+    amplification_per_post    DOUBLE,             -- scoring runs before schema 4
+    amplification_consistency DOUBLE,             -- scoring runs before schema 4
     amplification_h_index     BIGINT,
     distinct_amplifiers       BIGINT,
     pagerank                  DOUBLE,
-    influence_composite       DOUBLE,             -- scoring runs before schema 3
+    influence_composite       DOUBLE,             -- scoring runs before schema 4
     followers                 BIGINT,
     unique_partners           BIGINT,
-    reached_partners          BIGINT,             -- scoring runs before schema 3
-    two_step_reach            BIGINT,             -- scoring runs before schema 3
+    reached_partners          BIGINT,             -- scoring runs before schema 4
+    two_step_reach            BIGINT,             -- scoring runs before schema 4
     participation             DOUBLE,
-    reach_composite           DOUBLE,             -- scoring runs before schema 3
+    reach_composite           DOUBLE,             -- scoring runs before schema 4
     betweenness               DOUBLE,             -- estimated from sampled sources on large graphs
     kshell                    BIGINT,
     within_module_z           DOUBLE,

@@ -468,14 +468,14 @@ def test_mentions_only_warn_instead_of_zeros(tmp_path, capsys):
 
 def test_workspace_of_an_older_schema_gains_the_confidence_columns(tmp_path):
     db = tmp_path / "old.duckdb"
-    with wb.open(db) as store:  # made as schema 1 would have: without the columns of schema 3
+    with wb.open(db) as store:  # made as schema 1 would have: without the columns of schema 4
         for column in ("confidence", "influence_confidence", "reach_confidence", "shares_received",
                        "quotes_received", "attention_received", "responders_per_post", "influence_rate",
                        "influence_se", "exposed_partners", "reach_estimate", "reach_se"):
             store.sql(f"ALTER TABLE account_scores DROP COLUMN {column}")
         store.sql("UPDATE workbench_meta SET value = '1' WHERE key = 'schema_version'")
     with wb.open(db) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         wb.load(store, write_tiny(tmp_path / "tiny.jsonl"))
         scores = roles.score(store)
         saved = roles.load_scores(store, scores.attrs["run_id"])
