@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import viz
+from workbench import tables, viz
 from workbench.errors import ParameterError, WorkbenchError
 
 WEEKS = pd.date_range("2024-01-01", periods=3, freq="W-MON", tz="UTC")
@@ -82,6 +82,12 @@ def test_role_quadrant_draws_the_cutoffs_where_asked():
     cut_rows = [rows for rows in spec["datasets"].values() if rows and "x" in rows[0]][0]
     assert cut_rows == [{"x": 0.8, "y": 0.9}]
     assert vertical["encoding"]["x"]["field"] == "x" and horizontal["encoding"]["y"]["field"] == "y"
+    with_confidence = viz.role_quadrant(frame.assign(confidence=[0.9, 0.8, 0.4, 1.0]), influence_cut=None,
+                                        reach_cut=None).to_dict()
+    assert len(with_confidence["layer"]) == 1  # labels from evidence: no cut-off lines
+    encoding = with_confidence["layer"][0]["encoding"]
+    assert encoding["opacity"]["field"] == "confidence"
+    assert any(t.get("field") == "confidence" for t in encoding["tooltip"])
 
 
 def test_rank_disagreement_melts_a_square_matrix():
@@ -170,7 +176,7 @@ def test_network_colours_the_largest_groups_and_greys_the_rest():
 
 def test_table_has_no_index_and_scrolls():
     wide = pd.DataFrame({f"column_{i}": [1234567, None] for i in range(30)}, index=[10, 11])
-    html = viz.table(wide, total=50).html
+    html = tables.table(wide, total=50).html
     assert 'overflow-x:auto' in html and "1,234,567" in html and "first 2 of 50 rows" in html
     assert "<th" in html and ">10<" not in html and ">11<" not in html  # no index column
     assert html.count("<th ") == 30

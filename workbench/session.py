@@ -26,7 +26,7 @@ from typing import Any, Iterator, Sequence
 import pandas as pd
 
 from workbench import privacy as privacy_module
-from workbench import snapshot, sql, viz
+from workbench import snapshot, sql, tables, viz
 from workbench.checks import DEFAULT_KINDS, check_kinds, check_period, check_window, choose_period
 from workbench.focal import SAMPLE_FOCAL
 
@@ -238,7 +238,7 @@ class Session:
         from IPython.display import display
 
         shown = self.table(frame.head(rows))
-        display(viz.table(shown, total=len(frame)))
+        display(tables.table(shown, total=len(frame)))
 
     def parameters(self) -> dict[str, Any]:
         """The parameters as they may be shown (focal accounts pseudonymised when asked)."""
@@ -279,6 +279,11 @@ def overlay(db_path: str | Path) -> Any:
             raise WorkspaceBusyError(f"workspace {db_path} is busy: another process has it open for writing") from None
         raise WorkspaceError(f"cannot open workspace {db_path}: {text}") from None
     store.execute("workspace.overlay_views")  # one view per name in DATA_TABLES
+    if store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'workspace' "
+                    "AND table_name = 'campaigns'"):
+        store.execute("workspace.overlay_campaigns")  # the decision log, read-only (older workspaces have none)
+    if bool(store.query("workspace.overlay_has_attributes")["present"].iloc[0]):
+        store.execute("workspace.overlay_attributes")  # ground truth and node attributes, read-only too
     store.path = str(db_path)
     return store
 

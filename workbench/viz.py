@@ -24,7 +24,7 @@ True
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Sequence
+from typing import Any, Sequence
 
 import altair as alt
 import pandas as pd
@@ -34,7 +34,8 @@ from workbench.errors import ParameterError
 __all__ = [
     "MAX_ROWS", "ROLE_COLORS", "to_svg", "enable_offline_renderer",
     "time_series", "ranked_bars", "community_sizes", "resolution_sweep", "stability",
-    "role_quadrant", "rank_disagreement", "cohort_heatmap", "network", "share_bars", "table", "Table",
+    "role_quadrant", "rank_disagreement", "cohort_heatmap", "network", "share_bars",
+    "campaign_timeline", "window_bars", "CAMPAIGN_COLORS",
 ]
 
 MAX_ROWS = 5000
@@ -231,26 +232,40 @@ def stability(frame: pd.DataFrame, *, group: str, value: str = "nmi", title: str
 
 
 def role_quadrant(frame: pd.DataFrame, *, x: str = "reach", y: str = "influence", role: str = "role",
-                  label: str = "handle", reach_cut: float = 0.95, influence_cut: float = 0.95,
-                  title: str = "Influence versus reach") -> alt.LayerChart:
+                  label: str = "handle", reach_cut: float | None = 0.95, influence_cut: float | None = 0.95,
+                  confidence: str = "confidence", title: str = "Influence versus reach") -> alt.LayerChart:
     """Accounts by reach (x) and influence (y), coloured by role, with the cut-off lines.
 
-    Influencers sit top left (above the influence cut-off, left of the reach
-    cut-off), networkers bottom right, hubs top right.
+    Influencers sit top left (above the influence cut-off, left of the reach cut-off),
+    networkers bottom right, hubs top right. Cut-offs of None draw no line (labels from
+    evidence have none). Where ``frame`` has a ``confidence`` column, the label's confidence
+    is in the tooltip and sets each point's opacity.
     """
     data = _prepare(frame, [x, y, role, label], what="role_quadrant")
     data[label] = data[label].astype(str)
+    tooltip = [f"{label}:N", f"{role}:N", alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f")]
+    opacity: Any = alt.value(0.8)
+    if confidence in frame.columns:
+        data[confidence] = pd.to_numeric(data[confidence], errors="coerce")
+        tooltip.append(alt.Tooltip(f"{confidence}:Q", format=".2f", title="confidence"))
+        opacity = alt.Opacity(f"{confidence}:Q", scale=alt.Scale(domain=[0, 1], range=[0.25, 0.95]),
+                              legend=alt.Legend(title="confidence"))
     base = alt.Chart(data, width=_WIDTH - 100, height=_WIDTH - 100)
-    points = base.mark_circle(size=45, opacity=0.8).encode(
+    points = base.mark_circle(size=45).encode(
         x=alt.X(f"{x}:Q", title=f"{x} (percentile)", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y(f"{y}:Q", title=f"{y} (percentile)", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color(f"{role}:N", scale=alt.Scale(domain=list(ROLE_COLORS), range=list(ROLE_COLORS.values())),
                         legend=alt.Legend(title="role")),
-        tooltip=[f"{label}:N", f"{role}:N", alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f")],
+        opacity=opacity, tooltip=tooltip,
     )
-    cuts = alt.Chart(pd.DataFrame({"x": [reach_cut], "y": [influence_cut]}))
-    return alt.layer(points, cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(x="x:Q"),
-                     cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(y="y:Q"), title=title)
+    layers = [points]
+    if reach_cut is not None or influence_cut is not None:
+        cuts = alt.Chart(pd.DataFrame({"x": [reach_cut], "y": [influence_cut]}))
+        if reach_cut is not None:
+            layers.append(cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(x="x:Q"))
+        if influence_cut is not None:
+            layers.append(cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(y="y:Q"))
+    return alt.layer(*layers, title=title)
 
 
 def rank_disagreement(frame: pd.DataFrame, *, title: str = "Do the rankings agree? (Spearman)") -> alt.LayerChart:
@@ -336,72 +351,55 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, *, color: str = "community
     return alt.layer(lines, dots, title=title).properties(width=_WIDTH, height=_WIDTH - 80).configure_view(stroke=None)
 
 
-# -- tables -----------------------------------------------------------------------------------
-class Table:
-    """An HTML table for notebooks and reports (``_repr_html_``), with the frame's text as its plain form."""
-
-    def __init__(self, html: str, text: str):
-        self.html = html
-        self.text = text
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:
-        return self.text
+# -- campaigns (appended for workbench/campaigns) ---------------------------------------------
+CAMPAIGN_COLORS = {"manual": "#1c7ed6", "detected": "#f08c00", "selected": "#d9480f"}
 
 
-def _cell_text(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_bool_dtype(series):
-        return series.map(lambda v: "" if pd.isna(v) else ("yes" if v else "no"))
-    if pd.api.types.is_integer_dtype(series):
-        return series.map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
-    if pd.api.types.is_float_dtype(series):
-        return series.map(lambda v: "" if pd.isna(v) else (f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"))
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return series.map(lambda v: "" if pd.isna(v) else (v.strftime("%Y-%m-%d") if v == v.normalize()
-                                                             else v.strftime("%Y-%m-%d %H:%M")))
-    return series.map(lambda v: "" if v is None or (not isinstance(v, (list, tuple, dict)) and pd.isna(v)) else str(v))
+def campaign_timeline(series: pd.DataFrame, campaigns: pd.DataFrame, *, x: str = "day", y: str = "actions",
+                      baseline: str | None = "baseline", title: str = "Activity and campaigns") -> alt.LayerChart:
+    """Activity over time with each campaign drawn as a band, labelled with its name; its note in the tooltip.
 
-
-def table(frame: pd.DataFrame, *, total: int | None = None, max_rows: int = 200) -> Table:
-    """``frame`` as an HTML table: no index column, numbers right-aligned with separators, sideways scrolling.
-
-    A wide table scrolls inside its box instead of being cut off by the page; ``total``
-    (the rows before the caller kept the first few) adds a line "first N of M rows".
-
-    >>> t = table(pd.DataFrame({"handle": ["a<b"], "posts": [12345]}, index=[7]))
-    >>> "12,345" in t.html and "a&lt;b" in t.html and ">7<" not in t.html
-    True
-    >>> pivot = pd.DataFrame({"rank": [1, 2], "community": [0, 0], "handle": ["x", "y"]}).pivot(
-    ...     index="rank", columns="community", values="handle")
-    >>> table(pivot).text.split()
-    ['rank', '0', '1', 'x', '2', 'y']
+    ``series`` has ``x`` (dates), ``y`` and optionally ``baseline`` (drawn dashed);
+    ``campaigns`` has ``name``, ``start_at``, ``end_at`` (exclusive), ``source`` (manual,
+    detected or selected: the band's colour) and ``note``.
     """
-    import html as html_module
+    data = _prepare(series, [x, y, *([baseline] if baseline else [])], what="campaign_timeline series")
+    bands = _prepare(campaigns, ["name", "start_at", "end_at", "source", "note"], what="campaign_timeline campaigns")
+    bands["name"] = bands["name"].astype(str)
+    bands["note"] = bands["note"].fillna("").astype(str)
+    colors = alt.Scale(domain=list(CAMPAIGN_COLORS), range=list(CAMPAIGN_COLORS.values()))
+    base = alt.Chart(data, width=_WIDTH + 120, height=_HEIGHT)
+    layers = [
+        alt.Chart(bands).mark_rect(opacity=0.18).encode(
+            x=_time_axis("start_at", title=None), x2="end_at:T",
+            color=alt.Color("source:N", scale=colors, legend=alt.Legend(title="campaign")),
+            tooltip=["name:N", alt.Tooltip("start_at:T", format="%Y-%m-%d %H:%M"),
+                     alt.Tooltip("end_at:T", format="%Y-%m-%d %H:%M"), "note:N"]),
+        alt.Chart(bands).mark_text(align="left", baseline="top", dx=3, fontSize=10, angle=0).encode(
+            x=alt.X("start_at:T", title=None), y=alt.value(4), text="name:N",
+            color=alt.Color("source:N", scale=colors, legend=None)),
+        # a day's count holds for the whole day: a step from its midnight to the next, level with the bands
+        base.mark_line(color="#343a40", interpolate="step-after").encode(
+            x=_time_axis(x, title=None), y=alt.Y(f"{y}:Q", title=y),
+                                               tooltip=[alt.Tooltip(f"{x}:T", format="%Y-%m-%d"), f"{y}:Q"]),
+    ]
+    if baseline:
+        layers.append(base.mark_line(color="#868e96", strokeDash=[4, 3], interpolate="step-after").encode(
+            x=alt.X(f"{x}:T", title=None), y=f"{baseline}:Q"))
+    return alt.layer(*layers, title=title)
 
-    if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(f"table: expected a pandas DataFrame, got {type(frame).__name__}")
-    shown = frame.head(max_rows)
-    # a named index (a pivot's "rank") is data and becomes the first column; row numbers are dropped
-    named = isinstance(shown.index, pd.MultiIndex) or shown.index.name is not None
-    shown = shown.reset_index(drop=not named)
-    shown.columns = [str(c) for c in shown.columns]
-    numeric = [pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
-               for c in shown.columns]
-    head = "".join(f'<th style="text-align:{"right" if num else "left"}">{html_module.escape(str(c))}</th>'
-                   for c, num in zip(shown.columns, numeric))
-    cells = [_cell_text(shown[c]).map(html_module.escape).tolist() for c in shown.columns]
-    body = "".join(
-        "<tr>" + "".join(f'<td style="text-align:{"right" if num else "left"}">{col[i]}</td>'
-                         for col, num in zip(cells, numeric)) + "</tr>"
-        for i in range(len(shown)))
-    total = len(frame) if total is None else int(total)
-    note = (f'<div class="wb-table-note">first {len(shown):,} of {total:,} rows</div>' if total > len(shown) else "")
-    if not len(shown):
-        note = '<div class="wb-table-note">no rows</div>'
-    html = ('<div class="wb-table" style="overflow-x:auto;max-width:100%">'
-            f'<table style="border-collapse:collapse;white-space:nowrap"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>{note}</div>")
-    text = shown.to_string(index=False) if len(shown) else "(no rows)"
-    return Table(html, text)
+
+def window_bars(frame: pd.DataFrame, *, measures: Sequence[str], window: str = "window",
+                title: str = "Before, during and after") -> alt.FacetChart:
+    """One small bar chart per measure, with a bar per window (before, during, after) in frame order."""
+    data = _prepare(frame, [window, *measures], what="window_bars")
+    data[window] = data[window].astype(str)
+    order = list(dict.fromkeys(data[window]))
+    long = data.melt(id_vars=[window], value_vars=list(measures), var_name="measure", value_name="value")
+    return alt.Chart(long, width=130, height=150).mark_bar().encode(
+        x=alt.X(f"{window}:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=None),
+        color=alt.Color(f"{window}:N", sort=order, legend=None,
+                        scale=alt.Scale(domain=order, range=["#adb5bd", "#d9480f", "#1c7ed6"][:len(order)] or None)),
+        tooltip=[f"{window}:N", "measure:N", alt.Tooltip("value:Q", format=",.3~f")],
+    ).facet(column=alt.Column("measure:N", sort=list(measures), title=None), title=title).resolve_scale(y="independent")
