@@ -285,7 +285,7 @@ def _workspace_facts(db: Path, shown_name: str, session: Any) -> tuple[dict[str,
 
 def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code: bool = True,
            parameters: Mapping[str, Any] | None = None, notebooks: Sequence[str] | None = None,
-           jobs: int = 2, timeout: int = 600) -> ReportResult:
+           jobs: int = 2, timeout: int = 600, share: bool = True) -> ReportResult:
     """Execute every notebook against the workspace ``db`` and write one HTML page each into ``out``.
 
     Parameters
@@ -309,6 +309,9 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
         Notebooks executed at once (one kernel each).
     timeout : int
         Seconds one cell may run.
+    share : bool
+        Compute the partition and scores once for all notebooks (default); False lets each
+        kernel compute its own (what reports did before; benchmarks/reports.py compares).
 
     Returns
     -------
@@ -364,7 +367,7 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
                       "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                       "workbench": wb.__version__ + (" (pseudonymised)" if pseudonymize else "")}
             executed = _execute_all(paths, Path(scratch), params, jobs=jobs, timeout=timeout,
-                                    before_the_rest=lambda: session_module.share(shared_session))
+                                    before_the_rest=lambda: session_module.share(shared_session) if share else None)
         finally:
             shared_session.close()
 
