@@ -90,7 +90,8 @@ def run_campaign(sim, planted: PlantedCampaign) -> None:
     lo = np.concatenate([acc.join[recruits], np.repeat(acc.join[recruits] + 1800, extra)])
     when = np.concatenate([acc.join[recruits], clock.sample(rng, lo[len(recruits):], np.full(int(extra.sum()), end))])
     # members who are active then join in with one post each, one in two of them
-    members = np.flatnonzero(~acc.external & ~acc.is_focal & (acc.join < start) & (acc.leave > end))
+    # (a one-hit viral account posts once in all: it stays out)
+    members = np.flatnonzero(~acc.external & ~acc.is_focal & ~acc.one_hit & (acc.join < start) & (acc.leave > end))
     joining = members[rng.random(len(members)) < 0.5]
     who = np.concatenate([who, joining])
     join_day = rng.choice(DAYS, size=len(joining), p=ARRIVALS)

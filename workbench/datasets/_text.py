@@ -241,7 +241,7 @@ _CAMPAIGN_RIDES = [
     "Dusted off the bike for #{tag}: {km} km and a coffee stop",
     "Joining #{tag}! {km} km before breakfast",
     "Never thought I'd ride {km} km, thanks for the push #{tag}",
-    "Commute counts, right? {km} km #{tag}",
+    "My commute counts too: {km} km #{tag}",
 ]
 
 
