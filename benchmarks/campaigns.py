@@ -113,10 +113,8 @@ def main(argv: list[str] | None = None) -> int:
             table = _timed("compare_seconds", figures, lambda: campaigns.compare(store, campaign))
             weekly = _timed("retained_seconds", figures, lambda: campaigns.retained(store, campaign, weeks=8))
             figures["detect_plus_compare_seconds"] = round(figures["detect_seconds"] + figures["compare_seconds"], 2)
-            figures["compare"] = {w: {k: (None if v != v else (float(v) if isinstance(v, float) else int(v)))
-                                      for k, v in table.loc[w, ["actions", "new_members", "active_members", "posts",
-                                                                 "recruits", "recruits_retained"]].items()}
-                                  for w in table.index}
+            shown = table[["actions", "new_members", "active_members", "posts", "recruits", "recruits_retained"]]
+            figures["compare"] = json.loads(shown.astype("float64").to_json(orient="index"))
             figures["retained_by_week"] = [round(float(v), 4) for v in weekly["recruits_retained"]]
             figures["load_average_before"] = [round(v, 2) for v in load_before]
             figures["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
