@@ -9,7 +9,8 @@ platform counters, half of the interactions carried by them.
 Timed, in the same run: the floor (a bare DuckDB count per day, and the bare first-seen group-by
 over both sides of every interaction: what detection and comparison cannot do without), then
 ``campaigns.detect`` (logging the bursts), ``campaigns.compare`` and ``campaigns.retained`` on the
-detected campaign. The load average is recorded with the figures.
+detected campaign. Importing ``ruptures`` (once per process) is timed apart. The load average is
+recorded with the figures.
 
 Writes ``benchmarks/results/campaigns.json``. Run: ``.venv/bin/python benchmarks/campaigns.py``
 (``--interactions 1000000`` for a quick run).
@@ -94,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
                 "campaign_day": CAMPAIGN_DAY, "campaign_days": CAMPAIGN_DAYS}))
             counts = store.counts()
             figures["interactions"], figures["posts"] = counts["interactions"], counts["posts"]
+        # a fixed cost per process, not per workspace (ruptures pulls in scipy.signal and scipy.stats): timed apart
+        _timed("import_ruptures_seconds", figures, lambda: __import__("ruptures"))
         with wb.open(path) as store:
             load_before = os.getloadavg()
             _timed("floor_daily_count_seconds", figures, lambda: store.sql(
