@@ -305,8 +305,10 @@ def test_cli_campaigns(tmp_path, capsys):
     assert cli.main(["campaigns", "--db", str(db), "add", "January push", "--start", "2022-01-17", "--end",
                      "2022-01-24", "--hashtags", "#push", "--note", "newsletter and a prize"]) == 0
     assert "logged campaign 1: January push" in capsys.readouterr().out
-    assert cli.main(["campaigns", "--db", str(db), "list"]) == 0
+    assert cli.main(["campaigns", "list", "--db", str(db)]) == 0  # --db after the action works too
     assert "newsletter and a prize" in capsys.readouterr().out
+    assert cli.main(["campaigns", "list"]) == 2
+    assert "needs --db" in capsys.readouterr().err
     assert cli.main(["campaigns", "--db", str(db), "compare", "January push"]) == 0
     out = capsys.readouterr().out
     assert "new_members" in out and "recruits_retained" in out
