@@ -197,6 +197,7 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         store.execute("ingest.merge_accounts")
         store.execute("ingest.merge_posts", load_id=load_id)
         store.execute("ingest.merge_interactions", load_id=load_id)
+        store.execute("ingest.merge_post_entities", load_id=load_id)
         report.new_attributes = int(store.query("ingest.attributes_changed")["changed"].iloc[0])
         store.execute("ingest.merge_attributes", load_id=load_id)
         resolve = getattr(module, "resolve", None)
