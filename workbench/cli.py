@@ -232,6 +232,8 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
     from workbench import campaigns
 
     action = args.campaign_command
+    if not args.db:
+        raise ParameterError("campaigns needs --db FILE (the workspace)")
     writes = action in ("add", "rename", "adjust", "delete") or (action == "detect" and not args.dry_run)
     with wb.open(args.db, read_only=not writes) as store:
         if action == "add":
@@ -357,16 +359,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("campaigns", help="the decision log: log, detect and compare campaigns")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", help="the workspace (also accepted after the action)")
     p.set_defaults(func=cmd_campaigns)
     actions = p.add_subparsers(dest="campaign_command", required=True, metavar="ACTION")
+    actions_parsers = []
     a = actions.add_parser("add", help="log a campaign")
     a.add_argument("name")
     a.add_argument("--start", required=True, help="first day or time (ISO 8601, UTC)")
     a.add_argument("--end", required=True, help="end, exclusive (ISO 8601; a date means its midnight)")
     a.add_argument("--hashtags", help="hashtags, comma-separated")
     a.add_argument("--note", help="what was done and why")
-    actions.add_parser("list", help="the decision log")
+    actions_parsers.append(actions.add_parser("list", help="the decision log"))
     a = actions.add_parser("detect", help="find bursts of activity and log them (source detected)")
     a.add_argument("--hashtag", help="only posts with this hashtag")
     a.add_argument("--focal", action="store_true", help="only actions towards the focal accounts")
@@ -391,6 +394,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--note")
     a = actions.add_parser("delete", help="remove a campaign from the log")
     a.add_argument("campaign", help="campaign id or name")
+    actions_parsers.extend(actions.choices[name] for name in ("add", "detect", "compare", "rename", "adjust", "delete"))
+    for action_parser in actions_parsers:
+        action_parser.add_argument("--db", default=argparse.SUPPRESS, help="the workspace (DuckDB file)")
 
     p = sub.add_parser("demo", help="bundled sample -> workspace -> reports")
     p.add_argument("--db", default="data/demo.duckdb")
