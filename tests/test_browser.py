@@ -3,7 +3,9 @@
 - each rendered report (pseudonymised sample, second workspace) shows its charts as SVG with
   a size, with no console error and no request leaving the file;
 - in JupyterLab on localhost, moving the resolution slider of a community panel changes the
-  number of communities shown.
+  number of communities shown;
+- the network views of a report (interactions, hashtags, accounts x hashtags) draw, zoom, find a node
+  by its (pseudonymised) name, show its details on hover and recolour, offline (issue 19).
 
 Screenshots go to tests/artifacts/reports/ (look at them). Install the browser with
 ``bash scripts/install-browser.sh`` (Debian's chromium; Playwright cannot download browsers here).
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,8 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage"]
+from browser_checks import ARGS, CHROMIUM, blocked_context, check_colour_and_size, check_network_view, offline_page
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: run bash scripts/install-browser.sh")]
@@ -38,23 +40,6 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium
         chromium.close()
-
-
-def blocked_context(browser, *, allow_host: str | None = None):
-    """A context that aborts every request except file:// (and ``allow_host``), recording what it aborted."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, offline=allow_host is None)
-    context.blocked = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")) or (allow_host and url.startswith(allow_host)):
-            route.continue_()
-        else:
-            context.blocked.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    return context
 
 
 @pytest.mark.notebooks
@@ -162,3 +147,29 @@ def test_resolution_slider_in_jupyterlab_changes_the_communities(browser, jupyte
     assert after > before, (before, after)  # a higher resolution splits communities
     assert context.blocked == [] or all("127.0.0.1" not in url for url in context.blocked)
     context.close()
+
+
+# -- the interactive network view (issue 19) -----------------------------------------------------
+@pytest.mark.notebooks
+def test_network_views_work_offline_and_find_pseudonymised_names(browser, sample_report, second_report,
+                                                                  report_artifacts):
+    """Zoom, hover, find by name, colour by community or role, size by a score, with no request leaving the page."""
+    page_path = sample_report.out / "02_communities.html"
+    with offline_page(browser, page_path) as page:
+        views = page.locator(".wb-network")
+        assert views.count() == 3  # interactions, hashtags used together, accounts x hashtags
+        found = check_network_view(page, 0)
+        assert re.fullmatch(r"u_[0-9a-f]{12}", found), found  # the sample report is pseudonymised
+        check_colour_and_size(page, 0)
+        note = views.nth(0).locator(".wb-network-note").text_content()
+        assert re.search(r"Showing the 250 accounts with the highest influence of [\d,]+ \([\d,]+ left out\)", note)
+        zoom_before = views.nth(0).evaluate("root => root.wbView.scale")
+        views.nth(0).locator("button[data-action=in]").click()
+        assert views.nth(0).evaluate("root => root.wbView.scale") > zoom_before
+        views.nth(0).screenshot(path=str(report_artifacts / "sample-network.png"))
+        assert check_network_view(page, 1).startswith("#")  # a hashtag, found by its name
+        check_network_view(page, 2)
+        views.nth(2).locator("select.wb-network-color").select_option("kind")
+        assert "kind hashtag" in views.nth(2).locator(".wb-network-legend").text_content()
+    with offline_page(browser, second_report.out / "02_communities.html") as page:
+        check_network_view(page, 0, pick=3)

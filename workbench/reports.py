@@ -253,8 +253,9 @@ def network_references(page: str) -> list[str]:
 
 
 def _visible(page: str) -> str:
-    """The page without its inline stylesheets (theme CSS is not content and names no account)."""
-    return re.sub(r"<style\b.*?</style>", " ", page, flags=re.DOTALL | re.IGNORECASE)
+    """The page without its inline stylesheets and scripts (theme CSS and the network view's code name no
+    account; the names the view draws are read from its table of nodes, which stays)."""
+    return re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.DOTALL | re.IGNORECASE)
 
 
 # -- the whole report ---------------------------------------------------------------------------
