@@ -62,7 +62,8 @@ def test_reports_render_their_charts_offline(browser, sample_report, second_repo
                 # Chart text is there: axis titles drawn as SVG text.
                 assert page.locator(".jp-RenderedSVG svg text").count() > 10
             else:
-                assert page.locator("a").count() == len(result.pages)
+                assert page.locator("ul.wb-pages a").count() == len(result.pages)
+                assert page.locator("#key-findings li.wb-finding").count() == 5
             page.screenshot(path=str(report_artifacts / f"{label}-{path.stem}.png"), full_page=True)
             assert errors == [], (path.name, errors)
             assert context.blocked == [], (path.name, context.blocked)
@@ -173,3 +174,21 @@ def test_network_views_work_offline_and_find_pseudonymised_names(browser, sample
         assert "kind hashtag" in views.nth(2).locator(".wb-network-legend").text_content()
     with offline_page(browser, second_report.out / "02_communities.html") as page:
         check_network_view(page, 0, pick=3)
+
+
+@pytest.mark.notebooks
+def test_each_key_finding_links_to_the_section_that_shows_it(browser, sample_report, second_report):
+    for result in (sample_report, second_report):
+        with offline_page(browser, result.index) as page:
+            links = page.locator("#key-findings a.wb-finding-link")
+            targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
+            assert len(targets) == 5, targets
+        for target in targets:
+            with offline_page(browser, result.index) as page:
+                page.locator(f'#key-findings a.wb-finding-link[href="{target}"]').click()
+                page.wait_for_load_state("load")
+                name, anchor = target.split("#")
+                assert page.url.endswith(f"/{name}#{anchor}")
+                heading = page.locator(f'[id="{anchor}"]')
+                assert heading.count() == 1 and heading.first.is_visible()
+                assert heading.first.evaluate("e => e.getBoundingClientRect().top") < 200  # scrolled to the section
