@@ -4,8 +4,6 @@ one's own one-way actions)."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import igraph as ig
 import networkx as nx
 import numpy as np

@@ -136,8 +136,10 @@ class Store:
 
     def scalar(self, text: str, params: Mapping[str, Any] | None = None) -> Any:
         """The first column of the first row of ``text``, or None."""
-        row = self.sql(text, params).fetchone()
-        return None if row is None else row[0]
+        # fetchall, not fetchone: DuckDB 2 keeps a half-read result open, and the connection then refuses
+        # the next register() ("connection has an unfinished result")
+        rows = self.sql(text, params).fetchall()
+        return rows[0][0] if rows else None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator["Store"]:
