@@ -284,6 +284,8 @@ def overlay(db_path: str | Path) -> Any:
         store.execute("workspace.overlay_campaigns")  # the decision log, read-only (older workspaces have none)
     if bool(store.query("workspace.overlay_has_attributes")["present"].iloc[0]):
         store.execute("workspace.overlay_attributes")  # ground truth and node attributes, read-only too
+    if bool(store.query("workspace.overlay_has_post_entities")["present"].iloc[0]):
+        store.execute("workspace.overlay_post_entities")  # links and hashtags of the posts
     store.path = str(db_path)
     return store
 
