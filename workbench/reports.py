@@ -42,6 +42,7 @@ from typing import Any, Mapping, Sequence
 
 import nbformat
 
+from workbench import resources
 from workbench.errors import PrivacyError, ReportError, WorkspaceError
 from workbench.session import PARAMETERS
 
@@ -53,7 +54,7 @@ _INDEPENDENT = ("01_load_and_explore",)
 __all__ = ["NOTEBOOKS", "NOTEBOOKS_DIR", "DEFAULT_PARAMETERS", "ReportResult", "render", "execute",
            "to_html", "network_references", "demo", "render_all"]
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS_DIR = resources.folder("notebooks")
 NOTEBOOKS = ("01_load_and_explore", "02_communities", "03_influencers_vs_networkers",
              "04_community_health", "05_workshop", "06_campaigns")
 #: The parameters every notebook declares in its ``parameters`` cell, with their defaults.
