@@ -126,3 +126,17 @@ def test_the_installed_wheel_runs_the_demo_outside_the_repository(wheel, tmp_pat
     pages = sorted(p.stem for p in (work / "reports").glob("*.html"))
     assert pages == sorted([*reports.NOTEBOOKS, "index"])
     assert "accounts" in done.stdout and "interactions" in done.stdout
+
+
+def test_the_spark_engine_without_its_extra_says_what_to_install(tmp_path):
+    # as if pyspark were not installed: find_spec answers None for it
+    code = ("import importlib.util as u; real = u.find_spec; "
+            "u.find_spec = lambda name, *a: None if name == 'pyspark' else real(name, *a); "
+            "from workbench import cli; "
+            f"raise SystemExit(cli.main(['load', {str(tmp_path / 'edges.csv')!r}, '--db', "
+            f"{str(tmp_path / 'w.duckdb')!r}, '--engine', 'spark']))")
+    (tmp_path / "edges.csv").write_text("source,target\na,b\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode != 0
+    assert "pip install 'community-workbench[spark]'" in done.stderr and "pyspark" in done.stderr
+    assert "Traceback" not in done.stderr
