@@ -126,6 +126,8 @@ def test_the_installed_wheel_runs_the_demo_outside_the_repository(wheel, tmp_pat
     pages = sorted(p.stem for p in (work / "reports").glob("*.html"))
     assert pages == sorted([*reports.NOTEBOOKS, "index"])
     assert "accounts" in done.stdout and "interactions" in done.stdout
+    # the kernels' log stays out of the demo's output
+    assert "IPKernelApp" not in done.stderr and "KeyboardInterrupt" not in done.stderr + done.stdout, done.stderr
 
 
 def test_the_spark_engine_without_its_extra_says_what_to_install(tmp_path):
