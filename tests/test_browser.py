@@ -21,7 +21,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -46,28 +45,20 @@ def browser():
 def test_reports_render_their_charts_offline(browser, sample_report, second_report, report_artifacts):
     for result, label in ((sample_report, "sample"), (second_report, "second")):
         for path in [*result.pages, result.index]:
-            context = blocked_context(browser)
-            page = context.new_page()
-            errors = []
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(path.as_uri(), wait_until="load")
-            if path != result.index:
-                charts = page.locator(".jp-RenderedSVG svg")
-                count = charts.count()
-                assert count >= 2, f"{path.name}: {count} charts"
-                for i in range(count):
-                    box = charts.nth(i).bounding_box()
-                    assert box and box["width"] > 100 and box["height"] > 50, (path.name, i, box)
-                # Chart text is there: axis titles drawn as SVG text.
-                assert page.locator(".jp-RenderedSVG svg text").count() > 10
-            else:
-                assert page.locator("ul.wb-pages a").count() == len(result.pages)
-                assert page.locator("#key-findings li.wb-finding").count() == 5
-            page.screenshot(path=str(report_artifacts / f"{label}-{path.stem}.png"), full_page=True)
-            assert errors == [], (path.name, errors)
-            assert context.blocked == [], (path.name, context.blocked)
-            context.close()
+            with offline_page(browser, path) as page:  # no console error, no request attempted
+                if path != result.index:
+                    charts = page.locator(".jp-RenderedSVG svg")
+                    count = charts.count()
+                    assert count >= 2, f"{path.name}: {count} charts"
+                    for i in range(count):
+                        box = charts.nth(i).bounding_box()
+                        assert box and box["width"] > 100 and box["height"] > 50, (path.name, i, box)
+                    # Chart text is there: axis titles drawn as SVG text.
+                    assert page.locator(".jp-RenderedSVG svg text").count() > 10
+                else:
+                    assert page.locator("ul.wb-pages a").count() == len(result.pages)
+                    assert page.locator("#key-findings li.wb-finding").count() == 5
+                page.screenshot(path=str(report_artifacts / f"{label}-{path.stem}.png"), full_page=True)
 
 
 # -- JupyterLab ---------------------------------------------------------------------------------

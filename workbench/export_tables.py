@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench import graphs, sql
+from workbench import graphs
 from workbench.checks import INTERACTION_KINDS
 from workbench.errors import ParameterError
 
