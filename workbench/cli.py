@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from workbench.checks import DEFAULT_KINDS
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, WorkspaceError
 
 __all__ = ["main", "build_parser"]
 
@@ -143,7 +143,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import workbench as wb
     from workbench import datasets
 
+    from workbench import containment
+
     db = Path(args.db)
+    containment.check_path(str(db), read_only=False)  # the demo replaces a workspace, never another file
     export_path = datasets.write_sample(Path(args.data) / "brand_community.jsonl.gz")
     if db.exists():
         db.unlink()
@@ -163,6 +166,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"  {Path(path).resolve().as_uri()}")
     print(f"\nopen {Path(args.out).resolve() / 'index.html'} in a browser, or `jupyter lab notebooks/` to explore.")
     return 0
+
+
+def _check_db(args: argparse.Namespace) -> None:
+    """``--db`` names a workspace file: a command's in-memory workspace would be gone when it ends
+    (a load would report success and keep nothing). Other paths are checked by ``wb.open``."""
+    if getattr(args, "db", None) == ":memory:":
+        raise WorkspaceError("--db :memory: keeps nothing once the command ends; name a workspace file "
+                             "(created if missing)")
 
 
 # -- parser ---------------------------------------------------------------------------
@@ -237,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_db(args)
         return int(args.func(args) or 0)
     except WorkbenchError as error:
         if args.debug:

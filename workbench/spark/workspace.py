@@ -1,7 +1,7 @@
 """The DuckDB side of a Spark load: the Parquet tables brought into a workspace.
 
 :func:`attach` imports the canonical tables that :func:`workbench.spark.ingest.load` wrote
-(``read_parquet`` with hive partitioning) into the workspace's own tables, so that graphs,
+(read by pyarrow, hive partitions included) into the workspace's own tables, so that graphs,
 communities, roles, metrics, notebooks and reports run unchanged. DuckDB reads Parquet at several
 hundred MB/s, so an import costs little next to the Spark job; the Parquet folder stays the
 shareable, partitioned copy for other Spark or DuckDB jobs.
@@ -23,17 +23,35 @@ from workbench.store import Store
 __all__ = ["attach", "load_with_spark"]
 
 _TABLES = ("accounts", "posts", "interactions", "loads", "rejects")
-# Fixed statements per table (no SQL is built by formatting); accounts, posts and interactions are
-# partitioned by platform and month (hive folders), the month column only names the folder.
-_HIVE = "hive_partitioning = true, hive_types = {'platform': VARCHAR, 'month': VARCHAR}"
+# accounts, posts and interactions are partitioned by platform and month (hive folders); the month
+# column only names the folder. The workspace's connection reads no file itself (its external access
+# is off): pyarrow reads the Parquet files and DuckDB scans them as an Arrow dataset, batch by batch.
+_PARTITIONED = ("accounts", "posts", "interactions")
+# Fixed statements per table (no SQL is built by formatting)
 _IMPORT = {
-    "accounts": "INSERT INTO accounts BY NAME SELECT * EXCLUDE (month) FROM read_parquet($glob, " + _HIVE + ")",
-    "posts": "INSERT INTO posts BY NAME SELECT * EXCLUDE (month) FROM read_parquet($glob, " + _HIVE + ")",
-    "interactions": "INSERT INTO interactions BY NAME SELECT * EXCLUDE (month) FROM read_parquet($glob, " + _HIVE + ")",
-    "loads": "INSERT INTO loads BY NAME SELECT * FROM read_parquet($glob)",
-    "rejects": "INSERT INTO rejects BY NAME SELECT * FROM read_parquet($glob)",
+    "accounts": "INSERT INTO accounts BY NAME SELECT * EXCLUDE (month) FROM _spark_parquet",
+    "posts": "INSERT INTO posts BY NAME SELECT * EXCLUDE (month) FROM _spark_parquet",
+    "interactions": "INSERT INTO interactions BY NAME SELECT * EXCLUDE (month) FROM _spark_parquet",
+    "loads": "INSERT INTO loads BY NAME SELECT * FROM _spark_parquet",
+    "rejects": "INSERT INTO rejects BY NAME SELECT * FROM _spark_parquet",
 }
 _COUNT = {table: "SELECT count(*) FROM " + table for table in _TABLES}
+
+
+def _dataset(folder: Path, *, partitioned: bool) -> Any:
+    """The Parquet files under ``folder`` as one pyarrow dataset (hive partitions as text columns)."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    partitioning = (ds.partitioning(pa.schema([("platform", pa.string()), ("month", pa.string())]), flavor="hive")
+                    if partitioned else None)
+    files = sorted(str(path) for path in folder.rglob("*.parquet"))
+    return ds.dataset(files, format="parquet", partitioning=partitioning, partition_base_dir=str(folder))
+
+
+def _count(store: Store, table: str) -> int:
+    # fetched to the end: a result left pending (fetchone) would block the next register()
+    return int(store.sql(_COUNT[table]).fetchall()[0][0])
 
 
 def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
@@ -52,7 +70,7 @@ def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
         Rows imported per table.
     """
     store._check_writable()
-    if store.scalar("SELECT count(*) FROM loads"):
+    if _count(store, "loads"):
         raise WorkspaceError(f"workspace {store.path} already holds loads; a Spark load imports into a new "
                              "workspace (use another --db file)")
     root = Path(parquet_dir)
@@ -65,9 +83,13 @@ def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
             if not any(folder.rglob("*.parquet")):  # Spark writes no file for an empty partitioned table
                 counts[table] = 0
                 continue
-            before = int(store.scalar(_COUNT[table]))
-            store.sql(_IMPORT[table], {"glob": str(folder / "**" / "*.parquet")})
-            counts[table] = int(store.scalar(_COUNT[table])) - before
+            before = _count(store, table)
+            store.con.register("_spark_parquet", _dataset(folder, partitioned=table in _PARTITIONED))
+            try:
+                store.sql(_IMPORT[table])
+            finally:
+                store.con.unregister("_spark_parquet")
+            counts[table] = _count(store, table) - before
         # later DuckDB loads continue the load ids
         store.sql("SELECT count(nextval('load_ids')) FROM range($n)",
                   {"n": int(store.scalar("SELECT coalesce(max(load_id), 0) FROM loads"))})
@@ -99,7 +121,7 @@ def load_with_spark(store: Store, paths: str | os.PathLike | Iterable[str | os.P
     """
     from workbench.spark import ingest
 
-    if store.scalar("SELECT count(*) FROM loads"):
+    if _count(store, "loads"):
         raise WorkspaceError(f"workspace {store.path} already holds loads; a Spark load imports into a new "
                              "workspace (use another --db file)")
     if parquet_dir is None:
