@@ -8,6 +8,7 @@ unless ``--debug``), 1 on an unexpected failure.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -25,11 +26,26 @@ def _csv(value: str | None) -> list[str] | None:
     return items or None
 
 
+def _non_negative(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {number}")
+    return number
+
+
 def _print_frame(frame, *, max_rows: int = 20) -> None:
+    """A table whose text comes from the data: control and escape characters are shown, never sent."""
     import pandas as pd
 
+    from workbench.containment import visible
+
+    shown = frame.map(lambda value: visible(value) if isinstance(value, str) else value)
+    shown.columns = [visible(column) for column in frame.columns]
     with pd.option_context("display.max_rows", max_rows, "display.width", 140, "display.max_columns", 20):
-        print(frame.to_string(index=False) if len(frame) else "  (none)")
+        print(shown.to_string(index=False) if len(shown) else "  (none)")
 
 
 # -- commands -----------------------------------------------------------------------
@@ -197,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("info", help="what a workspace holds")
     p.add_argument("--db", required=True)
-    p.add_argument("--loads", type=int, default=10, help="how many recent loads to list")
+    p.add_argument("--loads", type=_non_negative, default=10, help="how many recent loads to list")
     p.set_defaults(func=cmd_info)
 
     def graph_options(p: argparse.ArgumentParser) -> None:
@@ -249,16 +265,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         _check_db(args)
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, where a reader that went away is caught, not at interpreter exit
+        return code
     except WorkbenchError as error:
         if args.debug:
             raise
-        message = " ".join(str(error).split())
+        from workbench.containment import visible
+
+        message = visible(" ".join(str(error).split()))
         print(f"workbench {args.command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"workbench {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`workbench info | head`): stop quietly, as a command killed by SIGPIPE
+        # would. Python flushes stdout once more at exit; pointing it at /dev/null keeps that quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + 13
 
 
 if __name__ == "__main__":  # pragma: no cover
