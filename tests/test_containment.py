@@ -259,7 +259,7 @@ def test_db_folder_and_foreign_duckdb_file_are_refused(tmp_path, capsys):
 def test_new_path_and_colon_names_still_work(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with wb.open("nested/new.duckdb") as store:
-        assert store.schema_version == 1
+        assert store.schema_version == wb.store.SCHEMA_VERSION
     with wb.open("./odd:name.duckdb") as store:
         assert store.counts()["accounts"] == 0
     with wb.open("nested/new.duckdb", read_only=True) as store:  # a workspace file opens again

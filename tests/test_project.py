@@ -68,7 +68,7 @@ def test_notebooks_are_committed_clean_with_a_parameters_cell(name):
 FLOORS = {
     "errors": 0, "sql": 0, "store": 0,
     "ingest": 1, "graph": 1, "datasets": 1, "privacy": 1,  # same floor may import each other
-    "communities": 2, "roles": 2, "metrics": 2, "export": 2,
+    "communities": 2, "roles": 2, "metrics": 2, "export": 2, "campaigns": 2,
     "viz": 0,
     "widgets": 3, "session": 3,
     "reports": 4, "cli": 4, "__init__": 4,

@@ -31,15 +31,19 @@ from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, Wor
 
 __all__ = ["Store", "open", "attach_read_only", "SCHEMA_VERSION", "TABLES", "CONNECTION_CONFIG", "TUNABLE_SETTINGS"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
-    "community_runs", "memberships", "account_scores",
+    "community_runs", "memberships", "account_scores", "campaigns",
 )
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
 # Migrations from version N to N+1, as SQL scripts; index 0 upgrades version 1 to 2.
-_MIGRATIONS: list[str] = []
+_MIGRATIONS: list[str] = [
+    # 1 -> 2: the campaigns table (the decision log). schema.sql already creates it (idempotently) before the
+    # migrations run; the statements are repeated so that the step stands on its own.
+    sql.get("workspace.campaigns_table").text,
+]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 
@@ -335,7 +339,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False,  # noqa: A00
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
     ...     store.schema_version
-    1
+    2
     >>> wb.open("https://example.org/shared.duckdb")
     Traceback (most recent call last):
     ...
@@ -360,13 +364,18 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False,  # noqa: A00
     try:
         catalog = con.execute("SELECT current_database()").fetchone()[0]
         _check_workspace(con, path, catalog=catalog, read_only=read_only)
+        store = Store(con, path, read_only)
         if not read_only:
             _create_schema(con)
             _check_columns(con, path, catalog=catalog)
+        elif store.schema_version < 2:
+            # an older workspace read as it is: its decision log is empty (a temporary table, nothing written)
+            store.execute("workspace.campaigns_temp_table")
+        store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
     except BaseException:
         con.close()
         raise
-    return Store(con, path, read_only)
+    return store
 
 
 def _check_workspace(con: duckdb.DuckDBPyConnection, path: str, *, catalog: str, read_only: bool) -> None:
@@ -407,7 +416,9 @@ def attach_read_only(path: str | Path) -> Store:
     try:
         containment.check_objects(con, catalog="workspace", path=path)  # the file as attached, not as it was
         _create_schema(con)
+        store = Store(con, path, False)
+        store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
     except BaseException:
         con.close()
         raise
-    return Store(con, path, False)
+    return store
