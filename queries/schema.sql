@@ -69,6 +69,17 @@ CREATE TABLE IF NOT EXISTS loads (
     message          VARCHAR             -- why a failed load failed
 );
 
+-- Facts about accounts that no export carries: ground truth a researcher brings (a faction, a
+-- department), node attributes of graph files (GML, GraphML, Pajek). One value per account and name;
+-- a later load of the same name replaces the value (see workbench/attributes.py).
+CREATE TABLE IF NOT EXISTS account_attributes (
+    account_id VARCHAR NOT NULL,
+    name       VARCHAR NOT NULL,         -- lower case: club, value, department
+    value      VARCHAR NOT NULL,         -- the text the file gives
+    load_id    BIGINT,                   -- the load that set it
+    PRIMARY KEY (account_id, name)
+);
+
 CREATE TABLE IF NOT EXISTS rejects (
     load_id BIGINT NOT NULL,
     path    VARCHAR NOT NULL,

@@ -43,7 +43,7 @@ def test_dependencies_have_lower_bounds_and_majors_are_capped():
 
 
 EXPECTED_NOTEBOOKS = ["01_load_and_explore", "02_communities", "03_influencers_vs_networkers",
-                      "04_community_health", "05_workshop"]
+                      "04_community_health", "05_workshop", "06_campaigns"]
 
 
 @pytest.mark.parametrize("name", EXPECTED_NOTEBOOKS)

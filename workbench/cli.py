@@ -103,6 +103,39 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_attributes_import(args: argparse.Namespace) -> int:
+    import workbench as wb
+
+    with wb.open(args.db) as store:
+        report = wb.attributes.import_file(store, args.path, id_column=args.id_column, name=args.name,
+                                           platform=args.platform, strict=args.strict,
+                                           progress=None if not args.quiet else False)
+        if not args.quiet:
+            print(report.summary())
+            print()
+            _print_frame(wb.attributes.names(store)[["name", "accounts", "distinct_values"]])
+    return 0
+
+
+def cmd_attributes_list(args: argparse.Namespace) -> int:
+    import workbench as wb
+
+    with wb.open(args.db, read_only=True) as store:
+        if args.name:
+            counts = wb.attributes.value_counts(store, args.name)
+            print(f"{args.name}: {len(counts):,} values on {int(counts['accounts'].sum()):,} accounts")
+            _print_frame(counts.head(args.top), max_rows=args.top)
+            return 0
+        frame = wb.attributes.names(store)
+        if frame.empty:
+            print(f"{args.db} holds no account attributes; import them with "
+                  f"`workbench attributes import FILE --db {args.db}` or load a graph file (GML, GraphML, Pajek)")
+            return 0
+        frame["files"] = frame["files"].map(lambda files: ", ".join(Path(f).name for f in files))
+        _print_frame(frame)
+    return 0
+
+
 def _graph_kwargs(args: argparse.Namespace) -> dict:
     return dict(kinds=tuple(_csv(args.kinds) or DEFAULT_KINDS), since=args.since, until=args.until)
 
@@ -262,14 +295,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="auto", help="format id (default: detect each file)")
     p.add_argument("--strict", action="store_true", help="abort a file's load on its first bad record")
     p.add_argument("--platform", help="id prefix instead of the format's platform (edge lists)")
-    p.add_argument("--kind", help="interaction kind of edge-list rows that name none, e.g. reply for a KONECT "
-                                  "reply network (default: mention, and the summary says so)")
+    p.add_argument("--kind", help="interaction kind of edge-list rows and graph-file edges that name none, e.g. "
+                                  "reply for a KONECT reply network (default: mention, and the summary says so)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                    help="normalise on DuckDB (default) or Apache Spark (edge lists so far)")
     p.add_argument("--spark-master", default="local[*]", help="Spark master URL (default local[*])")
     p.add_argument("--parquet", metavar="DIR", help="Spark's Parquet output (default: <db stem>.parquet beside --db)")
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("attributes", help="account attributes: ground truth and labels (import, list)")
+    attributes = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = attributes.add_parser("import", help="import an account-attribute CSV/TSV or SNAP label file")
+    q.add_argument("path", metavar="FILE", help="CSV/TSV with a header (id column, then attributes) or `id value` lines")
+    q.add_argument("--db", required=True, help="the workspace (it must hold the accounts the file names)")
+    q.add_argument("--id-column", help="header name of the id column (default: the first column)")
+    q.add_argument("--name", help="attribute name for a file without a header (default: label)")
+    q.add_argument("--platform", help="match ids against this platform's accounts only")
+    q.add_argument("--strict", action="store_true", help="abort on the first bad line; nothing changes")
+    q.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    q.set_defaults(func=cmd_attributes_import)
+    q = attributes.add_parser("list", help="the attributes of a workspace, or one attribute's values")
+    q.add_argument("--db", required=True)
+    q.add_argument("--name", help="show how many accounts hold each value of this attribute")
+    q.add_argument("--top", type=int, default=30, help="how many values to show")
+    q.set_defaults(func=cmd_attributes_list)
 
     p = sub.add_parser("info", help="what a workspace holds")
     p.add_argument("--db", required=True)

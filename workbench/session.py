@@ -173,6 +173,11 @@ def overlay(db_path: str | Path) -> Any:
 
     store = store_module.attach_read_only(db_path)
     store.execute("workspace.overlay_views")  # one view per name in DATA_TABLES
+    if store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'workspace' "
+                    "AND table_name = 'campaigns'"):
+        store.execute("workspace.overlay_campaigns")  # the decision log, read-only (older workspaces have none)
+    if bool(store.query("workspace.overlay_has_attributes")["present"].iloc[0]):
+        store.execute("workspace.overlay_attributes")  # ground truth and node attributes, read-only too
     return store
 
 

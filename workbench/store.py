@@ -31,10 +31,10 @@ from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, Wor
 
 __all__ = ["Store", "open", "attach_read_only", "SCHEMA_VERSION", "TABLES", "CONNECTION_CONFIG", "TUNABLE_SETTINGS"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
-    "community_runs", "memberships", "account_scores", "campaigns",
+    "community_runs", "memberships", "account_scores", "campaigns", "account_attributes",
 )
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
@@ -43,6 +43,8 @@ _MIGRATIONS: list[str] = [
     # 1 -> 2: the campaigns table (the decision log). schema.sql already creates it (idempotently) before the
     # migrations run; the statements are repeated so that the step stands on its own.
     sql.get("workspace.campaigns_table").text,
+    # 2 -> 3: account attributes (ground truth, graph-file node attributes), likewise.
+    sql.get("workspace.attributes_table").text,
 ]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -339,7 +341,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False,  # noqa: A00
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
     ...     store.schema_version
-    2
+    3
     >>> wb.open("https://example.org/shared.duckdb")
     Traceback (most recent call last):
     ...
@@ -368,9 +370,12 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False,  # noqa: A00
         if not read_only:
             _create_schema(con)
             _check_columns(con, path, catalog=catalog)
-        elif store.schema_version < 2:
-            # an older workspace read as it is: its decision log is empty (a temporary table, nothing written)
-            store.execute("workspace.campaigns_temp_table")
+        else:
+            # an older workspace read as it is: the tables added since are empty (temporary, nothing written)
+            if store.schema_version < 2:
+                store.execute("workspace.campaigns_temp_table")
+            if store.schema_version < 3:
+                store.execute("workspace.attributes_temp_table")
         store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
     except BaseException:
         con.close()

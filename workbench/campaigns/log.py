@@ -30,7 +30,7 @@ from workbench.checks import TimeLike, check_time
 from workbench.errors import ParameterError
 
 __all__ = ["SOURCES", "CampaignLike", "add", "log", "get", "rename", "adjust", "delete", "check_hashtags",
-           "resolve"]
+           "resolve", "overview"]
 
 SOURCES = ("manual", "detected")
 _HASHTAG = re.compile(r"^#?(\w+)$")
@@ -195,3 +195,42 @@ def delete(store, campaign: int | str) -> None:
     store.execute("campaigns.delete", campaign_id=int(row["campaign_id"]))
 
 
+
+
+def overview(store, *, since: TimeLike = None, until: TimeLike = None, detected: bool = True,
+             **detect_options: Any) -> pd.DataFrame:
+    """The logged campaigns plus, when ``detected``, the bursts detection finds that no logged campaign covers.
+
+    Nothing is written: found bursts come with ``campaign_id`` NA and ``logged`` False (log them with
+    :func:`workbench.campaigns.detect`). For timelines and notebooks.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``campaign_id, name, start_at, end_at, hashtags, note, source, logged``, ``actions`` (inside the
+        window, whole days), by start.
+    """
+    from workbench.campaigns.detect import detect
+
+    frame = log(store).drop(columns="created_at")
+    frame["campaign_id"] = frame["campaign_id"].astype("Int64")
+    frame["logged"] = True
+    if detected:
+        found = detect(store, since=since, until=until, save=False, **detect_options)
+        if len(found):
+            start = found["start"].dt.tz_localize("UTC")
+            end = found["end"].dt.tz_localize("UTC")
+            covered = [bool(((frame["start_at"] < e) & (frame["end_at"] > s)).any()) for s, e in zip(start, end)]
+            extra = pd.DataFrame({"campaign_id": pd.array([None] * len(found), dtype="Int64"), "name": found["name"],
+                                  "start_at": start, "end_at": end, "hashtags": [[] for _ in range(len(found))],
+                                  "note": found["note"], "source": "detected", "logged": False})
+            frame = pd.concat([frame, extra[~pd.Series(covered, index=extra.index)]], ignore_index=True)
+    frame = frame.sort_values(["start_at", "name"], kind="stable", ignore_index=True)
+    # actions inside each window, from the daily series (a few campaigns against a few hundred days)
+    from workbench.campaigns.detect import daily
+
+    series = daily(store, since=since, until=until)
+    days = series["day"].dt.tz_localize("UTC")
+    frame["actions"] = [int(series.loc[(days >= s) & (days < e), "actions"].sum())
+                        for s, e in zip(frame["start_at"], frame["end_at"])]
+    return frame
