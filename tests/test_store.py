@@ -198,3 +198,11 @@ def test_a_bad_default_line_is_a_clear_error(tmp_path):
     (folder / "q.sql").write_text("-- default: since = NULL\n-- name: q\n-- A doc line.\nSELECT $limit\n")
     with pytest.raises(QueryError, match=r"the file header gives a default for since, which no query takes"):
         sql.names(root=tmp_path / "queries")
+
+
+def test_scalar_leaves_no_pending_result(store):
+    """A result left unfinished blocks register(): notebooks register a partition after scalar calls."""
+    assert store.scalar("SELECT count(*) FROM accounts") == 0
+    assert store.scalar("SELECT 1 WHERE false") is None
+    store.con.register("partition_frame", pd.DataFrame({"account_id": ["csv:a"], "community": [0]}))
+    store.con.unregister("partition_frame")

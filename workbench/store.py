@@ -163,9 +163,13 @@ class Store:
         self.sql(query.text, query.bind(params))
 
     def scalar(self, text: str, params: Mapping[str, Any] | None = None) -> Any:
-        """The first column of the first row of ``text``, or None."""
-        row = self.sql(text, params).fetchone()
-        return None if row is None else row[0]
+        """The first column of the first row of ``text``, or None.
+
+        The result is read to its end: a result left pending (``fetchone``) would block the next
+        ``con.register`` of a DataFrame (notebooks register partitions after such calls).
+        """
+        rows = self.sql(text, params).fetchall()
+        return rows[0][0] if rows else None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator["Store"]:
