@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Sequence
 
 from workbench.checks import DEFAULT_KINDS
-from workbench.errors import WorkbenchError, WorkspaceError
+from workbench.containment import visible
+from workbench.errors import ParameterError, RoleEvidenceWarning, WorkbenchError, WorkspaceError
 
 __all__ = ["main", "build_parser"]
 
@@ -38,8 +39,6 @@ def _non_negative(value: str) -> int:
 
 def _visible_frame(frame):
     """``frame`` with the control and escape characters of its text (cells, labels) shown as escapes."""
-    from workbench.containment import visible
-
     shown = frame.map(lambda value: visible(value) if isinstance(value, str) else value)
     shown.columns = [visible(column) if isinstance(column, str) else column for column in frame.columns]
     shown.index = [visible(label) if isinstance(label, str) else label for label in frame.index]
@@ -156,24 +155,51 @@ def cmd_communities(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cutoffs(value: str | None):
+    """``--cutoff 0.95`` or ``--cutoff influence=0.9,reach=0.95`` -> the ``cutoffs=`` of wb.roles.score."""
+    if value is None:
+        return None
+    try:
+        if "=" not in value:
+            return float(value)
+        return {key.strip(): float(number) for key, number in (item.split("=", 1) for item in _csv(value) or [])}
+    except ValueError:
+        raise ParameterError(f"--cutoff takes a percentile such as 0.95 or influence=0.9,reach=0.95; got {value!r}") \
+            from None
+
+
 def cmd_roles(args: argparse.Namespace) -> int:
+    import warnings
+
     import workbench as wb
     from workbench import roles
 
     with wb.open(args.db) as store:
         run = args.run if args.run is not None else store.latest_community_run()
-        scores = roles.score(store, run_id=run, focal=_csv(args.focal), save=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RoleEvidenceWarning)  # printed below from the scores' attrs
+            scores = roles.score(store, run_id=run, focal=_csv(args.focal), save=True, cutoffs=_cutoffs(args.cutoff),
+                                 min_confidence=args.min_confidence)
         run_id = scores.attrs.get("run_id")
+        labels = scores.attrs["params"]["labels"]
+        how = ("labels from evidence: a role only where the account stands out with probability "
+               f">= {args.min_confidence:g}" if labels == "evidence"
+               else "labels from percentile cut-offs " + ", ".join(
+                   f"{k} {v:g}" for k, v in scores.attrs["params"]["cutoffs"].items()))
         print(f"scoring run {run_id} on {len(scores):,} accounts"
-              + (f", using community run {run}" if run is not None else " (no community run)"))
+              + (f", using community run {run}" if run is not None else " (no community run)") + f"; {how}")
+        for message in scores.attrs.get("warnings", []):
+            print(f"warning: {visible(message)}")
+        for note in scores.attrs.get("notes", []):
+            print(f"note: {visible(note)}")
         print(scores["role"].value_counts().to_string())
         for role in ("influencer", "networker", "hub"):
             top = scores[scores["role"] == role].sort_values("influence" if role != "networker" else "reach",
                                                              ascending=False).head(args.top)
             if len(top):
                 print(f"\ntop {role}s:")
-                _print_frame(top[[c for c in ("handle", "account_id", "visibility", "influence", "reach", "activity")
-                                  if c in top.columns]])
+                _print_frame(top[[c for c in ("handle", "account_id", "confidence", "visibility", "influence", "reach",
+                                              "activity") if c in top.columns]])
     return 0
 
 
@@ -229,7 +255,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_campaigns(args: argparse.Namespace) -> int:
     import workbench as wb
     from workbench import campaigns
-    from workbench.containment import visible
 
     action = args.campaign_command
     writes = action in ("add", "rename", "adjust", "delete") or (action == "detect" and not args.dry_run)
@@ -345,6 +370,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", type=int, help="community run to use (default: the newest, if any)")
     p.add_argument("--focal", help="focal accounts (handles or ids), comma-separated")
     p.add_argument("--top", type=int, default=10, help="how many accounts to list per role")
+    p.add_argument("--cutoff", help="label by percentile cut-offs instead of evidence: 0.95, or "
+                                    "influence=0.9,reach=0.95")
+    p.add_argument("--min-confidence", type=float, default=0.9,
+                   help="probability of standing out that a label from evidence needs (default 0.9)")
     p.set_defaults(func=cmd_roles)
 
     p = sub.add_parser("export", help="export the interaction graph (GraphML, GEXF, Parquet, CSV)")
@@ -417,8 +446,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WorkbenchError as error:
         if args.debug:
             raise
-        from workbench.containment import visible
-
         message = visible(" ".join(str(error).split()))
         print(f"workbench {args.command}: error: {message}", file=sys.stderr)
         return 2

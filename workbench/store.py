@@ -31,7 +31,7 @@ from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, Wor
 
 __all__ = ["Store", "open", "attach_read_only", "SCHEMA_VERSION", "TABLES", "CONNECTION_CONFIG", "TUNABLE_SETTINGS"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
     "community_runs", "memberships", "account_scores", "campaigns", "account_attributes",
@@ -45,6 +45,21 @@ _MIGRATIONS: list[str] = [
     sql.get("workspace.campaigns_table").text,
     # 2 -> 3: account attributes (ground truth, graph-file node attributes), likewise.
     sql.get("workspace.attributes_table").text,
+    # 3 -> 4: roles from evidence (workbench/roles): a confidence for every label and the new raw inputs
+    """
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS shares_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS quotes_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS attention_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS responders_per_post DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_rate DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_se DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS exposed_partners BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_estimate DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_se DOUBLE;
+    """,
 ]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -344,8 +359,8 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False,  # noqa: A00
     --------
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
-    ...     store.schema_version
-    3
+    ...     store.schema_version == SCHEMA_VERSION
+    True
     >>> wb.open("https://example.org/shared.duckdb")
     Traceback (most recent call last):
     ...
