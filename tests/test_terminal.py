@@ -52,7 +52,10 @@ def test_names_from_the_data_reach_the_terminal_as_escapes(tmp_path, hostile_exp
     assert cli.main(["roles", "--db", str(db), "--top", "5"]) == 0
     out = capsys.readouterr().out
     assert _raw_controls(out) == []
-    assert "bob\\x1b]0;pwned\\x07" in out  # a handle in the roles table
+    # the tables every command prints (top accounts, last loads, attributes) go through one printer
+    cli._print_frame(wb.open(db, read_only=True).sql("SELECT handle, account_id FROM accounts ORDER BY 1").df())
+    out = capsys.readouterr().out
+    assert _raw_controls(out) == [] and "bob\\x1b]0;pwned\\x07" in out and "carol\\u202etxt.exe" in out
 
 
 def test_errors_naming_the_data_are_shown_as_escapes(tmp_path, hostile_export, capsys):
