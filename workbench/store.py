@@ -31,10 +31,11 @@ from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, Wor
 
 __all__ = ["Store", "open", "attach_read_only", "SCHEMA_VERSION", "TABLES", "CONNECTION_CONFIG", "TUNABLE_SETTINGS"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
     "community_runs", "memberships", "account_scores", "campaigns", "account_attributes",
+    "post_entities",
 )
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
@@ -60,6 +61,8 @@ _MIGRATIONS: list[str] = [
     ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_estimate DOUBLE;
     ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_se DOUBLE;
     """,
+    # 4 -> 5: the links and hashtags of posts (post_entities), as for 1 -> 2; reload an export to fill it.
+    sql.get("workspace.post_entities_table").text,
 ]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -178,11 +181,9 @@ class Store:
         self.sql(query.text, query.bind(params))
 
     def scalar(self, text: str, params: Mapping[str, Any] | None = None) -> Any:
-        """The first column of the first row of ``text``, or None.
-
-        The result is read to its end: a result left pending (``fetchone``) would block the next
-        ``con.register`` of a DataFrame (notebooks register partitions after such calls).
-        """
+        """The first column of the first row of ``text``, or None."""
+        # fetchall, not fetchone: DuckDB 2 keeps a half-read result open, and the connection then refuses
+        # the next register() ("connection has an unfinished result")
         rows = self.sql(text, params).fetchall()
         return rows[0][0] if rows else None
 
@@ -390,16 +391,22 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False,  # noqa: A00
             _create_schema(con)
             _check_columns(con, path, catalog=catalog)
         else:
-            # an older workspace read as it is: the tables added since are empty (temporary, nothing written)
-            if store.schema_version < 2:
-                store.execute("workspace.campaigns_temp_table")
-            if store.schema_version < 3:
-                store.execute("workspace.attributes_temp_table")
+            _read_as_current(store)
         store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
     except BaseException:
         con.close()
         raise
     return store
+
+
+def _read_as_current(store: Store) -> None:
+    """An older workspace read as it is: the tables added since are empty (temporary, nothing written)."""
+    if store.schema_version < 2:
+        store.execute("workspace.campaigns_temp_table")
+    if store.schema_version < 3:
+        store.execute("workspace.attributes_temp_table")
+    if store.schema_version < 5:
+        store.execute("workspace.post_entities_temp_table")
 
 
 def _check_workspace(con: duckdb.DuckDBPyConnection, path: str, *, catalog: str, read_only: bool) -> None:

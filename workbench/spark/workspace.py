@@ -22,7 +22,7 @@ from workbench.store import Store
 
 __all__ = ["attach", "load_with_spark"]
 
-_TABLES = ("accounts", "posts", "interactions", "loads", "rejects")
+_TABLES = ("accounts", "posts", "interactions", "loads", "rejects", "post_entities")
 # accounts, posts and interactions are partitioned by platform and month (hive folders); the month
 # column only names the folder. The workspace's connection reads no file itself (its external access
 # is off): pyarrow reads the Parquet files and DuckDB scans them as an Arrow dataset, batch by batch.
@@ -34,6 +34,7 @@ _IMPORT = {
     "interactions": "INSERT INTO interactions BY NAME SELECT * EXCLUDE (month) FROM _spark_parquet",
     "loads": "INSERT INTO loads BY NAME SELECT * FROM _spark_parquet",
     "rejects": "INSERT INTO rejects BY NAME SELECT * FROM _spark_parquet",
+    "post_entities": "INSERT INTO post_entities BY NAME SELECT * FROM _spark_parquet",
 }
 _COUNT = {table: "SELECT count(*) FROM " + table for table in _TABLES}
 
