@@ -38,7 +38,8 @@ from typing import Any
 from workbench import sql
 from workbench.errors import WorkspaceError
 
-__all__ = ["check_path", "check_objects", "check_columns", "expected_columns", "visible", "DUCKDB_MAGIC"]
+__all__ = ["check_path", "check_workspace", "check_objects", "check_columns", "expected_columns", "visible",
+           "DUCKDB_MAGIC"]
 
 #: A DuckDB database file has these four bytes after its 8-byte header checksum.
 DUCKDB_MAGIC = b"DUCK"
@@ -170,8 +171,33 @@ def _by_table(rows: list[tuple[str, str, str]]) -> dict[str, tuple[tuple[str, st
     return {table: tuple(columns) for table, columns in tables.items()}
 
 
-def check_columns(con: Any, *, catalog: str, path: str, schema_text: str) -> None:
-    """Refuse a workspace in which a canonical table lacks a column of the schema or has another type."""
+def check_workspace(con: Any, path: str, *, catalog: str, read_only: bool, schema_version: int,
+                    schema_text: str) -> None:
+    """Refuse a file that is not a workbench workspace, or one changed outside the workbench.
+
+    Views, macros and types are refused (:func:`check_objects`); a DuckDB file with tables but no
+    ``workbench_meta`` is not a workspace (a new, empty one becomes one when opened for writing);
+    read-only, the canonical tables' columns are checked now (:func:`check_columns`), for writing
+    after the migrations.
+    """
+    check_objects(con, catalog=catalog, path=path)
+    tables = {row[0] for row in con.execute(sql.get("workspace.main_tables").text, {"catalog": catalog}).fetchall()}
+    if "workbench_meta" not in tables and (read_only or tables):
+        raise WorkspaceError(f"{path} is not a workbench workspace (no workbench_meta table)"
+                             + ("" if read_only else "; it was left untouched"))
+    if read_only:
+        check_columns(con, path=path, catalog=catalog, schema_version=schema_version, schema_text=schema_text)
+
+
+def check_columns(con: Any, *, path: str, catalog: str, schema_version: int, schema_text: str) -> None:
+    """Refuse a workspace in which a canonical table lacks a column of the schema or has another type.
+
+    Checked when the file (the connection's own database, ``catalog``) is at ``schema_version``: an
+    older workspace opened read-only is read as it is.
+    """
+    version = con.execute("SELECT value FROM workbench_meta WHERE key = 'schema_version'").fetchone()
+    if version is None or int(version[0]) != schema_version:
+        return
     expected = expected_columns(schema_text)
     present = _by_table(con.execute(sql.get("workspace.table_columns").text, {"catalog": catalog}).fetchall())
     for table, columns in expected.items():

@@ -385,11 +385,11 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False,  # noqa: A00
         raise WorkspaceError(f"cannot open workspace {path}: {str(error).splitlines()[0]}") from None
     try:
         catalog = con.execute("SELECT current_database()").fetchone()[0]
-        _check_workspace(con, path, catalog=catalog, read_only=read_only)
+        containment.check_workspace(con, path, catalog=catalog, read_only=read_only, **_schema())
         store = Store(con, path, read_only)
         if not read_only:
             _create_schema(con)
-            _check_columns(con, path, catalog=catalog)
+            containment.check_columns(con, path=path, catalog=catalog, **_schema())
         else:
             _read_as_current(store)
         store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
@@ -397,6 +397,11 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False,  # noqa: A00
         con.close()
         raise
     return store
+
+
+def _schema() -> dict[str, Any]:
+    """What the containment checks compare a workspace with: this version's schema."""
+    return {"schema_version": SCHEMA_VERSION, "schema_text": _SCHEMA_FILE.read_text(encoding="utf-8")}
 
 
 def _read_as_current(store: Store) -> None:
@@ -407,26 +412,6 @@ def _read_as_current(store: Store) -> None:
         store.execute("workspace.attributes_temp_table")
     if store.schema_version < 5:
         store.execute("workspace.post_entities_temp_table")
-
-
-def _check_workspace(con: duckdb.DuckDBPyConnection, path: str, *, catalog: str, read_only: bool) -> None:
-    """Refuse a file that is not a workbench workspace, or one changed outside the workbench."""
-    containment.check_objects(con, catalog=catalog, path=path)
-    tables = {row[0] for row in con.execute(sql.get("workspace.main_tables").text, {"catalog": catalog}).fetchall()}
-    if "workbench_meta" not in tables and (read_only or tables):
-        raise WorkspaceError(f"{path} is not a workbench workspace (no workbench_meta table)"
-                             + ("" if read_only else "; it was left untouched"))
-    if read_only:
-        _check_columns(con, path, catalog=catalog)
-
-
-def _check_columns(con: duckdb.DuckDBPyConnection, path: str, *, catalog: str) -> None:
-    """The canonical tables' columns, checked once the file (the connection's own database, ``catalog``)
-    is at this schema version: after the migrations of a writable open."""
-    version = con.execute("SELECT value FROM workbench_meta WHERE key = 'schema_version'").fetchone()
-    if version is not None and int(version[0]) == SCHEMA_VERSION:
-        containment.check_columns(con, catalog=catalog, path=path,
-                                  schema_text=_SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
 def attach_read_only(path: str | Path) -> Store:
