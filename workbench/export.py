@@ -105,7 +105,7 @@ def spreadsheet_text(values: pd.Series) -> pd.Series:
     return ("'" + text).where(formula, text).astype(object).where(text.notna(), None)
 
 
-def check_format(path: str | Path, format: str | None = None) -> str:  # noqa: A002 - the user-facing name
+def check_format(path: str | Path, format: str | None = None) -> str:
     """The export format: ``format`` if given, else the file suffix; raises :class:`ParameterError` otherwise.
 
     >>> check_format("out/graph.gexf")
@@ -270,7 +270,7 @@ def _write_graphml(path: Path, nodes: pd.DataFrame, edges: pd.DataFrame, *, dire
 
 
 def export_graph(graph: Any, path: str | Path, *, partition: Any = None,
-                 format: str | None = None) -> list[Path]:  # noqa: A002 - the user-facing name
+                 format: str | None = None) -> list[Path]:
     """Write ``graph`` (and the communities of ``partition``) to ``path``.
 
     Parameters
@@ -334,7 +334,7 @@ def export_graph(graph: Any, path: str | Path, *, partition: Any = None,
 
 
 def export(store, path: str | Path, *, run_id: int | None = None, communities: bool = True,
-           format: str | None = None, **graph_options: Any) -> list[Path]:  # noqa: A002
+           format: str | None = None, **graph_options: Any) -> list[Path]:
     """Build the interaction graph of a workspace and write it to ``path`` (what ``workbench export`` does).
 
     Parameters

@@ -327,7 +327,7 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def open(path: str | Path = ":memory:", *, read_only: bool = False,  # noqa: A001 - the public name is wb.open
+def open(path: str | Path = ":memory:", *, read_only: bool = False,  # the public name is wb.open
          settings: Mapping[str, Any] | None = None) -> Store:
     """Open (or create) a workspace.
 
