@@ -145,7 +145,8 @@ def cmd_communities(args: argparse.Namespace) -> int:
 
     with wb.open(args.db) as store:
         graph = wb.graph(store, **_graph_kwargs(args))
-        partition = communities.detect(graph, method=args.method, resolution=args.resolution, seed=args.seed)
+        partition = communities.detect(graph, method=args.method, resolution=args.resolution, seed=args.seed,
+                                       max_edges=args.max_edges)
         run_id = communities.save(store, partition)
         sizes = partition.sizes
         print(f"community run {run_id}: {args.method} (resolution {args.resolution}, seed {args.seed}) on "
@@ -403,6 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default="leiden")
     p.add_argument("--resolution", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-edges", type=_non_negative, metavar="N",
+                   help="raise the size limit of walktrap (default 20,000 edges) and girvan_newman (1,000); "
+                        "both slow down steeply with size")
     graph_options(p)
     p.set_defaults(func=cmd_communities)
 
