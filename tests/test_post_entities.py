@@ -13,7 +13,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 import zstandard
 
 import workbench as wb

@@ -22,21 +22,12 @@ from workbench.store import Store
 
 __all__ = ["attach", "load_with_spark"]
 
+# the tables a Spark load writes; each is imported by the named query spark.attach_<table>
 _TABLES = ("accounts", "posts", "interactions", "loads", "rejects", "post_entities")
 # accounts, posts and interactions are partitioned by platform and month (hive folders); the month
 # column only names the folder. The workspace's connection reads no file itself (its external access
 # is off): pyarrow reads the Parquet files and DuckDB scans them as an Arrow dataset, batch by batch.
 _PARTITIONED = ("accounts", "posts", "interactions")
-# Fixed statements per table (no SQL is built by formatting)
-_IMPORT = {
-    "accounts": "INSERT INTO accounts BY NAME SELECT * EXCLUDE (month) FROM _spark_parquet",
-    "posts": "INSERT INTO posts BY NAME SELECT * EXCLUDE (month) FROM _spark_parquet",
-    "interactions": "INSERT INTO interactions BY NAME SELECT * EXCLUDE (month) FROM _spark_parquet",
-    "loads": "INSERT INTO loads BY NAME SELECT * FROM _spark_parquet",
-    "rejects": "INSERT INTO rejects BY NAME SELECT * FROM _spark_parquet",
-    "post_entities": "INSERT INTO post_entities BY NAME SELECT * FROM _spark_parquet",
-}
-_COUNT = {table: "SELECT count(*) FROM " + table for table in _TABLES}
 
 
 def _dataset(folder: Path, *, partitioned: bool) -> Any:
@@ -48,11 +39,6 @@ def _dataset(folder: Path, *, partitioned: bool) -> Any:
                     if partitioned else None)
     files = sorted(str(path) for path in folder.rglob("*.parquet"))
     return ds.dataset(files, format="parquet", partitioning=partitioning, partition_base_dir=str(folder))
-
-
-def _count(store: Store, table: str) -> int:
-    # fetched to the end: a result left pending (fetchone) would block the next register()
-    return int(store.sql(_COUNT[table]).fetchall()[0][0])
 
 
 def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
@@ -71,7 +57,7 @@ def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
         Rows imported per table.
     """
     store._check_writable()
-    if _count(store, "loads"):
+    if store.counts()["loads"]:
         raise WorkspaceError(f"workspace {store.path} already holds loads; a Spark load imports into a new "
                              "workspace (use another --db file)")
     root = Path(parquet_dir)
@@ -84,13 +70,13 @@ def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
             if not any(folder.rglob("*.parquet")):  # Spark writes no file for an empty partitioned table
                 counts[table] = 0
                 continue
-            before = _count(store, table)
+            before = store.counts()[table]
             store.con.register("_spark_parquet", _dataset(folder, partitioned=table in _PARTITIONED))
             try:
-                store.sql(_IMPORT[table])
+                store.execute(f"spark.attach_{table}")
             finally:
                 store.con.unregister("_spark_parquet")
-            counts[table] = _count(store, table) - before
+            counts[table] = store.counts()[table] - before
         # later DuckDB loads continue the load ids
         store.sql("SELECT count(nextval('load_ids')) FROM range($n)",
                   {"n": int(store.scalar("SELECT coalesce(max(load_id), 0) FROM loads"))})
@@ -126,7 +112,7 @@ def load_with_spark(store: Store, paths: str | os.PathLike | Iterable[str | os.P
 
     kind = check_row_kind(kind)
 
-    if _count(store, "loads"):
+    if store.counts()["loads"]:
         raise WorkspaceError(f"workspace {store.path} already holds loads; a Spark load imports into a new "
                              "workspace (use another --db file)")
     if parquet_dir is None:
