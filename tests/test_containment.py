@@ -218,6 +218,19 @@ def test_db_that_is_another_kind_of_file_is_refused_and_untouched(tmp_path, caps
     assert _sha(target) == before
 
 
+@pytest.mark.parametrize("name", ["x.csv", "tweets.jsonl.gz", "edges.parquet", "RC_2023-01.zst"])
+def test_open_of_a_missing_export_name_is_an_error_not_a_new_workspace(tmp_path, capsys, name):
+    """Issue 14.10: wb.open('x.csv') gave an empty read-write store (and wrote a DuckDB file called x.csv)."""
+    with pytest.raises(WorkspaceError, match=r"does not exist, and a new workspace is not created under an "
+                                             r"export's name .*: a workspace is a DuckDB file such as "):
+        wb.open(tmp_path / name)
+    export = tmp_path / "export.csv"
+    export.write_text("source,target\nx,y\n")
+    assert cli.main(["load", str(export), "--db", str(tmp_path / name)]) == 2
+    assert "load an export into it with `workbench load EXPORT --db FILE`" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.csv"]  # nothing was written
+
+
 @pytest.mark.parametrize("db", ["md:shared", "motherduck:shared", "s3://bucket/w.duckdb",
                                 "https://example.org/w.duckdb", "hf://datasets/x/w.duckdb"])
 def test_db_uri_is_refused_without_reaching_out(tmp_path, capsys, db):

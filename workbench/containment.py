@@ -58,6 +58,12 @@ _KINDS = (
 )
 
 
+# What a new workspace is never called: a name of an export's file (a missing x.csv is a typo, not a new
+# workspace; DuckDB would write a database under a name every other tool reads as CSV).
+_EXPORT_SUFFIXES = frozenset((".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".gz", ".bz2", ".xz",
+                              ".zst", ".zip", ".gml", ".graphml", ".gexf"))
+
+
 # C0 and C1 control characters with DEL (ESC starts a terminal's escape sequences, CSI is U+009B) and
 # the bidirectional controls, which reorder the text that follows them on screen.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -99,7 +105,8 @@ def check_path(path: str, *, read_only: bool) -> None:
     """Refuse a path that does not name a DuckDB file or, for writing, a new file.
 
     Raises :class:`WorkspaceError` (the file is not touched) for an empty path, a URI, a folder,
-    an existing file that is not a DuckDB database, and, when ``read_only``, a missing file.
+    an existing file that is not a DuckDB database, a missing file named like an export
+    (``x.csv``, ``x.jsonl.gz``) and, when ``read_only``, any missing file.
 
     >>> check_path("md:shared", read_only=False)
     Traceback (most recent call last):
@@ -118,6 +125,12 @@ def check_path(path: str, *, read_only: bool) -> None:
     if not location.exists():
         if read_only:
             raise WorkspaceError(f"workspace {path} does not exist; create it with `workbench load ... --db {path}`")
+        suffix = "".join(location.suffixes[-2:]).lower()
+        if location.suffix.lower() in _EXPORT_SUFFIXES:
+            raise WorkspaceError(f"{path} does not exist, and a new workspace is not created under an export's name "
+                                 f"({suffix}): a workspace is a DuckDB file such as {location.stem.split('.')[0]}"
+                                 ".duckdb; load an export into it with `workbench load EXPORT --db FILE` "
+                                 "(wb.load(store, EXPORT) in Python)")
         return
     try:
         with location.open("rb") as handle:
