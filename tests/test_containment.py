@@ -98,6 +98,10 @@ def test_every_command_refuses_a_tampered_workspace_and_shows_nothing_of_the_fil
                  ["communities", "--db", str(db)],
                  ["roles", "--db", str(db)],
                  ["export", "--db", str(db), "--to", str(out / "graph.csv")],
+                 ["focal", "list", "--db", str(db)],
+                 ["attributes", "list", "--db", str(db)],
+                 ["campaigns", "list", "--db", str(db)],
+                 ["report", "--db", str(db), "--out", str(out / "plain")],
                  ["report", "--db", str(db), "--out", str(out / "report"), "--pseudonymize"]):
         assert cli.main(argv) == 2, argv
         err = _assert_nothing_leaked(capsys, out)
