@@ -64,13 +64,17 @@ def test_parquet_and_csv_tables(toy, tmp_path):
     nodes_path, edges_path = export.export_graph(g, tmp_path / "out" / "toy.parquet", partition=partition_of(g))
     assert (nodes_path.name, edges_path.name) == ("toy_nodes.parquet", "toy_edges.parquet")
     nodes, edges = pd.read_parquet(nodes_path), pd.read_parquet(edges_path)
-    assert nodes.columns.tolist() == ["account_id", "handle", "community"]
+    assert nodes.columns.tolist() == ["account_id", "handle", "community", "degree", "in_degree", "out_degree",
+                                      "interactions"]
     assert nodes["community"].tolist() == [0, 0, 1, 1]
+    # a->b twice, b->c, c->a, d->a: counted by hand
+    assert nodes[["degree", "in_degree", "out_degree", "interactions"]].values.tolist() == [
+        [3, 2, 1, 4.0], [2, 1, 1, 3.0], [2, 1, 1, 2.0], [1, 0, 1, 1.0]]
     assert edges.values.tolist() == [["csv:a", "csv:b", 2.0], ["csv:b", "csv:c", 1.0], ["csv:c", "csv:a", 1.0],
                                      ["csv:d", "csv:a", 1.0]]
     csv_nodes, csv_edges = export.export_graph(g, tmp_path / "toy.csv")
     gephi_nodes, gephi_edges = pd.read_csv(csv_nodes), pd.read_csv(csv_edges)
-    assert gephi_nodes.columns.tolist() == ["Id", "Label", "handle"]
+    assert gephi_nodes.columns.tolist() == ["Id", "Label", "handle", "degree", "in_degree", "out_degree", "interactions"]
     assert gephi_nodes["Label"].tolist() == ['at&t <"ceo">', "bob\x01", "csv:c", "csv:d"]
     assert gephi_edges.columns.tolist() == ["Source", "Target", "Weight", "Type"]
     assert set(gephi_edges["Type"]) == {"Directed"} and gephi_edges["Weight"].sum() == 5

@@ -209,7 +209,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from workbench import export
 
     with wb.open(args.db, read_only=True) as store:
-        written = export.export(store, args.to, run_id=args.run, **_graph_kwargs(args))
+        if args.scores:
+            written = [export.export_scores(store, args.to, run_id=args.scores_run)]
+        else:
+            written = export.export(store, args.to, run_id=args.run, scores_run=args.scores_run,
+                                    dynamic=args.dynamic, graph=args.graph, **_graph_kwargs(args))
     for path in written if isinstance(written, (list, tuple)) else [written]:
         print(f"wrote {path}")
     return 0
@@ -421,10 +425,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="probability of standing out that a label from evidence needs (default 0.9)")
     p.set_defaults(func=cmd_roles)
 
-    p = sub.add_parser("export", help="export the interaction graph (GraphML, GEXF, Parquet, CSV)")
+    p = sub.add_parser("export", help="export a graph with its analysis (GraphML, GEXF, Parquet, CSV), or the scores")
     p.add_argument("--db", required=True)
     p.add_argument("--to", required=True, help="FILE.graphml, FILE.gexf, FILE.parquet or FILE.csv")
     p.add_argument("--run", type=int, help="community run whose communities become a node attribute")
+    p.add_argument("--scores-run", type=int, metavar="RUN",
+                   help="scoring run whose roles and scores the nodes carry (default: the newest, if any)")
+    p.add_argument("--scores", action="store_true",
+                   help="write the scores table of the scoring run (FILE.csv or FILE.parquet) instead of a graph")
+    p.add_argument("--dynamic", action="store_true",
+                   help="GEXF with spells: Gephi's timeline plays the accounts joining and the interactions")
+    p.add_argument("--graph", default="interactions", choices=("interactions", "hashtags", "accounts-hashtags"),
+                   help="the interaction graph (default), hashtag co-occurrence, or accounts x hashtags")
     graph_options(p)
     p.set_defaults(func=cmd_export)
 

@@ -1,13 +1,23 @@
-r"""Export an interaction graph for Gephi and other tools: GraphML, GEXF, Parquet or CSV.
+r"""Export a workspace's graphs for Gephi and other tools, with the analysis: GraphML, GEXF, Parquet or CSV.
 
-- **GEXF** (1.2) and **GraphML**: one file; nodes are identified by ``account_id``, labelled
-  by handle, and carry ``account_id``, ``handle``, ``community`` (when a partition is given)
-  and any other vertex attribute; edges carry ``weight``. Gephi reads weights and node
-  attributes from both (colour by *Partition > community*).
+- **GEXF** (1.2) and **GraphML**: one file; nodes are identified by ``account_id``, labelled by handle,
+  and carry what the analysis found (:mod:`workbench.export_tables`): ``community`` (with a partition),
+  ``role``, ``confidence`` and the four scores (with a scoring run), ``degree``, ``in_degree``,
+  ``out_degree`` and ``interactions``, and any other vertex attribute; edges carry ``weight`` and, for an
+  interaction graph of a workspace, their interactions by kind (``reply``, ``mention``, ... and
+  ``kinds``) with ``first_at`` and ``last_at``. Gephi colours by *Partition > community* or *role*,
+  sizes by *Ranking > influence*, filters edges by kind. A **dynamic GEXF** (``dynamic=True``,
+  ``workbench export --dynamic``) adds spells so that Gephi's timeline plays the graph: each account
+  from its first interaction to the end of the data, each edge at the times its interactions happened
+  (:mod:`workbench.export_xml`).
 - **Parquet** and **CSV**: two tables beside each other, ``<stem>_nodes`` and ``<stem>_edges``.
   Parquet keeps the store's names (``account_id``, ``handle``, ``community``; ``source_id``,
   ``target_id``, ``weight``); CSV uses the column names of Gephi's spreadsheet import (``Id``,
   ``Label``, ...; ``Source``, ``Target``, ``Weight``, ``Type``).
+- The **scores table** of a saved scoring run (:func:`export_scores`, ``workbench export --scores``):
+  one row per account, as CSV or Parquet.
+- The **hashtag graphs** (:mod:`workbench.hashtag_graphs`) export the same way
+  (``graph="hashtags"`` or ``"accounts-hashtags"``, ``workbench export --graph``).
 
 Names come from other people's data, so the files are written to be read as data:
 
@@ -22,9 +32,6 @@ Names come from other people's data, so the files are written to be read as data
   :func:`unescape_id` gives the original back. In other text, such a character is shown as
   ``\xHH`` too.
 
-The XML is written from whole columns at once (no per-edge Python objects), so a graph of a
-million edges exports in seconds.
-
 Examples
 --------
 >>> import tempfile, pathlib
@@ -38,60 +45,25 @@ from __future__ import annotations
 
 import csv
 import json
-import re
-from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
-import numpy as np
 import pandas as pd
 
-from workbench import graphs
+from workbench import export_tables, graphs
 from workbench.communities import runs
 from workbench.errors import ParameterError
+from workbench.export_xml import escape_id, unescape_id, write_gexf, write_graphml
 
-__all__ = ["FORMATS", "check_format", "export_graph", "export", "graph_tables", "escape_id", "unescape_id",
-           "spreadsheet_text"]
+__all__ = ["FORMATS", "GRAPHS", "check_format", "export_graph", "export", "export_scores", "graph_tables",
+           "escape_id", "unescape_id", "spreadsheet_text"]
 
 #: Formats by file suffix.
 FORMATS = ("graphml", "gexf", "parquet", "csv")
-
-# Characters XML 1.0 does not allow, even escaped (social-media handles and names can hold them).
-_XML_INVALID = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
-_ID_SPECIAL = re.compile(r"\\|" + _XML_INVALID)
-_ID_ESCAPE = re.compile(r"\\(\\|x[0-9a-f]{2}|u[0-9a-f]{4})", re.IGNORECASE)
+#: The graphs of a workspace that :func:`export` writes (``workbench export --graph``).
+GRAPHS = ("interactions", "hashtags", "accounts-hashtags")
 # What starts a formula in a spreadsheet (OWASP, CSV injection), with the full-width forms some read alike.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def _escape_char(match: re.Match) -> str:
-    char = match.group()
-    if char == "\\":
-        return "\\\\"
-    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-
-def escape_id(value: str) -> str:
-    r"""``value`` as an XML-safe id, one-to-one: a backslash doubled, a character XML cannot hold as ``\xHH``.
-
-    >>> escape_id("csv:bob\x01"), escape_id("csv:a\\b"), escape_id("csv:plain")
-    ('csv:bob\\x01', 'csv:a\\\\b', 'csv:plain')
-    """
-    return _ID_SPECIAL.sub(_escape_char, value)
-
-
-def unescape_id(value: str) -> str:
-    r"""The account id that :func:`escape_id` wrote as ``value``.
-
-    >>> unescape_id(escape_id("csv:bob\x01")) == "csv:bob\x01"
-    True
-    """
-    def original(match: re.Match) -> str:
-        code = match.group(1)
-        return "\\" if code == "\\" else chr(int(code[1:], 16))
-
-    return _ID_ESCAPE.sub(original, value)
 
 
 def spreadsheet_text(values: pd.Series) -> pd.Series:
@@ -118,79 +90,31 @@ def check_format(path: str | Path, format: str | None = None) -> str:
     return chosen
 
 
-def graph_tables(graph: Any, partition: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def graph_tables(graph: Any, partition: Any = None, *, scores: pd.DataFrame | None = None,
+                 store: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The node and edge tables of ``graph`` as exported (store names).
 
-    Nodes: ``account_id``, ``handle``, ``community`` (nullable; only with a partition), then any
-    other vertex attribute. Edges: ``source_id``, ``target_id``, ``weight`` (1.0 when unweighted).
+    Nodes: :func:`workbench.export_tables.node_table` (``account_id``, ``handle``, ``community`` with a
+    partition, the scores with ``scores``, the degrees, other vertex attributes). Edges: ``source_id``,
+    ``target_id``, ``weight`` (1.0 when unweighted), and with the ``store`` an interaction graph was built
+    from, :func:`workbench.export_tables.edge_table`'s interactions by kind and times.
 
     >>> from workbench.datasets import karate
     >>> nodes, edges = graph_tables(karate())
     >>> nodes.columns.tolist(), edges.columns.tolist()
-    (['account_id', 'handle', 'club'], ['source_id', 'target_id', 'weight'])
+    (['account_id', 'handle', 'degree', 'interactions', 'club'], ['source_id', 'target_id', 'weight'])
     """
     graph = graphs.to_igraph(graph)
-    nodes = graphs.node_table(graph).drop(columns=["vertex"])
-    if partition is not None:
-        labels = partition.as_series() if hasattr(partition, "as_series") else pd.Series(partition)
-        community = labels.reindex(nodes["account_id"]).to_numpy()
-        nodes.insert(2, "community", pd.array(community, dtype="Int64"))
-    edges = graphs.edge_table(graph)[["source_id", "target_id", "weight"]]
+    nodes = export_tables.node_table(graph, partition, scores)
+    if store is not None and _is_interaction_graph(graph):
+        edges = export_tables.edge_table(store, graph)
+    else:
+        edges = graphs.edge_table(graph)[["source_id", "target_id", "weight"]]
     return nodes, edges
 
 
-def _clean(values: pd.Series, *, ids: bool = False) -> pd.Series:
-    r"""Text XML 1.0 can hold, as an object Series of str (missing: None): ids escaped one-to-one
-    (:func:`escape_id`), other text with each character XML cannot hold shown as ``\xHH``."""
-    text = values.reset_index(drop=True).astype("string")
-    text = text.str.replace(_ID_SPECIAL if ids else _XML_INVALID, _escape_char, regex=True)
-    return text.astype(object).where(text.notna(), None)
-
-
-def _attr(values: pd.Series, *, ids: bool = False) -> pd.Series:
-    """Values quoted and escaped for an XML attribute (``"..."``; CR, LF and tab as character references,
-    so that parsers keep them); missing: None."""
-    return _clean(values, ids=ids).map(quoteattr, na_action="ignore")
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Values escaped for XML element content; a CR as ``&#13;``, which parsers would otherwise turn into LF."""
-    return _clean(values).map(lambda v: escape(v, {"\r": "&#13;"}), na_action="ignore")
-
-
-def _optional(prefix: str, values: pd.Series, suffix: str) -> pd.Series:
-    """``prefix + value + suffix`` where a value is present, else the empty string."""
-    present = values.notna()
-    return (prefix + values.where(present, "") + suffix).where(present, "")
-
-
-def _kind(series: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(series):
-        return "boolean"
-    if pd.api.types.is_integer_dtype(series):
-        return "long"
-    if pd.api.types.is_float_dtype(series):
-        return "double"
-    return "string"
-
-
-def _formatted(series: pd.Series) -> pd.Series:
-    """Attribute values as XML-ready text (booleans lower-case, missing stays missing)."""
-    if pd.api.types.is_bool_dtype(series):
-        return series.map({True: "true", False: "false"}).astype("string")
-    return series.astype("string")
-
-
-def _write_lines(path: Path, parts: list[Any]) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for part in parts:
-            if isinstance(part, pd.Series):
-                if len(part):
-                    handle.write("\n".join(part.tolist()))
-                    handle.write("\n")
-            else:
-                handle.write(part)
-                handle.write("\n")
+def _is_interaction_graph(graph: Any) -> bool:
+    return "kinds" in graphs.graph_spec(graph)
 
 
 def _write_csv(path: Path, table: pd.DataFrame) -> None:
@@ -202,87 +126,29 @@ def _write_csv(path: Path, table: pd.DataFrame) -> None:
     table.to_csv(path, index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL, encoding="utf-8")
 
 
-def _write_gexf(path: Path, nodes: pd.DataFrame, edges: pd.DataFrame, *, directed: bool, weighted: bool,
-                description: str) -> None:
-    attributes = [c for c in nodes.columns]
-    declarations = [f'      <attribute id="{i}" title={quoteattr(name)} type="{_kind(nodes[name])}"/>'
-                    for i, name in enumerate(attributes)]
-    label = nodes["handle"].where(nodes["handle"].notna(), nodes["account_id"])
-    node_lines = "        <node id=" + _attr(nodes["account_id"], ids=True) + " label=" + _attr(label) + "><attvalues>"
-    for i, name in enumerate(attributes):
-        value = _attr(_formatted(nodes[name]), ids=name == "account_id")
-        node_lines = node_lines + _optional(f'<attvalue for="{i}" value=', value, "/>")
-    node_lines = node_lines + "</attvalues></node>"
-    edge_ids = pd.Series(np.arange(len(edges)).astype(str), dtype=object)
-    edge_lines = ('        <edge id="' + edge_ids + '" source=' + _attr(edges["source_id"], ids=True)
-                  + " target=" + _attr(edges["target_id"], ids=True))
-    if weighted:
-        edge_lines = edge_lines + ' weight="' + _clean(edges["weight"]) + '"'
-    edge_lines = edge_lines + "/>"
-    _write_lines(path, [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">',
-        f'  <meta lastmodifieddate="{date.today().isoformat()}">',
-        "    <creator>Community Workbench</creator>",
-        f"    <description>{escape(description)}</description>",
-        "  </meta>",
-        f'  <graph mode="static" defaultedgetype="{"directed" if directed else "undirected"}">',
-        '    <attributes class="node">', *declarations, "    </attributes>",
-        "    <nodes>", node_lines.astype(object), "    </nodes>",
-        "    <edges>", edge_lines.astype(object), "    </edges>",
-        "  </graph>",
-        "</gexf>",
-    ])
-
-
-def _write_graphml(path: Path, nodes: pd.DataFrame, edges: pd.DataFrame, *, directed: bool, weighted: bool,
-                   description: str) -> None:
-    attributes = [c for c in nodes.columns]
-    keys = [f'  <key id="d{i}" for="node" attr.name={quoteattr(name)} attr.type="{_kind(nodes[name])}"/>'
-            for i, name in enumerate(attributes)]
-    if weighted:
-        keys.append('  <key id="weight" for="edge" attr.name="weight" attr.type="double"/>')
-    keys.append('  <key id="graph_spec" for="graph" attr.name="graph_spec" attr.type="string"/>')
-    node_lines = "    <node id=" + _attr(nodes["account_id"], ids=True) + ">"
-    for i, name in enumerate(attributes):
-        value = _text(_clean(_formatted(nodes[name]), ids=True) if name == "account_id" else _formatted(nodes[name]))
-        node_lines = node_lines + _optional(f'<data key="d{i}">', value, "</data>")
-    node_lines = node_lines + "</node>"
-    edge_lines = ("    <edge source=" + _attr(edges["source_id"], ids=True)
-                  + " target=" + _attr(edges["target_id"], ids=True))
-    if weighted:
-        edge_lines = edge_lines + '><data key="weight">' + _clean(edges["weight"]) + "</data></edge>"
-    else:
-        edge_lines = edge_lines + "/>"
-    _write_lines(path, [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
-        *keys,
-        f'  <graph id="G" edgedefault="{"directed" if directed else "undirected"}">',
-        f'    <data key="graph_spec">{escape(description)}</data>',
-        node_lines.astype(object), edge_lines.astype(object),
-        "  </graph>",
-        "</graphml>",
-    ])
-
-
-def export_graph(graph: Any, path: str | Path, *, partition: Any = None,
-                 format: str | None = None) -> list[Path]:
-    """Write ``graph`` (and the communities of ``partition``) to ``path``.
+def export_graph(graph: Any, path: str | Path, *, partition: Any = None, scores: pd.DataFrame | None = None,
+                 store: Any = None, dynamic: bool = False, format: str | None = None) -> list[Path]:
+    """Write ``graph`` with what the analysis found about it to ``path``.
 
     Parameters
     ----------
     graph : igraph.Graph or networkx graph
-        From :func:`workbench.graphs` (vertices with ``account_id``, ``handle``).
+        From :func:`workbench.graphs` (vertices with ``account_id``, ``handle``), or a hashtag graph.
     path : str or Path
         ``*.graphml``, ``*.gexf``, ``*.parquet`` or ``*.csv``; for the last two, the tables go to
         ``<stem>_nodes.<suffix>`` and ``<stem>_edges.<suffix>`` in the same folder.
     partition : Partition, pandas.Series or None
         Communities to attach as the node attribute ``community`` (matched by ``account_id``;
         accounts it lacks get none).
+    scores : DataFrame, optional
+        Role scores (:func:`workbench.roles.score` or a saved run): ``role``, ``confidence``,
+        ``influence``, ``reach``, ``visibility``, ``activity`` become node attributes.
+    store : Store, optional
+        The workspace an interaction graph was built from: its edges then carry their interactions by
+        kind, ``first_at`` and ``last_at``.
+    dynamic : bool
+        GEXF only, with ``store``: spells for Gephi's timeline (nodes from their first interaction,
+        edges at the times of theirs).
     format : str, optional
         Overrides the suffix.
 
@@ -300,23 +166,33 @@ def export_graph(graph: Any, path: str | Path, *, partition: Any = None,
     >>> g = karate()
     >>> [written] = export_graph(g, pathlib.Path(tempfile.mkdtemp()) / "karate.gexf", partition=detect(g))
     >>> back = nx.read_gexf(written)
-    >>> back.nodes["karate:0"]["community"], back["karate:0"]["karate:1"]["weight"]
-    (1, 4.0)
+    >>> back.nodes["karate:0"]["community"], back.nodes["karate:0"]["degree"], back["karate:0"]["karate:1"]["weight"]
+    (1, 16, 4.0)
     """
     chosen = check_format(path, format)
     graph = graphs.to_igraph(graph)
+    if dynamic and (chosen != "gexf" or store is None or not _is_interaction_graph(graph)):
+        raise ParameterError("a dynamic export (spells for Gephi's timeline) is a GEXF file of an interaction graph "
+                             f"built from a workspace; got {Path(path).name!r}"
+                             + ("" if _is_interaction_graph(graph) else " of a graph without interaction times"))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    nodes, edges = graph_tables(graph, partition)
+    nodes, edges = graph_tables(graph, partition, scores=scores, store=store)
     weighted = "weight" in graph.es.attributes()
     spec = graphs.graph_spec(graph)
-    description = "interaction graph" + (f"; graph_spec {json.dumps(spec, default=str)}" if spec else "")
     if chosen == "gexf":
-        _write_gexf(path, nodes, edges, directed=graph.is_directed(), weighted=weighted, description=description)
+        description = "interaction graph" if _is_interaction_graph(graph) else str(spec.get("graph", "graph"))
+        description += f"; graph_spec {json.dumps(spec, default=str)}" if spec else ""
+        timeline = {}
+        if dynamic:
+            node_spells, edge_spells, bounds = export_tables.spells(store, graph)
+            timeline = {"node_spells": node_spells, "edge_spells": edge_spells, "bounds": bounds}
+        write_gexf(path, nodes, edges, directed=graph.is_directed(), weighted=weighted, description=description,
+                   **timeline)
         return [path]
     if chosen == "graphml":
-        _write_graphml(path, nodes, edges, directed=graph.is_directed(), weighted=weighted,
-                       description=json.dumps(spec, default=str))
+        write_graphml(path, nodes, edges, directed=graph.is_directed(), weighted=weighted,
+                      description=json.dumps(spec, default=str))
         return [path]
     node_path = path.with_name(f"{path.stem}_nodes.{chosen}")
     edge_path = path.with_name(f"{path.stem}_edges.{chosen}")
@@ -327,15 +203,24 @@ def export_graph(graph: Any, path: str | Path, *, partition: Any = None,
         gephi_nodes = nodes.rename(columns={"account_id": "Id"})
         gephi_nodes.insert(1, "Label", nodes["handle"].where(nodes["handle"].notna(), nodes["account_id"]))
         gephi_edges = edges.rename(columns={"source_id": "Source", "target_id": "Target", "weight": "Weight"})
-        gephi_edges["Type"] = "Directed" if graph.is_directed() else "Undirected"
+        gephi_edges.insert(3, "Type", "Directed" if graph.is_directed() else "Undirected")
         _write_csv(node_path, gephi_nodes)
         _write_csv(edge_path, gephi_edges)
     return [node_path, edge_path]
 
 
+def _saved_scores(store: Any, scores_run: int | None) -> pd.DataFrame | None:
+    from workbench import roles
+
+    if scores_run is None and roles.runs(store).empty:
+        return None
+    return roles.load_scores(store, scores_run)
+
+
 def export(store, path: str | Path, *, run_id: int | None = None, communities: bool = True,
+           scores: bool = True, scores_run: int | None = None, dynamic: bool = False, graph: str = "interactions",
            format: str | None = None, **graph_options: Any) -> list[Path]:
-    """Build the interaction graph of a workspace and write it to ``path`` (what ``workbench export`` does).
+    """Build a graph of a workspace and write it with its analysis to ``path`` (what ``workbench export`` does).
 
     Parameters
     ----------
@@ -345,6 +230,13 @@ def export(store, path: str | Path, *, run_id: int | None = None, communities: b
     run_id : int, optional
         The community run whose communities become the node attribute ``community``; by
         default the newest run, if any (``communities=False``: none).
+    scores, scores_run : bool, int
+        Attach the role scores of scoring run ``scores_run`` (default the newest, if any) to the nodes.
+    dynamic : bool
+        A dynamic GEXF (spells for Gephi's timeline).
+    graph : str
+        One of :data:`GRAPHS`: the interaction graph, hashtag co-occurrence, or accounts x hashtags
+        (the last two from ``since`` and ``until`` only; accounts there carry their community and scores).
     **graph_options
         Options of :func:`workbench.graphs` (``kinds``, ``since``, ``until``, ``directed``, ...).
         An option left out, or given as None, comes from the run's graph spec, then from the
@@ -365,12 +257,55 @@ def export(store, path: str | Path, *, run_id: int | None = None, communities: b
     ['tiny_nodes.csv', 'tiny_edges.csv']
     """
     check_format(path, format)
+    if graph not in GRAPHS:
+        raise ParameterError(f"unknown graph {graph!r}; the graphs are {', '.join(GRAPHS)}")
     partition = None
     if communities and (run_id is not None or store.latest_community_run() is not None):
         partition = runs.load(store, run_id)
+    table = _saved_scores(store, scores_run) if scores else None
     options = {key: value for key, value in graph_options.items() if value is not None}
+    if graph != "interactions":
+        window = {k: options.get(k) for k in ("since", "until")}
+        built = (graphs.cohashtag if graph == "hashtags" else graphs.account_hashtag)(store, **window)
+        if graph == "hashtags":  # hashtags have no community of accounts and no scores
+            partition = table = None
+        return export_graph(built, path, partition=partition, scores=table, format=format)
     if partition is not None:
         allowed = ("kinds", "since", "until", "directed", "weight", "min_weight", "self_loops")
         options = {**{k: v for k, v in partition.graph_spec.items() if k in allowed}, **options}
-    graph = graphs.graph(store, **options)
-    return export_graph(graph, path, partition=partition, format=format)
+    built = graphs.graph(store, **options)
+    return export_graph(built, path, partition=partition, scores=table, store=store, dynamic=dynamic, format=format)
+
+
+def export_scores(store: Any, path: str | Path, *, run_id: int | None = None, format: str | None = None) -> Path:
+    """Write the scores table of a saved scoring run (default the newest) to ``path`` (``.csv`` or ``.parquet``).
+
+    One row per account: ``account_id``, ``handle``, the four scores, ``role``, ``confidence`` and the raw
+    inputs (:mod:`workbench.roles`). Raises :class:`ParameterError` without a saved scoring run.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from workbench.roles import score
+    >>> from workbench.roles._examples import tiny_store
+    >>> store = tiny_store()
+    >>> _ = score(store)
+    >>> written = export_scores(store, pathlib.Path(tempfile.mkdtemp()) / "scores.parquet")
+    >>> pd.read_parquet(written)[["handle", "role"]].iloc[0].tolist()
+    ['pip_pots', 'regular']
+    """
+    chosen = check_format(path, format)
+    if chosen not in ("csv", "parquet"):
+        raise ParameterError(f"the scores table is written as CSV or Parquet; got {Path(path).name!r}")
+    from workbench import roles
+
+    table = roles.load_scores(store, run_id)
+    first = ["run_id", "community_run_id", "account_id", "handle"]
+    table = table[[*first, *[c for c in table.columns if c not in first]]]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if chosen == "parquet":
+        table.to_parquet(path, index=False)
+    else:
+        _write_csv(path, table)
+    return path

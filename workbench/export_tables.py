@@ -116,7 +116,7 @@ def spells(store: Any, graph: Any) -> tuple[pd.Series, pd.Series, dict[str, str]
     """
     graph = graphs.to_igraph(graph)
     options = _options(graph)
-    first = store.query("graph.node_first_seen", **options)
+    first = store.query("graph.node_first_seen", **{k: v for k, v in options.items() if k != "directed"})
     ids = pd.Series(graphs.account_ids(graph))
     seen = first.set_index("account_id")["first_seen"]
     start = ids.map(seen)

@@ -21,7 +21,7 @@ WITH times AS (
     SELECT DISTINCT
            CASE WHEN $directed OR source_id <= target_id THEN source_id ELSE target_id END AS source_id,
            CASE WHEN $directed OR source_id <= target_id THEN target_id ELSE source_id END AS target_id,
-           strftime(created_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S') AS at
+           strftime(created_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S') AS moment
     FROM interactions
     WHERE list_contains(CAST($kinds AS VARCHAR[]), kind) AND created_at IS NOT NULL
       AND (CAST($since AS TIMESTAMPTZ) IS NULL OR created_at >= CAST($since AS TIMESTAMPTZ))
@@ -29,7 +29,7 @@ WITH times AS (
       AND ($self_loops OR source_id <> target_id)
 )
 SELECT source_id, target_id, count(*)::BIGINT AS spells,
-       string_agg('<spell start="' || at || '" end="' || at || '"/>', '' ORDER BY at) AS xml
+       string_agg('<spell start="' || moment || '" end="' || moment || '"/>', '' ORDER BY moment) AS xml
 FROM times
 GROUP BY source_id, target_id;
 
