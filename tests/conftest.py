@@ -33,6 +33,20 @@ def shared_file(shared: Path, *parts: str) -> Path:
     return path
 
 
+def write_jsonl(path: Path, lines: list[str]) -> Path:
+    """``lines`` written one a line (UTF-8) at ``path``."""
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def load_rejecting(store, path: Path) -> tuple[object, list[tuple[int, str]]]:
+    """Load ``path`` leniently: the load report and the (line_no, reason) of every reject, in line order."""
+    import workbench as wb
+
+    report = wb.load(store, path)
+    return report, store.sql("SELECT line_no, reason FROM rejects ORDER BY line_no, reason").fetchall()
+
+
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
     """Where tests leave screenshots and other artefacts for a person to look at."""

@@ -456,7 +456,7 @@ def _reference_v2(paths: list[Path]) -> tuple[set, int]:
             text, author = tweet["text"], tweet["author_id"]
             mentions = tweet.get("entities", {}).get("mentions", [])
 
-            def link(kind, target, key):
+            def link(kind, target, key, tweet=tweet, author=author, missing=missing):
                 if target:
                     links.add((tweet["id"], kind, author, target))
                 else:

@@ -9,7 +9,6 @@ graph, communities and scores once, which is what makes this affordable).
 
 from __future__ import annotations
 
-import csv
 import gzip
 import json
 import re
@@ -24,7 +23,7 @@ from typing import Callable
 import pytest
 
 import workbench as wb
-from workbench import focal, reports
+from workbench import reports
 from workbench.cli import main
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
