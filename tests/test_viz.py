@@ -115,9 +115,9 @@ def test_role_quadrant_keeps_the_strongest_labels_over_a_density_of_the_rest():
     assert density.sort_values("accounts").to_dict("records") == [
         {"x0": 0.0, "y0": 0.0, "accounts": 4000, "x1": 0.04, "y1": 0.04},
         {"x0": 0.96, "y0": 0.28, "accounts": 5000, "x1": 1.0, "y1": 0.32}]
-    assert spec["title"] == {"text": "Influence versus reach", "subtitle": (
-        "points: the 1,310 labelled accounts with the strongest evidence (at most 1,000 per role) of 10,310; "
-        "the grey cells count the other 9,000, 5,000 of them labelled")}
+    assert spec["title"] == {"text": "Influence versus reach", "subtitle": [
+        "points: the 1,310 labelled accounts with the strongest evidence (at most 1,000 per role) of 10,310;",
+        "the grey cells count the other 9,000, 5,000 of them labelled"]}
     assert cells["mark"]["type"] == "rect" and points["mark"]["type"] == "circle"
     assert spec["resolve"] == {"scale": {"color": "independent"}}
     assert viz.to_svg(viz.role_quadrant(frame, influence_cut=None, reach_cut=None)).startswith("<svg")

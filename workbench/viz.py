@@ -242,8 +242,8 @@ QUADRANT_BINS = 25
 
 
 def _quadrant_points(frame: pd.DataFrame, *, x: str, y: str, role: str, confidence: str, max_points: int,
-                     top_per_role: int, bins: int) -> tuple[pd.DataFrame, pd.DataFrame | None, str]:
-    """The accounts a quadrant draws as points, the binned density of the others, and a line saying what was left out.
+                     top_per_role: int, bins: int) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]]:
+    """The accounts a quadrant draws as points, the binned density of the others, and the lines saying what was left out.
 
     Up to ``max_points`` accounts every one is a point. Beyond, the points are the ``top_per_role``
     labelled accounts of each role, strongest evidence first (``confidence``, then the role's own
@@ -251,7 +251,7 @@ def _quadrant_points(frame: pd.DataFrame, *, x: str, y: str, role: str, confiden
     grid over the unit square.
     """
     if len(frame) <= max_points:
-        return frame, None, ""
+        return frame, None, []
     frame = frame.reset_index(drop=True)
     labelled = frame[frame[role] != "regular"]
     order = [c for c in (confidence, y, x) if c in labelled.columns]
@@ -266,9 +266,9 @@ def _quadrant_points(frame: pd.DataFrame, *, x: str, y: str, role: str, confiden
     density = pd.DataFrame({"x0": column / bins, "y0": row / bins, "accounts": counts,
                             "x1": (column + 1) / bins, "y1": (row + 1) / bins})
     left_labelled = len(labelled) - len(points)
-    note = (f"points: the {len(points):,} labelled accounts with the strongest evidence (at most {top_per_role:,} "
-            f"per role) of {len(frame):,}; the grey cells count the other {len(rest):,}"
-            + (f", {left_labelled:,} of them labelled" if left_labelled else ""))
+    note = [f"points: the {len(points):,} labelled accounts with the strongest evidence (at most {top_per_role:,} "
+            f"per role) of {len(frame):,};",
+            f"the grey cells count the other {len(rest):,}" + (f", {left_labelled:,} of them labelled" if left_labelled else "")]
     return points, density, note
 
 
@@ -292,8 +292,8 @@ def role_quadrant(frame: pd.DataFrame, *, x: str = "reach", y: str = "influence"
     >>> many = pd.DataFrame({"handle": range(9000), "reach": np.linspace(0, 1, 9000), "influence": 0.5,
     ...                      "role": ["networker"] * 6000 + ["regular"] * 3000})
     >>> spec = role_quadrant(many, influence_cut=None, reach_cut=None, top_per_role=100).to_dict()
-    >>> spec["title"]["subtitle"]
-    'points: the 100 labelled accounts with the strongest evidence (at most 100 per role) of 9,000; the grey cells count the other 8,900, 5,900 of them labelled'
+    >>> spec["title"]["subtitle"][1]
+    'the grey cells count the other 8,900, 5,900 of them labelled'
     """
     _check(frame, [x, y, role, label], what="role_quadrant")
     if min(max_points, top_per_role, bins) < 1:
