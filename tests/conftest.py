@@ -1,6 +1,7 @@
 """Shared fixtures.
 
-Real data lives in ../shared/data beside the project (each folder with a SOURCE.md); tests that use
+Real exports live outside the project, in the folder ``WORKBENCH_SHARED_DATA`` names (by default a
+``shared/data`` folder beside the checkout; each export with a SOURCE.md); tests that use
 it take the ``shared_data`` fixture and skip cleanly where it is absent. Nothing from there is copied
 into the project.
 """
@@ -19,7 +20,7 @@ ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The folder of real test data (../shared/data); skips the test when it is absent."""
+    """The folder of real test data (``SHARED_DATA``); skips the test when it is absent."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real test data not found at {SHARED_DATA}")
     return SHARED_DATA

@@ -1,6 +1,6 @@
 """The Bluesky loader (app.bsky XRPC responses: feeds, posts, threads, likes, reposts, follows).
 
-The real responses recorded by bskyr's test suite (../shared/data/bluesky_bskyr_vcr_fixtures) are
+The real responses recorded by bskyr's test suite (``bluesky_bskyr_vcr_fixtures`` of the real test data) are
 extracted from their VCR cassettes and loaded file by file; their counts are checked against
 SOURCE.md and against a plain-Python reading of the same JSON. Small hand-written responses cover
 each rule.

@@ -1,6 +1,6 @@
 """The Mastodon loader (API Status / Context / Account JSON, documents or JSON lines).
 
-The real responses recorded by rtoot's test suite (../shared/data/mastodon_rtoot_vcr_fixtures) are
+The real responses recorded by rtoot's test suite (``mastodon_rtoot_vcr_fixtures`` of the real test data) are
 extracted from their VCR cassettes and loaded file by file; their counts are checked against
 SOURCE.md and against a plain-Python reading of the same JSON. Small hand-written exports cover
 each rule.

@@ -1,6 +1,6 @@
 """Every real export through the whole command-line path: load -> communities -> roles -> export -> report.
 
-One row per export in ../shared/data. Each step runs ``workbench`` (in this process, as ``main(argv)``,
+One row per export of the real test data. Each step runs ``workbench`` (in this process, as ``main(argv)``,
 exit code checked); the report is pseudonymised and must write five pages with content. Values are
 checked against counts made here from the raw files, without the workbench: the accounts of the graph,
 and the advocates of a focal account. Marked slow; it belongs in ``make test`` (a report computes its
