@@ -147,17 +147,23 @@ def test_series_panel_period_kinds_and_date_range():
     assert "interactions per day" in panel.status.value
 
 
-def test_network_view_static_drawing_and_widget(karate):
+def test_network_view_is_interactive_offline_with_a_static_drawing_inside(karate):
     membership = widgets.CommunityPanel(karate).partition.to_frame()
     view = widgets.NetworkView(karate, membership, max_nodes=20, seed=1)
     assert len(view.nodes) == 20 and np.isfinite(view.nodes[["x", "y"]].to_numpy()).all()
     # The 20 best-connected members: ties broken the same way every time.
     again = widgets.NetworkView(karate, membership, max_nodes=20, seed=1)
     pd.testing.assert_frame_equal(view.nodes, again.nodes)
-    assert set(view.edges["source"]) | set(view.edges["target"]) <= set(view.nodes["account_id"])
+    degree = pd.Series(karate.degree(), index=karate.vs["account_id"])
+    kept = list(view.nodes["node_id"])
+    assert degree[kept].min() >= degree.drop(kept).max()  # no account left out has more edges than one shown
+    assert view.data.edges[["source", "target"]].to_numpy().max() < 20
     bundle = view._repr_mimebundle_()
-    assert WIDGET_VIEW in bundle and bundle["image/svg+xml"].startswith("<svg")
-    assert view.widget.__class__.__name__ == "Sigma"
+    assert WIDGET_VIEW not in bundle  # no widget: the view needs no kernel
+    page = bundle["text/html"]
+    assert '<div class="wb-network-static"><svg' in page and "<script>" in page and "wbNetwork" in page
+    assert "Showing the 20 accounts with the highest degree of 34 (14 left out)" in page
+    assert view.widget.__class__.__name__ == "Sigma"  # the ipysigma widget, for a live kernel
 
 
 @pytest.mark.notebooks
@@ -180,10 +186,13 @@ def test_plain_nbconvert_shows_each_panel_as_a_static_chart(tmp_path):
     source = tmp_path / "panels.ipynb"
     nbformat.write(nb, source)
     executed = reports.execute(source, tmp_path / "executed.ipynb", {})
-    for cell in executed.cells:
-        kinds = [sorted(o.get("data", {})) for o in cell.outputs]
-        assert any(WIDGET_VIEW in k for k in kinds) and any("image/svg+xml" in k for k in kinds), kinds
-        assert not any(WIDGET_VIEW in k and "image/svg+xml" in k for k in kinds)  # two outputs, not one bundle
+    panel_cell, network_cell = executed.cells
+    kinds = [sorted(o.get("data", {})) for o in panel_cell.outputs]
+    assert any(WIDGET_VIEW in k for k in kinds) and any("image/svg+xml" in k for k in kinds), kinds
+    assert not any(WIDGET_VIEW in k and "image/svg+xml" in k for k in kinds)  # two outputs, not one bundle
+    # the network view is one HTML output that carries its script and its static drawing
+    [network] = [o for o in network_cell.outputs if "data" in o]
+    assert sorted(network["data"]) == ["text/html", "text/plain"] and "<svg" in network["data"]["text/html"]
     plain, _ = HTMLExporter().from_notebook_node(executed)  # what `jupyter nbconvert --to html` writes
     import base64
 

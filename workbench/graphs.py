@@ -33,11 +33,13 @@ import pandas as pd
 from workbench import sql
 from workbench.checks import DEFAULT_KINDS, TimeLike, check_kinds, check_window
 from workbench.errors import EmptyGraphError, ParameterError
+# The other graphs of a workspace: hashtag co-occurrence and account x hashtag (their own module).
+from workbench.hashtag_graphs import account_hashtag, cohashtag
 
 __all__ = [
     "WEIGHTS", "BACKENDS", "EmptyGraphError",
     "graph", "graph_spec", "account_ids", "node_table", "edge_table", "to_networkx", "to_igraph",
-    "insert_interactions",
+    "insert_interactions", "cohashtag", "account_hashtag",
 ]
 
 #: Edge weightings: the number of interactions, or none (an unweighted graph).
