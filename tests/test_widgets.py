@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import datasets, privacy, roles, widgets
+from workbench import datasets, privacy, roles, viz, widgets
 from workbench.errors import ParameterError
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -18,6 +18,23 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 @pytest.fixture(scope="module")
 def karate():
     return datasets.karate()
+
+
+def test_community_panel_says_when_a_method_refuses_the_graph(karate, monkeypatch):
+    """A method over its size limit (walktrap above 20,000 edges) is a status line, not a traceback."""
+    from workbench import communities
+
+    panel = widgets.CommunityPanel(karate, method="leiden", seed=0)
+    before = panel.partition
+    monkeypatch.setitem(communities.MAX_EDGES, "walktrap", 50)  # karate's 78 ties stand for a big graph
+    panel.method_menu.value = "walktrap"
+    assert panel.partition is before
+    assert "walktrap keeps a random-walk distribution" in panel.status.value
+    assert "this graph has 78 edges, the limit is 50" in panel.status.value
+    monkeypatch.setitem(communities.MAX_EDGES, "walktrap", 78)
+    panel.method_menu.value = "greedy_modularity"
+    panel.method_menu.value = "walktrap"
+    assert panel.partition.method == "walktrap" and panel.n_communities == 4  # weighted, as in communities.runs
 
 
 def test_community_panel_slider_recomputes(karate):
@@ -95,6 +112,33 @@ def test_role_panel_labels_from_evidence_with_confidence():
     assert panel.roles["role"].tolist()[:4] == ["influencer", "influencer", "networker", "hub"]
     assert "whatever the evidence" in panel.explanation.value
     assert panel.roles.loc[1, "confidence"] == pytest.approx(0.5)  # b: a percentile influencer, half backed
+
+
+def test_role_panel_draws_a_large_workspace_within_the_chart_limit():
+    # 6,000 networkers (reach evidence rising from 0.91), 300 influencers, 10 hubs and 4,000 regulars: as on SNAP
+    # Higgs, more labelled accounts than a chart embeds
+    reach_evidence = np.r_[np.linspace(0.91, 0.999, 6000), np.zeros(300), np.full(10, 0.95), np.zeros(4000)]
+    influence_evidence = np.r_[np.zeros(6000), np.full(310, 0.95), np.zeros(4000)]
+    n = len(reach_evidence)
+    frame = pd.DataFrame({"account_id": [f"t:{i}" for i in range(n)], "handle": [f"h{i}" for i in range(n)],
+                          "influence": np.linspace(0, 1, n), "reach": np.linspace(1, 0, n),
+                          "influence_confidence": influence_evidence, "reach_confidence": reach_evidence})
+    panel = widgets.RolePanel(frame)
+    assert panel.status.value.startswith("300 influencers, 6000 networkers, 10 hubs among 10310 accounts")
+    spec = panel.chart.to_dict()
+    assert sum(len(rows) for rows in spec["datasets"].values()) < viz.MAX_ROWS
+    assert " ".join(spec["title"]["subtitle"]) == (
+        "points: the 1,310 labelled accounts with the strongest evidence (at most 1,000 per role) of 10,310; the grey "
+        "cells count the other 9,000, 5,000 of them labelled")
+    shown = next(pd.DataFrame(rows) for rows in spec["datasets"].values() if rows and "handle" in rows[0])
+    assert set(shown.loc[shown["role"] == "networker", "handle"]) == {f"h{i}" for i in range(5000, 6000)}
+    panel.confidence_slider.value = 0.96  # networkers with reach evidence >= 0.96 remain, the rest are regular
+    networkers = int((reach_evidence[:6000] >= 0.96).sum())
+    assert panel.status.value.startswith(f"0 influencers, {networkers} networkers, 0 hubs")
+    assert " ".join(panel.chart.to_dict()["title"]["subtitle"]).startswith(
+        f"points: the 1,000 labelled accounts with the strongest evidence (at most 1,000 per role) of 10,310; "
+        f"the grey cells count the other 9,310, {networkers - 1000:,} of them labelled")
+    assert networkers == 2629  # 0.91 + 0.089 k / 5999 >= 0.96 from k = 3371
 
 
 def test_series_panel_period_kinds_and_date_range():

@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import html
 from typing import Any, Callable, Sequence
 
 import ipywidgets as ipw
@@ -132,8 +133,14 @@ class CommunityPanel(Panel):
         tunable = method in communities.RESOLUTION_METHODS
         self.resolution_slider.disabled = not tunable  # only Leiden and Louvain have a resolution
         options = {"resolution": resolution} if tunable else {}
-        self.partition = (known if known is not None
-                          else communities.detect(self.graph, method=method, seed=self.seed, **options))
+        try:
+            self.partition = (known if known is not None
+                              else communities.detect(self.graph, method=method, seed=self.seed, **options))
+        except ParameterError as error:  # e.g. walktrap on a graph over its size limit: say so, keep the last
+            if self.partition is None:
+                raise
+            self.status.value = f'<span class="wb-refused">{html.escape(str(error))}</span>'
+            return self.partition
         frame = self.partition.to_frame()
         sizes = frame.groupby("community", as_index=False).size()
         modularity = getattr(self.partition, "modularity", float("nan"))
@@ -171,12 +178,16 @@ class RolePanel(Panel):
     label : str
         The column naming accounts in the chart (``handle``).
     max_points : int
-        Regular accounts beyond this many are thinned (every non-regular account is kept).
+        Accounts the chart draws one by one. Beyond, it draws the labelled accounts with the strongest
+        evidence (``top_per_role`` of each role) over a grey density of all the others, and says how
+        many it left out (:func:`workbench.viz.role_quadrant`).
+    top_per_role : int
+        Labelled accounts drawn per role when there are more than ``max_points`` accounts.
     """
 
     def __init__(self, scores: pd.DataFrame, *, influence_cut: float = 0.95, reach_cut: float = 0.95,
-                 min_confidence: float | None = None, label: str = "handle", max_points: int = 3000,
-                 privacy: Any = None):
+                 min_confidence: float | None = None, label: str = "handle", max_points: int = viz.QUADRANT_MAX_POINTS,
+                 top_per_role: int = viz.QUADRANT_TOP_PER_ROLE, privacy: Any = None):
         from workbench import roles
 
         missing = [c for c in ("influence", "reach", label) if c not in scores.columns]
@@ -184,6 +195,7 @@ class RolePanel(Panel):
             raise ParameterError(f"RolePanel: scores need column(s) {', '.join(missing)}")
         self.label = label
         self.max_points = max_points
+        self.top_per_role = top_per_role
         self.scores = scores
         self.has_evidence = {"influence_confidence", "reach_confidence"} <= set(scores.columns)
         slider = dict(min=0.5, max=0.995, step=0.005, continuous_update=False, readout_format=".3f")
@@ -229,22 +241,11 @@ class RolePanel(Panel):
             f" among {len(shown)} accounts ({setting})"
         self.explanation.value = "<small>" + _MEANING[labels].format(level=level, influence=influence_cut,
                                                                      reach=reach_cut) + "</small>"
-        points = _thin(shown, self.max_points)
-        self._draw(viz.role_quadrant(points, label=self.label, influence_cut=None if by_evidence else influence_cut,
+        self._draw(viz.role_quadrant(shown, label=self.label, influence_cut=None if by_evidence else influence_cut,
                                      reach_cut=None if by_evidence else reach_cut,
-                                     title=f"Influence versus reach ({labels})"))
+                                     title=f"Influence versus reach ({labels})", max_points=self.max_points,
+                                     top_per_role=self.top_per_role))
         return shown
-
-
-def _thin(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """Every non-regular row and, when too many, an even spread of the regular ones."""
-    if len(frame) <= limit:
-        return frame
-    special = frame[frame["role"] != "regular"]
-    regular = frame[frame["role"] == "regular"]
-    keep = max(limit - len(special), 0)
-    step = max(len(regular) // max(keep, 1), 1)
-    return pd.concat([special, regular.iloc[::step].head(keep)])
 
 
 # -- time series ------------------------------------------------------------------------------
