@@ -167,19 +167,79 @@ def test_network_views_work_offline_and_find_pseudonymised_names(browser, sample
         check_network_view(page, 0, pick=3)
 
 
+def follow_findings(browser, index) -> list[str]:
+    """Click each key finding's link on ``index``: it opens its page scrolled to a visible section heading."""
+    with offline_page(browser, index) as page:
+        assert page.locator("#key-findings li.wb-finding").count() == 5
+        links = page.locator("#key-findings a.wb-finding-link")
+        targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    for target in targets:
+        with offline_page(browser, index) as page:
+            page.locator(f'#key-findings a.wb-finding-link[href="{target}"]').click()
+            page.wait_for_load_state("load")
+            name, anchor = target.split("#")
+            assert page.url.endswith(f"/{name}#{anchor}")
+            heading = page.locator(f'[id="{anchor}"]')
+            assert heading.count() == 1 and heading.first.is_visible()
+            assert heading.first.evaluate("e => e.getBoundingClientRect().top") < 200  # scrolled to the section
+    return targets
+
+
 @pytest.mark.notebooks
 def test_each_key_finding_links_to_the_section_that_shows_it(browser, sample_report, second_report):
     for result in (sample_report, second_report):
-        with offline_page(browser, result.index) as page:
-            links = page.locator("#key-findings a.wb-finding-link")
-            targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
-            assert len(targets) == 5, targets
-        for target in targets:
-            with offline_page(browser, result.index) as page:
-                page.locator(f'#key-findings a.wb-finding-link[href="{target}"]').click()
-                page.wait_for_load_state("load")
-                name, anchor = target.split("#")
-                assert page.url.endswith(f"/{name}#{anchor}")
-                heading = page.locator(f'[id="{anchor}"]')
-                assert heading.count() == 1 and heading.first.is_visible()
-                assert heading.first.evaluate("e => e.getBoundingClientRect().top") < 200  # scrolled to the section
+        targets = follow_findings(browser, result.index)
+        assert len(targets) == 5, targets
+
+
+# Every table cell of the cells after a section heading, up to the next section.
+_SECTION_CELLS = """anchor => { let cell = document.getElementById(anchor).closest('.jp-Cell'); const found = [];
+  while ((cell = cell.nextElementSibling) && !cell.querySelector('h2')) {
+    cell.querySelectorAll('td').forEach(td => found.push(td.textContent.trim())); }
+  return found; }"""
+
+
+def raw_twarc2(path) -> tuple[set[str], set[str]]:
+    """Hashtags (lower case) of the tweets that are not retweets, and every author's username, read from the file."""
+    tags, names = set(), set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        page = json.loads(line)
+        for tweet in page.get("data", []):
+            if not any(ref["type"] == "retweeted" for ref in tweet.get("referenced_tweets", [])):
+                tags |= {h["tag"].lower() for h in tweet.get("entities", {}).get("hashtags", [])}
+        names |= {user["username"] for user in page.get("includes", {}).get("users", [])}
+    return tags, names
+
+
+@pytest.mark.notebooks
+def test_top_content_of_the_sample_report(browser, sample_report):
+    with offline_page(browser, sample_report.out / "02_communities.html") as page:
+        cells = page.evaluate(_SECTION_CELLS, "Top-content-per-community")
+        shown = {c for c in cells if c.startswith("#")}
+        assert "#kestrelspringride" in shown  # the sample's planted campaign hashtag
+        assert any(c.startswith("http") for c in cells)  # links, expanded
+
+
+@pytest.mark.notebooks
+def test_real_export_report_works_offline(browser, real_report, shared_data, report_artifacts):
+    """twarc2's test data, real tweets: each key finding links to its section; the interaction, hashtag and two-mode
+    views draw and find an account or hashtag by name; the top content shows hashtags the raw file holds."""
+    from report_fixtures import REAL_EXPORT
+
+    tags, names = raw_twarc2(shared_data.joinpath(*REAL_EXPORT))
+    targets = follow_findings(browser, real_report.index)
+    assert [t.split(".html")[0] for t in targets] == ["02_communities", "03_influencers_vs_networkers",
+                                                      "03_influencers_vs_networkers", "04_community_health",
+                                                      "06_campaigns"]
+    with offline_page(browser, real_report.out / "02_communities.html") as page:
+        views = page.locator(".wb-network")
+        assert views.count() == 3
+        assert check_network_view(page, 0) in names  # the account's handle, as the export has it
+        check_colour_and_size(page, 0)
+        assert check_network_view(page, 1)[1:] in tags
+        found = check_network_view(page, 2, pick=1)
+        assert found[1:] in tags or found in names
+        views.nth(0).screenshot(path=str(report_artifacts / "real-network.png"))
+        cells = page.evaluate(_SECTION_CELLS, "Top-content-per-community")
+        shown = {c[1:] for c in cells if c.startswith("#")}
+        assert shown and shown <= tags, shown - tags
