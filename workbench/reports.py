@@ -52,7 +52,7 @@ _NEEDS_NOTE = ('<p class="wb-note">The rest of this notebook needs more than thi
 _INDEPENDENT = ("01_load_and_explore",)
 
 __all__ = ["NOTEBOOKS", "NOTEBOOKS_DIR", "DEFAULT_PARAMETERS", "ReportResult", "render", "execute",
-           "to_html", "network_references", "demo", "render_all"]
+           "to_html", "network_references", "render_all"]
 
 NOTEBOOKS_DIR = resources.folder("notebooks")
 NOTEBOOKS = ("01_load_and_explore", "02_communities", "03_influencers_vs_networkers",
@@ -444,26 +444,3 @@ def render_all(db: str | Path, out: str | Path, *, pseudonymize: bool = False, i
     """:func:`render`, returning the pages written followed by ``index.html``."""
     result = render(db, out, pseudonymize=pseudonymize, code=include_code, parameters=parameters)
     return [*result.pages, result.index]
-
-
-def demo(out: str | Path = "reports", *, db: str | Path | None = None, pseudonymize: bool = False,
-         jobs: int = 2) -> ReportResult:
-    """The bundled sample -> a fresh workspace -> every report in ``out``.
-
-    ``db`` defaults to ``demo.duckdb`` in the package's data folder; an
-    existing file there is replaced.
-    """
-    import workbench as wb
-    from workbench import datasets, focal
-
-    export = datasets.sample_path()
-    if db is None:
-        db = datasets.sample.default_data_dir() / "demo.duckdb"
-    db = Path(db)
-    for stale in (db, db.with_name(db.name + ".wal")):
-        if stale.exists():
-            stale.unlink()
-    with wb.open(db) as store:
-        wb.load(store, export)
-        focal.add(store, focal.SAMPLE_FOCAL)
-    return render(db, out, pseudonymize=pseudonymize, jobs=jobs)
