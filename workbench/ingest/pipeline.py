@@ -6,18 +6,35 @@ The order of a load:
 2. write the ``loads`` row with status ``running`` in its own transaction, so a
    load that is killed stays visible (it is marked ``failed`` the next time the
    workspace is opened for writing);
-3. in one transaction: stream the file into ``raw_lines``, let the format's
-   SQL fill the staging tables, check (strict mode, empty file), merge into the
-   canonical tables with dedupe on ids, run the format's ``resolve`` step,
-   record the rejects and finish the ``loads`` row;
+3. in one transaction: read the file block by block (:func:`staging.read_blocks`,
+   the next block read on a worker thread while DuckDB works on this one) and hand
+   each block to the format: a format with ``parse`` parses each block into its own
+   work tables and builds the staging tables from them in ``finish``; any other
+   format gets ``raw_lines`` as a DuckDB table filled block by block (spilled to disk
+   by DuckDB beyond its memory limit) and stages it whole in ``stage``. Then check
+   (strict mode, empty file), merge into the canonical tables with dedupe on ids,
+   run the format's ``resolve`` step, record the rejects and finish the ``loads`` row;
 4. on any error, roll back and mark the ``loads`` row ``failed`` with the reason.
+
+Memory therefore holds a few blocks of the file plus what DuckDB keeps within its
+``memory_limit`` (:func:`workbench.open`), whatever the file's size.
 
 A file whose sha256 matches an earlier successful load and that adds nothing is
 rolled back entirely: loading the same file twice changes nothing.
+
+The loader contract
+-------------------
+A format module has ``NAME``, ``PLATFORM``, ``LAYOUT`` (``"lines"`` or ``"document"``), ``sniff``
+and ``stage(ctx)`` (read ``raw_lines``, fill ``stage_*``), optionally ``layout(sample)`` and
+``resolve(ctx)``. A lines format that streams also has ``prepare(ctx)`` (create its work tables),
+``parse(ctx)`` (one block: ``raw_lines`` is that block's lines; append to the work tables and
+``stage_rejects``) and ``finish(ctx)`` (the whole file, from the work tables); its ``stage`` is
+``prepare``, ``parse`` and ``finish`` in a row, which is how the Spark engine runs it.
 """
 
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -29,8 +46,9 @@ from workbench.errors import EmptyExportError, ExportFormatError, StrictModeErro
 from workbench.ingest.detect import Sample, detect_format, read_sample
 from workbench.ingest.formats import get_format
 from workbench.ingest.report import FileReport
-from workbench.ingest.sources import Source
-from workbench.ingest.staging import create_stage_tables, drop_stage_tables, stage_source
+from workbench.ingest.sources import ReadLimits, Source
+from workbench.ingest.staging import (PROGRESS_MIN_BYTES, StagedInput, create_stage_tables, drop_stage_tables,
+                                      prefetch, read_blocks)
 from workbench.store import Store
 
 __all__ = ["StageContext", "load_source"]
@@ -47,6 +65,7 @@ class StageContext:
     path: str
     platform: str
     strict: bool
+    sample: Sample | None = None
     records_read: int = 0
     unresolved: int = 0
     #: SET statements that give back the connection's settings, run by load_source once the
@@ -88,6 +107,14 @@ class StageContext:
         return None if row is None else row[0]
 
 
+def _member_lines_frame(member_lines: list[tuple[str, int, int]]):
+    import pyarrow as pa
+
+    members, firsts, lasts = zip(*member_lines)
+    return pa.table({"member": pa.array(members, pa.string()), "first_line": pa.array(firsts, pa.int64()),
+                     "last_line": pa.array(lasts, pa.int64())})
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -108,8 +135,61 @@ def _canonical_counts(store: Store) -> dict[str, int]:
     return dict(zip(("accounts", "posts", "interactions"), map(int, row)))
 
 
+def _streams(module: ModuleType, layout: str) -> bool:
+    """Whether the format parses block by block (see the loader contract)."""
+    return layout == "lines" and all(callable(getattr(module, name, None)) for name in ("prepare", "parse", "finish"))
+
+
+def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: Source, layout: str,
+                  staged: StagedInput, *, limits: ReadLimits | None, progress: bool | None) -> int:
+    """Read ``source`` block by block into the format's staging; return the number of staged lines."""
+    from tqdm.auto import tqdm
+
+    con = store.con
+    streaming = _streams(module, layout)
+    if streaming:
+        # raw_lines is each block in turn; the lines the format rejects are kept for rejects.raw
+        store.execute("ingest.kept_lines")
+        module.prepare(ctx)
+    show = progress if progress is not None else sys.stderr.isatty()
+    size = source.size or 0
+    bar = tqdm(total=size, unit="B", unit_scale=True, desc=source.name[-40:], leave=False,
+               disable=not show or size < PROGRESS_MIN_BYTES)
+    rows = 0
+    done_before, last_raw = 0, 0  # the bytes of earlier members of a multi-file source, for the bar
+    try:
+        for block in prefetch(read_blocks(source, layout=layout, staged=staged, limits=limits)):
+            if block.rejects:
+                con.executemany("INSERT INTO stage_rejects VALUES ($1, $2, $3, $4)", block.rejects)
+            n = block.lines.num_rows
+            rows += n
+            if n and streaming:
+                con.register("raw_lines", block.lines)
+                try:
+                    module.parse(ctx)
+                    store.execute("ingest.keep_rejected_lines", first=block.first_line, last=block.last_line)
+                finally:
+                    con.unregister("raw_lines")
+            elif n:
+                con.register("raw_block", block.lines)
+                try:
+                    store.execute("ingest.spool_block")
+                finally:
+                    con.unregister("raw_block")
+            if block.raw_bytes < last_raw:
+                done_before += last_raw
+            last_raw = block.raw_bytes
+            bar.update(min(done_before + last_raw, size) - bar.n)
+    finally:
+        bar.close()
+    if streaming:
+        store.execute("ingest.kept_as_raw_lines")
+    return rows
+
+
 def load_source(store: Store, source: Source, *, format: str = "auto", strict: bool = False,
-                platform: str | None = None, progress: bool | None = None) -> FileReport:
+                platform: str | None = None, progress: bool | None = None,
+                limits: ReadLimits | None = None) -> FileReport:
     """Load one source as one transaction; see the module docstring for the steps."""
     report = FileReport(path=source.name, format=format)
     sample = None
@@ -133,14 +213,24 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         dict(load_id=load_id, path=source.name, format=format, bytes=source.size,
              started=_now(), platform=platform_name),
     )
-    ctx = StageContext(store, load_id, source.name, platform_name, strict)
+    ctx = StageContext(store, load_id, source.name, platform_name, strict, sample=sample)
     con.execute("BEGIN TRANSACTION")
     try:
         create_stage_tables(con)
-        staged = stage_source(con, source, layout=layout, progress=progress)
+        staged = StagedInput()
+        staged_rows = _stage_blocks(store, ctx, module, source, layout, staged, limits=limits, progress=progress)
         report.sha256, report.bytes = staged.sha256, staged.bytes
-        ctx.records_read = staged_rows = int(store.scalar("SELECT count(*) FROM raw_lines"))
-        module.stage(ctx)
+        ctx.records_read = staged_rows
+        if _streams(module, layout):
+            module.finish(ctx)
+        else:
+            module.stage(ctx)
+        if staged.member_lines:  # a zip's files loaded as one: rejects name the file and its own line
+            con.register("member_lines", _member_lines_frame(staged.member_lines))
+            try:
+                store.execute("ingest.rejects_by_member")
+            finally:
+                con.unregister("member_lines")
         records_read = ctx.records_read + staged.encoding_rejects
         # a line of a lines-layout file is one record however many reasons it got; in a document every
         # rejected element is its own record, though all sit on line 1
