@@ -42,10 +42,12 @@ def cmd_load(args: argparse.Namespace) -> int:
                 from workbench.spark.workspace import load_with_spark
 
                 report = load_with_spark(store, args.paths, parquet_dir=args.parquet, format=args.format,
-                                         platform=args.platform, strict=args.strict, master=args.spark_master)
+                                         platform=args.platform, strict=args.strict, master=args.spark_master,
+                                         kind=args.kind)
             else:
                 report = wb.load(store, args.paths, format=args.format, strict=args.strict,
-                                 platform=args.platform, progress=None if not args.quiet else False)
+                                 platform=args.platform, progress=None if not args.quiet else False,
+                                 kind=args.kind)
         except WorkbenchError as error:
             partial = getattr(error, "report", None)
             if partial is not None:
@@ -177,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="auto", help="format id (default: detect each file)")
     p.add_argument("--strict", action="store_true", help="abort a file's load on its first bad record")
     p.add_argument("--platform", help="id prefix instead of the format's platform (edge lists)")
+    p.add_argument("--kind", help="interaction kind of edge-list rows that name none, e.g. reply for a KONECT "
+                                  "reply network (default: mention, and the summary says so)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                    help="normalise on DuckDB (default) or Apache Spark (edge lists so far)")

@@ -68,6 +68,10 @@ class StageContext:
     sample: Sample | None = None
     records_read: int = 0
     unresolved: int = 0
+    #: the kind of rows that name none (edge lists, graph files): the load's ``kind=``, None for the default
+    default_kind: str | None = None
+    #: how many loaded rows took that kind (set by loaders whose ``TAKES_KIND`` is true)
+    assumed_kind_rows: int = 0
     #: SET statements that give back the connection's settings, run by load_source once the
     #: transaction is over (a failed one accepts no statement before its ROLLBACK)
     restore: list[str] = field(default_factory=list)
@@ -188,7 +192,7 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
 
 
 def load_source(store: Store, source: Source, *, format: str = "auto", strict: bool = False,
-                platform: str | None = None, progress: bool | None = None,
+                platform: str | None = None, progress: bool | None = None, kind: str | None = None,
                 limits: ReadLimits | None = None) -> FileReport:
     """Load one source as one transaction; see the module docstring for the steps."""
     report = FileReport(path=source.name, format=format)
@@ -198,6 +202,10 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         format = detect_format(source, sample)
         report.format = format
     module = get_format(format)
+    if kind is not None and not getattr(module, "TAKES_KIND", False):
+        raise ExportFormatError(f"kind={kind!r} (--kind) is for edge lists and graph files, whose rows name no "
+                                f"kind; this file is {format}, whose interactions carry their own kinds",
+                                path=source.name)
     if sample is None:
         sample = read_sample(source)
     layout = _layout(module, sample)
@@ -213,7 +221,7 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         dict(load_id=load_id, path=source.name, format=format, bytes=source.size,
              started=_now(), platform=platform_name),
     )
-    ctx = StageContext(store, load_id, source.name, platform_name, strict, sample=sample)
+    ctx = StageContext(store, load_id, source.name, platform_name, strict, sample=sample, default_kind=kind)
     con.execute("BEGIN TRANSACTION")
     try:
         create_stage_tables(con)
@@ -225,6 +233,10 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
             module.finish(ctx)
         else:
             module.stage(ctx)
+        if ctx.assumed_kind_rows:
+            report.assumed_kind = kind or "mention"
+            report.assumed_kind_rows = ctx.assumed_kind_rows
+            report.assumed_kind_default = kind is None
         if staged.member_lines:  # a zip's files loaded as one: rejects name the file and its own line
             con.register("member_lines", _member_lines_frame(staged.member_lines))
             try:
