@@ -36,7 +36,14 @@ def _print_frame(frame, *, max_rows: int = 20) -> None:
 def cmd_load(args: argparse.Namespace) -> int:
     import workbench as wb
 
-    with wb.open(args.db) as store:
+    from workbench.ingest.sources import ReadLimits, parse_size
+
+    defaults = ReadLimits()
+    limits = ReadLimits(
+        max_document_bytes=parse_size(args.max_document_size) if args.max_document_size else defaults.max_document_bytes,
+        max_expansion=args.max_expansion if args.max_expansion else defaults.max_expansion,
+        max_decompressed_bytes=parse_size(args.max_decompressed) if args.max_decompressed else None)
+    with wb.open(args.db, memory_limit=args.memory_limit) as store:
         try:
             if args.engine == "spark":
                 from workbench.spark.workspace import load_with_spark
@@ -47,7 +54,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             else:
                 report = wb.load(store, args.paths, format=args.format, strict=args.strict,
                                  platform=args.platform, progress=None if not args.quiet else False,
-                                 kind=args.kind)
+                                 kind=args.kind, limits=limits)
         except WorkbenchError as error:
             partial = getattr(error, "report", None)
             if partial is not None:
@@ -182,6 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", help="interaction kind of edge-list rows that name none, e.g. reply for a KONECT "
                                   "reply network (default: mention, and the summary says so)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument("--memory-limit", metavar="SIZE",
+                   help="DuckDB's memory limit, e.g. 4GB (default 1GB); beyond it DuckDB spills to <db>.tmp")
+    p.add_argument("--max-document-size", metavar="SIZE",
+                   help="the largest JSON document read whole (default 256MiB; JSON lines stream in blocks)")
+    p.add_argument("--max-expansion", type=float, metavar="RATIO",
+                   help="refuse a compressed file that expands more than RATIO times (default 1000)")
+    p.add_argument("--max-decompressed", metavar="SIZE", help="refuse an input larger than SIZE decompressed "
+                                                              "(default: no limit; loads stream in bounded memory)")
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                    help="normalise on DuckDB (default) or Apache Spark (edge lists so far)")
     p.add_argument("--spark-master", default="local[*]", help="Spark master URL (default local[*])")

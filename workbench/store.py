@@ -31,7 +31,10 @@ from workbench.errors import QueryError, WorkspaceBusyError, WorkspaceError
 
 __all__ = ["Store", "open", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: DuckDB's memory limit when :func:`open` is given none: with it, a load of any size peaks at about
+#: 1.5 GB (DuckDB spills the rest to disk, beside the workspace). DuckDB's own default is 80% of RAM.
+DEFAULT_MEMORY_LIMIT = "1GB"
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
     "community_runs", "memberships", "account_scores",
@@ -39,7 +42,29 @@ TABLES = (
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
 # Migrations from version N to N+1, as SQL scripts; index 0 upgrades version 1 to 2.
-_MIGRATIONS: list[str] = []
+_MIGRATIONS: list[str] = [
+    # 1 -> 2: posts and accounts without a PRIMARY KEY index. DuckDB holds such an index in memory
+    # whole when a transaction changes it (inserting 3M posts into a workspace of 10M fails to commit
+    # at a 500 MB memory limit), so a Pushshift month could not load in bounded memory; the merge
+    # (queries/ingest/merge.sql) keeps the ids unique.
+    """
+    ALTER TABLE posts RENAME TO posts_v1;
+    CREATE TABLE posts (
+        post_id VARCHAR NOT NULL, platform VARCHAR NOT NULL, author_id VARCHAR, created_at TIMESTAMPTZ,
+        text VARCHAR, lang VARCHAR, parent_post_id VARCHAR, conversation_id VARCHAR, channel VARCHAR,
+        kind VARCHAR NOT NULL, like_count BIGINT, share_count BIGINT, reply_count BIGINT, quote_count BIGINT,
+        collected BOOLEAN NOT NULL, load_id BIGINT);
+    INSERT INTO posts SELECT * FROM posts_v1;
+    DROP TABLE posts_v1;
+    ALTER TABLE accounts RENAME TO accounts_v1;
+    CREATE TABLE accounts (
+        account_id VARCHAR NOT NULL, platform VARCHAR NOT NULL, handle VARCHAR, display_name VARCHAR,
+        followers BIGINT, following BIGINT, posts_count BIGINT, created_at TIMESTAMPTZ,
+        is_focal BOOLEAN NOT NULL DEFAULT false, seen_at TIMESTAMPTZ);
+    INSERT INTO accounts SELECT * FROM accounts_v1;
+    DROP TABLE accounts_v1;
+    """,
+]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 
@@ -240,8 +265,10 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
     try:
         for statement in con.extract_statements(_SCHEMA_FILE.read_text(encoding="utf-8")):
             con.execute(statement)
+        fresh = not con.execute("SELECT count(*) FROM workbench_meta").fetchone()[0]
+        # a new workspace is created at the current version by schema.sql; an older one is migrated
         con.execute("INSERT INTO workbench_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
-                    [str(SCHEMA_VERSION)])
+                    [str(SCHEMA_VERSION if fresh else 1)])
         version = int(con.execute("SELECT value FROM workbench_meta WHERE key='schema_version'").fetchone()[0])
         for step in range(version, SCHEMA_VERSION):
             for statement in con.extract_statements(_MIGRATIONS[step - 1]):
@@ -258,7 +285,20 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  # noqa: A001 - the public name is wb.open
+def _spill_directory(path: str, memory: bool, read_only: bool) -> str:
+    """Where DuckDB spills what exceeds its memory limit: beside the workspace (``<file>.tmp``) for the
+    one process that writes it, a folder of this process's own in the system's temp folder otherwise
+    (read-only readers of one file, and in-memory workspaces, must not share spill files)."""
+    import os
+    import tempfile
+
+    if memory or read_only:
+        return os.path.join(tempfile.gettempdir(), f"workbench-spill-{os.getpid()}")
+    return f"{path}.tmp"
+
+
+def open(path: str | Path = ":memory:", *, read_only: bool = False, memory_limit: str | None = None,
+         temp_directory: str | Path | None = None) -> Store:  # noqa: A001 - the public name is wb.open
     """Open (or create) a workspace.
 
     Parameters
@@ -269,6 +309,13 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
     read_only : bool
         Open without the write lock: several read-only processes (notebooks,
         reports) can share a file, but none while a writer holds it.
+    memory_limit : str, optional
+        DuckDB's memory limit, e.g. ``"2GB"`` (default :data:`DEFAULT_MEMORY_LIMIT`). Loads and
+        queries that need more spill to ``temp_directory``; a load streams its file, so its peak
+        memory stays near this limit whatever the file's size.
+    temp_directory : str or Path, optional
+        Where DuckDB spills (default: ``<workspace>.tmp`` beside the workspace when writing, a
+        folder of the process's own in the system temp folder otherwise).
 
     Raises
     ------
@@ -283,7 +330,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
     ...     store.schema_version
-    1
+    2
     """
     path = str(path)
     memory = path == ":memory:"
@@ -291,13 +338,20 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
         raise WorkspaceError(f"workspace {path} does not exist; create it with `workbench load ... --db {path}`")
     if not memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    config = {"memory_limit": str(memory_limit or DEFAULT_MEMORY_LIMIT),
+              "temp_directory": str(temp_directory or _spill_directory(path, memory, read_only and not memory))}
     try:
-        con = duckdb.connect(path, read_only=read_only and not memory)
+        con = duckdb.connect(path, read_only=read_only and not memory, config=config)
     except duckdb.IOException as error:
         text = str(error)
         if "lock" in text.lower():
             raise WorkspaceBusyError(_busy_message(path, error, read_only=read_only)) from None
         raise WorkspaceError(f"cannot open workspace {path}: {text.splitlines()[0]}") from None
+    except (duckdb.InvalidInputException, duckdb.ParserException) as error:
+        if "memory" in str(error).lower() and memory_limit is not None:
+            from workbench.errors import ParameterError
+            raise ParameterError(f"memory_limit must be a size such as '2GB' or '512MB'; got {memory_limit!r}") from None
+        raise WorkspaceError(f"cannot open workspace {path}: {str(error).splitlines()[0]}") from None
     except duckdb.Error as error:
         raise WorkspaceError(f"cannot open workspace {path}: {str(error).splitlines()[0]}") from None
     con.execute("SET TimeZone = 'UTC'")

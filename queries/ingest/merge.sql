@@ -1,30 +1,46 @@
 -- name: merge_accounts
 -- Merge staged accounts: one row per account, the newest observation's counters win.
-INSERT INTO accounts (account_id, platform, handle, display_name, followers, following, posts_count,
-                      created_at, is_focal, seen_at)
+-- accounts has no unique index (see queries/schema.sql): known accounts are updated, the others inserted.
+CREATE OR REPLACE TEMP TABLE stage_accounts_unique AS
 SELECT account_id, platform, handle, display_name, followers, following, posts_count,
-       created_at, coalesce(is_focal, false), seen_at
+       created_at, coalesce(is_focal, false) AS is_focal, seen_at
 FROM (
     SELECT *, row_number() OVER (PARTITION BY account_id
                                  ORDER BY seen_at DESC NULLS LAST, followers DESC NULLS LAST, handle NULLS LAST) AS pick
     FROM stage_accounts
     WHERE account_id IS NOT NULL
 )
-WHERE pick = 1
-ON CONFLICT (account_id) DO UPDATE SET
-    handle       = CASE WHEN excluded.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.handle IS NULL
-                        THEN coalesce(excluded.handle, accounts.handle) ELSE accounts.handle END,
-    display_name = CASE WHEN excluded.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.display_name IS NULL
-                        THEN coalesce(excluded.display_name, accounts.display_name) ELSE accounts.display_name END,
-    followers    = CASE WHEN excluded.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.followers IS NULL
-                        THEN coalesce(excluded.followers, accounts.followers) ELSE accounts.followers END,
-    following    = CASE WHEN excluded.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.following IS NULL
-                        THEN coalesce(excluded.following, accounts.following) ELSE accounts.following END,
-    posts_count  = CASE WHEN excluded.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.posts_count IS NULL
-                        THEN coalesce(excluded.posts_count, accounts.posts_count) ELSE accounts.posts_count END,
-    created_at   = coalesce(accounts.created_at, excluded.created_at),
-    is_focal     = accounts.is_focal OR excluded.is_focal,
-    seen_at      = greatest(accounts.seen_at, excluded.seen_at);
+WHERE pick = 1;
+
+UPDATE accounts SET
+    handle       = CASE WHEN s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.handle IS NULL
+                        THEN coalesce(s.handle, accounts.handle) ELSE accounts.handle END,
+    display_name = CASE WHEN s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.display_name IS NULL
+                        THEN coalesce(s.display_name, accounts.display_name) ELSE accounts.display_name END,
+    followers    = CASE WHEN s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.followers IS NULL
+                        THEN coalesce(s.followers, accounts.followers) ELSE accounts.followers END,
+    following    = CASE WHEN s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.following IS NULL
+                        THEN coalesce(s.following, accounts.following) ELSE accounts.following END,
+    posts_count  = CASE WHEN s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.posts_count IS NULL
+                        THEN coalesce(s.posts_count, accounts.posts_count) ELSE accounts.posts_count END,
+    created_at   = coalesce(accounts.created_at, s.created_at),
+    is_focal     = accounts.is_focal OR s.is_focal,
+    seen_at      = greatest(accounts.seen_at, s.seen_at)
+FROM stage_accounts_unique AS s
+WHERE accounts.account_id = s.account_id
+  AND (s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL  -- else only what is missing can change
+       OR accounts.handle IS NULL OR accounts.display_name IS NULL OR accounts.followers IS NULL
+       OR accounts.following IS NULL OR accounts.posts_count IS NULL
+       OR (accounts.created_at IS NULL AND s.created_at IS NOT NULL) OR (s.is_focal AND NOT accounts.is_focal));
+
+INSERT INTO accounts (account_id, platform, handle, display_name, followers, following, posts_count,
+                      created_at, is_focal, seen_at)
+SELECT s.account_id, s.platform, s.handle, s.display_name, s.followers, s.following, s.posts_count,
+       s.created_at, s.is_focal, s.seen_at
+FROM stage_accounts_unique AS s
+ANTI JOIN accounts AS a ON a.account_id = s.account_id;
+
+DROP TABLE stage_accounts_unique;
 
 -- name: merge_posts
 -- Merge staged posts: one row per post, a collected copy wins over a context copy; new posts are inserted, known ones only filled in.
