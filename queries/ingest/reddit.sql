@@ -1,6 +1,7 @@
--- name: reddit_stage
--- Pushshift / Arctic Shift comments (RC_*) and submissions (RS_*) from raw_lines into the staging tables.
+-- name: reddit_parse
+-- Pushshift / Arctic Shift comments (RC_*) and submissions (RS_*): one block of raw_lines into stage_posts, stage_accounts and stage_rejects.
 --
+-- The loader runs this once per block of the file (raw_lines is the block), then reddit_finish once.
 -- Ids: a submission is `<platform>:t3_<id>`, a comment `<platform>:t1_<id>` (Reddit's own "fullname"
 -- prefixes, so that `parent_id` / `link_id`, which are fullnames already, become post ids by prefixing
 -- the platform alone). Accounts are `<platform>:<author>`; authors in $excluded_authors (compared in
@@ -103,21 +104,25 @@ SELECT author_id, $platform, author, author_created_at, false, created_at
 FROM reddit_rows
 WHERE reject_reason IS NULL AND author_id IS NOT NULL;
 
+DROP TABLE reddit_rows;
+
+-- name: reddit_finish
+-- After the last block: the comment interactions of the whole file, from stage_posts and the workspace's posts.
 -- Comment -> author of the parent comment or submission. The parent may be in this file or in an
 -- earlier load (the canonical posts table; as in the merge, its author wins unless it is NULL). A parent
 -- that is known but has no account author ([deleted], AutoModerator, ...) makes no row; a parent not
 -- known yet makes a row with a NULL target (counted as unresolved; a later load completes it, see
--- reddit_resolve).
+-- reddit_resolve). Every staged post is a good record of this file (rejected lines stage none).
 INSERT INTO stage_interactions (source_id, target_id, kind, post_id, created_at, platform)
 WITH comments AS (
     SELECT post_id, author_id, parent_post_id, created_at
-    FROM reddit_rows
-    WHERE reject_reason IS NULL AND is_comment AND author_id IS NOT NULL
+    FROM stage_posts
+    WHERE kind = 'comment' AND author_id IS NOT NULL
 ),
 staged_parents AS (
     SELECT post_id, max(author_id) AS author_id
-    FROM reddit_rows
-    WHERE reject_reason IS NULL AND post_id IN (SELECT parent_post_id FROM comments)
+    FROM stage_posts
+    WHERE post_id IN (SELECT parent_post_id FROM comments)
     GROUP BY post_id
 )
 SELECT c.author_id, coalesce(p.author_id, s.author_id), 'comment', c.post_id, c.created_at, $platform
@@ -127,8 +132,6 @@ LEFT JOIN staged_parents AS s ON s.post_id = c.parent_post_id
 WHERE (p.post_id IS NULL AND s.post_id IS NULL)      -- parent not known yet: unresolved
    OR coalesce(p.author_id, s.author_id) IS NOT NULL  -- known, with an account as author
 ;
-
-DROP TABLE reddit_rows;
 
 -- name: reddit_resolve
 -- After the merge: comment interactions whose parent became known in this load (it is among the

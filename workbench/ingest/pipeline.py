@@ -72,6 +72,11 @@ class StageContext:
     default_kind: str | None = None
     #: how many loaded rows took that kind (set by loaders whose ``TAKES_KIND`` is true)
     assumed_kind_rows: int = 0
+    #: what a streaming format keeps between its blocks (see the loader contract)
+    state: dict[str, Any] = field(default_factory=dict)
+    #: set by a format whose stage_interactions hold one row per (post_id, kind, source_id, target_id):
+    #: the merge then skips grouping them
+    interactions_unique: bool = False
     #: SET statements that give back the connection's settings, run by load_source once the
     #: transaction is over (a failed one accepts no statement before its ROLLBACK)
     restore: list[str] = field(default_factory=list)
@@ -276,7 +281,8 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
             "WHERE target_id IS NULL AND source_id IS NOT NULL)"))
         store.execute("ingest.merge_accounts")
         store.execute("ingest.merge_posts", load_id=load_id)
-        store.execute("ingest.merge_interactions", load_id=load_id)
+        store.execute("ingest.merge_interactions_unique" if ctx.interactions_unique else "ingest.merge_interactions",
+                      load_id=load_id)
         resolve = getattr(module, "resolve", None)
         if callable(resolve):
             resolve(ctx)
