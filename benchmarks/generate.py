@@ -95,7 +95,8 @@ COPY (
 def reddit_month(folder: Path, *, comments: int) -> Path:
     """Write ``RC_bench.zst`` with ``comments`` comments into ``folder``; return its path."""
     plain = folder / "RC_bench.ndjson"
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     # the path is ours (a temp folder), never user input; COPY ... TO takes no bound path
     con.execute(_REDDIT.format(path=str(plain).replace("'", "''")),
                 {"start": MONTH_START, "month_seconds": MONTH_SECONDS, "n": comments,
@@ -110,7 +111,8 @@ def reddit_month(folder: Path, *, comments: int) -> Path:
 
 def edge_list(path: Path, *, interactions: int, accounts: int, mu: float = 0.2, seed: int = 0) -> Path:
     """Write an edge CSV of ``interactions`` rows among ``accounts`` accounts to ``path``; return it."""
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute(_EDGES.format(path=str(path).replace("'", "''")),
                 {"n": interactions, "accounts": accounts, "mu": mu, "seed": seed})
     con.close()

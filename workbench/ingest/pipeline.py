@@ -36,10 +36,14 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+
+import pyarrow as pa
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import ModuleType
 from typing import Any, Iterator
+
+import duckdb
 
 from workbench import sql as sql_module
 from workbench.errors import EmptyExportError, ExportFormatError, StrictModeError, WorkbenchError
@@ -47,8 +51,8 @@ from workbench.ingest.detect import Sample, detect_format, read_sample
 from workbench.ingest.formats import get_format
 from workbench.ingest.report import FileReport
 from workbench.ingest.sources import ReadLimits, Source
-from workbench.ingest.staging import (PROGRESS_MIN_BYTES, StagedInput, create_stage_tables, drop_stage_tables,
-                                      prefetch, read_blocks)
+from workbench.ingest.staging import (PROGRESS_MIN_BYTES, RAW_LINES_SCHEMA, StagedInput, create_stage_tables,
+                                      drop_stage_tables, prefetch, read_blocks)
 from workbench.store import Store
 
 __all__ = ["StageContext", "load_source"]
@@ -77,6 +81,8 @@ class StageContext:
     #: set by a format whose stage_interactions hold one row per (post_id, kind, source_id, target_id):
     #: the merge then skips grouping them
     interactions_unique: bool = False
+    #: lines rejected while reading (bad bytes, too long), before the format saw them
+    reading_rejects: int = 0
     #: SET statements that give back the connection's settings, run by load_source once the
     #: transaction is over (a failed one accepts no statement before its ROLLBACK)
     restore: list[str] = field(default_factory=list)
@@ -85,18 +91,32 @@ class StageContext:
     def con(self):
         return self.store.con
 
-    @contextmanager
-    def unordered(self) -> Iterator[None]:
-        """Run the block with DuckDB's ``preserve_insertion_order`` off, for work tables whose rows carry
-        their line_no: DuckDB then writes and scans them on every core. The setting is given back
-        after the block (or, when it fails, after the rollback)."""
+    def begin_unordered(self) -> None:
+        """Turn DuckDB's ``preserve_insertion_order`` off, for work tables whose rows carry their
+        line_no: DuckDB then writes and scans them on every core. :meth:`end_unordered` (or, when
+        the load fails, the pipeline after the rollback) gives the setting back. Where the
+        configuration is locked, the work simply stays ordered."""
         previous = bool(self.scalar("SELECT current_setting('preserve_insertion_order')"))
         back = "SET preserve_insertion_order = true" if previous else "SET preserve_insertion_order = false"
-        self.store.con.execute("SET preserve_insertion_order = false")
+        try:
+            self.store.con.execute("SET preserve_insertion_order = false")
+        except duckdb.Error:  # a locked configuration: ordered is correct too, only slower
+            return
         self.restore.append(back)
+
+    def end_unordered(self) -> None:
+        """Give back the setting :meth:`begin_unordered` changed."""
+        for back in list(self.restore):
+            if back.startswith("SET preserve_insertion_order"):
+                self.store.con.execute(back)
+                self.restore.remove(back)
+
+    @contextmanager
+    def unordered(self) -> Iterator[None]:
+        """Run the block with ``preserve_insertion_order`` off (:meth:`begin_unordered`)."""
+        self.begin_unordered()
         yield
-        self.store.con.execute(back)
-        self.restore.remove(back)
+        self.end_unordered()
 
     def _auto(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"load_id": self.load_id, "platform": self.platform, "path": self.path, **params}
@@ -144,9 +164,12 @@ def _canonical_counts(store: Store) -> dict[str, int]:
     return dict(zip(("accounts", "posts", "interactions"), map(int, row)))
 
 
-def _streams(module: ModuleType, layout: str) -> bool:
-    """Whether the format parses block by block (see the loader contract)."""
-    return layout == "lines" and all(callable(getattr(module, name, None)) for name in ("prepare", "parse", "finish"))
+def _streams(module: ModuleType, layout: str, sample: Sample | None = None) -> bool:
+    """Whether the format parses this file block by block (see the loader contract)."""
+    if layout != "lines" or not all(callable(getattr(module, name, None)) for name in ("prepare", "parse", "finish")):
+        return False
+    decide = getattr(module, "streams", None)
+    return bool(decide(sample)) if callable(decide) and sample is not None else True
 
 
 def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: Source, layout: str,
@@ -155,7 +178,7 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
     from tqdm.auto import tqdm
 
     con = store.con
-    streaming = _streams(module, layout)
+    streaming = _streams(module, layout, ctx.sample)
     if streaming:
         # raw_lines is each block in turn; the lines the format rejects are kept for rejects.raw
         store.execute("ingest.kept_lines")
@@ -165,6 +188,7 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
     bar = tqdm(total=size, unit="B", unit_scale=True, desc=source.name[-40:], leave=False,
                disable=not show or size < PROGRESS_MIN_BYTES)
     rows = 0
+    parsed = False
     done_before, last_raw = 0, 0  # the bytes of earlier members of a multi-file source, for the bar
     try:
         for block in prefetch(read_blocks(source, layout=layout, staged=staged, limits=limits)):
@@ -185,14 +209,22 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
                     store.execute("ingest.spool_block")
                 finally:
                     con.unregister("raw_block")
+            parsed = parsed or bool(n and streaming)
             if block.raw_bytes < last_raw:
                 done_before += last_raw
             last_raw = block.raw_bytes
             bar.update(min(done_before + last_raw, size) - bar.n)
     finally:
         bar.close()
+    if streaming and not parsed:  # every line was blank or rejected while reading: one empty block
+        con.register("raw_lines", pa.Table.from_batches([], schema=RAW_LINES_SCHEMA))
+        try:
+            module.parse(ctx)
+        finally:
+            con.unregister("raw_lines")
     if streaming:
         store.execute("ingest.kept_as_raw_lines")
+    ctx.reading_rejects = staged.encoding_rejects
     return rows
 
 
@@ -234,7 +266,7 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         staged_rows = _stage_blocks(store, ctx, module, source, layout, staged, limits=limits, progress=progress)
         report.sha256, report.bytes = staged.sha256, staged.bytes
         ctx.records_read = staged_rows
-        if _streams(module, layout):
+        if _streams(module, layout, sample):
             module.finish(ctx)
         else:
             module.stage(ctx)

@@ -158,7 +158,9 @@ class CappedReader(io.RawIOBase):
                 f"decompresses to more than {format_size(limits.max_decompressed_bytes)}, the limit on one input "
                 "(max_decompressed_bytes, --max-decompressed); nothing of it is loaded", path=self._name)
         if self._compressed and self.bytes > limits.expansion_grace_bytes:
-            packed = max(self._raw.bytes, self._declared or 0, 1)
+            # the compressed bytes the decompressor has consumed (zstd reads ahead of what it feeds)
+            fed = getattr(self._stream, "fed", None)
+            packed = max(fed if fed is not None else self._raw.bytes, self._declared or 0, 1)
             if self.bytes > limits.max_expansion * packed:
                 raise LimitExceededError(
                     f"{format_size(packed)} of compressed data expanded to more than {format_size(self.bytes)} "
@@ -251,6 +253,7 @@ class ZstdReader(io.RawIOBase):
         self._in_frame = False  # some bytes of an unfinished frame were fed
         self._out = memoryview(b"")
         self._pending = memoryview(b"")  # compressed bytes read but not fed yet
+        self.fed = 0  # compressed bytes fed to the decompressor so far
 
     def readable(self) -> bool:
         return True
@@ -266,6 +269,7 @@ class ZstdReader(io.RawIOBase):
             # a small step: its output is bounded (ZSTD_STEP_OUTPUT_MAX), so a bomb meets the
             # limits before it fills the memory (python-zstandard's decompress has no max_length)
             step, self._pending = self._pending[:_ZSTD_FEED_BYTES], self._pending[_ZSTD_FEED_BYTES:]
+            self.fed += len(step)
             self._out = memoryview(self._feed(bytes(step)))
         n = min(len(buffer), len(self._out))
         buffer[:n] = self._out[:n]
@@ -289,6 +293,14 @@ class ZstdReader(io.RawIOBase):
         super().close()
 
 
+class _FedBufferedReader(io.BufferedReader):
+    """A buffered :class:`ZstdReader` that says how many compressed bytes it has consumed."""
+
+    @property
+    def fed(self) -> int:
+        return self.raw.fed  # type: ignore[attr-defined]
+
+
 def is_compressed(name: str) -> bool:
     """Whether ``name`` ends with a compression suffix that :meth:`Source.open` undoes."""
     return name.lower().endswith(_COMPRESSED)
@@ -299,7 +311,7 @@ def _decompressor(name: str, raw: BinaryIO) -> BinaryIO:
     if lower.endswith(".gz"):
         return gzip.GzipFile(fileobj=raw, mode="rb")
     if lower.endswith((".zst", ".zstd")):
-        return io.BufferedReader(ZstdReader(raw), buffer_size=1 << 20)  # type: ignore[arg-type]
+        return _FedBufferedReader(ZstdReader(raw), buffer_size=1 << 20)  # type: ignore[arg-type]
     if lower.endswith(".bz2"):
         return bz2.BZ2File(raw, mode="rb")
     if lower.endswith(".xz"):
