@@ -17,7 +17,7 @@ from workbench.store import TABLES
 
 def test_new_workspace_has_every_canonical_table_empty(store):
     assert store.counts() == {name: 0 for name in TABLES}
-    assert store.schema_version == 2
+    assert store.schema_version == 5
 
 
 def test_canonical_columns_follow_the_design(store):
@@ -157,15 +157,15 @@ def test_a_parameter_of_the_wrong_type_is_a_query_error(store, tmp_path):
         store.query("info.last_loads", limit="ten")
 
 
-def test_a_version_1_workspace_is_migrated_and_keeps_its_rows(tmp_path):
-    """Version 2 drops the PRIMARY KEY indexes of posts and accounts (DuckDB holds such an index in
+def test_a_version_4_workspace_is_migrated_and_keeps_its_rows(tmp_path):
+    """Version 5 drops the PRIMARY KEY indexes of posts and accounts (DuckDB holds such an index in
     memory whole when a transaction changes it); the rows stay, and loads still keep ids unique."""
     import duckdb
 
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE workbench_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
-    con.execute("INSERT INTO workbench_meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO workbench_meta VALUES ('schema_version', '4')")
     con.execute("CREATE TABLE accounts (account_id VARCHAR PRIMARY KEY, platform VARCHAR NOT NULL, handle VARCHAR, "
                 "display_name VARCHAR, followers BIGINT, following BIGINT, posts_count BIGINT, created_at TIMESTAMPTZ, "
                 "is_focal BOOLEAN NOT NULL DEFAULT false, seen_at TIMESTAMPTZ)")
@@ -178,7 +178,7 @@ def test_a_version_1_workspace_is_migrated_and_keeps_its_rows(tmp_path):
                 "VALUES ('csv:p1', 'csv', 'csv:a', 'hello', 'post', true, 1)")
     con.close()
     with wb.open(path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 5
         assert store.sql("SELECT account_id, handle, is_focal FROM accounts").fetchall() == [("csv:a", "a", True)]
         assert store.sql("SELECT post_id, text FROM posts").fetchall() == [("csv:p1", "hello")]
         assert store.scalar("SELECT count(*) FROM duckdb_constraints() WHERE table_name IN ('posts', 'accounts') "

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from workbench.checks import DEFAULT_KINDS
-from workbench.errors import WorkbenchError
+from workbench.errors import ParameterError, RoleEvidenceWarning, WorkbenchError
 
 __all__ = ["main", "build_parser"]
 
@@ -87,6 +87,39 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_attributes_import(args: argparse.Namespace) -> int:
+    import workbench as wb
+
+    with wb.open(args.db) as store:
+        report = wb.attributes.import_file(store, args.path, id_column=args.id_column, name=args.name,
+                                           platform=args.platform, strict=args.strict,
+                                           progress=None if not args.quiet else False)
+        if not args.quiet:
+            print(report.summary())
+            print()
+            _print_frame(wb.attributes.names(store)[["name", "accounts", "distinct_values"]])
+    return 0
+
+
+def cmd_attributes_list(args: argparse.Namespace) -> int:
+    import workbench as wb
+
+    with wb.open(args.db, read_only=True) as store:
+        if args.name:
+            counts = wb.attributes.value_counts(store, args.name)
+            print(f"{args.name}: {len(counts):,} values on {int(counts['accounts'].sum()):,} accounts")
+            _print_frame(counts.head(args.top), max_rows=args.top)
+            return 0
+        frame = wb.attributes.names(store)
+        if frame.empty:
+            print(f"{args.db} holds no account attributes; import them with "
+                  f"`workbench attributes import FILE --db {args.db}` or load a graph file (GML, GraphML, Pajek)")
+            return 0
+        frame["files"] = frame["files"].map(lambda files: ", ".join(Path(f).name for f in files))
+        _print_frame(frame)
+    return 0
+
+
 def _graph_kwargs(args: argparse.Namespace) -> dict:
     return dict(kinds=tuple(_csv(args.kinds) or DEFAULT_KINDS), since=args.since, until=args.until)
 
@@ -107,24 +140,51 @@ def cmd_communities(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cutoffs(value: str | None):
+    """``--cutoff 0.95`` or ``--cutoff influence=0.9,reach=0.95`` -> the ``cutoffs=`` of wb.roles.score."""
+    if value is None:
+        return None
+    try:
+        if "=" not in value:
+            return float(value)
+        return {key.strip(): float(number) for key, number in (item.split("=", 1) for item in _csv(value) or [])}
+    except ValueError:
+        raise ParameterError(f"--cutoff takes a percentile such as 0.95 or influence=0.9,reach=0.95; got {value!r}") \
+            from None
+
+
 def cmd_roles(args: argparse.Namespace) -> int:
+    import warnings
+
     import workbench as wb
     from workbench import roles
 
     with wb.open(args.db) as store:
         run = args.run if args.run is not None else store.latest_community_run()
-        scores = roles.score(store, run_id=run, focal=_csv(args.focal), save=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RoleEvidenceWarning)  # printed below from the scores' attrs
+            scores = roles.score(store, run_id=run, focal=_csv(args.focal), save=True, cutoffs=_cutoffs(args.cutoff),
+                                 min_confidence=args.min_confidence)
         run_id = scores.attrs.get("run_id")
+        labels = scores.attrs["params"]["labels"]
+        how = ("labels from evidence: a role only where the account stands out with probability "
+               f">= {args.min_confidence:g}" if labels == "evidence"
+               else "labels from percentile cut-offs " + ", ".join(
+                   f"{k} {v:g}" for k, v in scores.attrs["params"]["cutoffs"].items()))
         print(f"scoring run {run_id} on {len(scores):,} accounts"
-              + (f", using community run {run}" if run is not None else " (no community run)"))
+              + (f", using community run {run}" if run is not None else " (no community run)") + f"; {how}")
+        for message in scores.attrs.get("warnings", []):
+            print(f"warning: {message}")
+        for note in scores.attrs.get("notes", []):
+            print(f"note: {note}")
         print(scores["role"].value_counts().to_string())
         for role in ("influencer", "networker", "hub"):
             top = scores[scores["role"] == role].sort_values("influence" if role != "networker" else "reach",
                                                              ascending=False).head(args.top)
             if len(top):
                 print(f"\ntop {role}s:")
-                _print_frame(top[[c for c in ("handle", "account_id", "visibility", "influence", "reach", "activity")
-                                  if c in top.columns]])
+                _print_frame(top[[c for c in ("handle", "account_id", "confidence", "visibility", "influence", "reach",
+                                              "activity") if c in top.columns]])
     return 0
 
 
@@ -174,6 +234,53 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_campaigns(args: argparse.Namespace) -> int:
+    import workbench as wb
+    from workbench import campaigns
+
+    action = args.campaign_command
+    writes = action in ("add", "rename", "adjust", "delete") or (action == "detect" and not args.dry_run)
+    with wb.open(args.db, read_only=not writes) as store:
+        if action == "add":
+            campaign_id = campaigns.add(store, args.name, start=args.start, end=args.end, hashtags=args.hashtags,
+                                        note=args.note)
+            print(f"logged campaign {campaign_id}: {args.name}")
+        elif action == "list":
+            _print_frame(campaigns.list(store), max_rows=200)
+        elif action == "rename":
+            row = campaigns.rename(store, args.campaign, args.name)
+            print(f"campaign {row['campaign_id']} is now {row['name']!r}")
+        elif action == "adjust":
+            row = campaigns.adjust(store, args.campaign, start=args.start, end=args.end, hashtags=args.hashtags,
+                                   note=args.note)
+            print(f"campaign {row['campaign_id']} {row['name']!r}: {row['start_at']} to {row['end_at']}")
+        elif action == "delete":
+            campaigns.delete(store, args.campaign)
+            print(f"deleted campaign {args.campaign}")
+        elif action == "detect":
+            found = campaigns.detect(store, hashtag=args.hashtag, focal=args.focal or None, since=args.since,
+                                     until=args.until, min_lift=args.min_lift, save=not args.dry_run)
+            if found.empty:
+                print("no burst of activity found")
+            for burst in found.itertuples():  # one line per burst
+                status = ("logged as campaign" if burst.logged else
+                          "already logged as campaign" if not args.dry_run else "not logged (--dry-run)")
+                suffix = f" {burst.campaign_id}" if burst.campaign_id is not None and not args.dry_run else ""
+                print(f"{burst.start:%Y-%m-%d} to {burst.end:%Y-%m-%d} (exclusive): {burst.note}; {status}{suffix}")
+        else:  # compare
+            if args.against:
+                table = campaigns.side_by_side(store, [args.campaign, *args.against], baseline=args.baseline,
+                                               after=args.after, run_id=args.run)
+            else:
+                table = campaigns.compare(store, args.campaign, baseline=args.baseline, after=args.after,
+                                          run_id=args.run)
+            import pandas as pd
+
+            with pd.option_context("display.max_rows", 200, "display.width", 160, "display.max_columns", 40):
+                print(table.T.to_string())
+    return 0
+
+
 # -- parser ---------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description=__doc__.splitlines()[0])
@@ -186,8 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="auto", help="format id (default: detect each file)")
     p.add_argument("--strict", action="store_true", help="abort a file's load on its first bad record")
     p.add_argument("--platform", help="id prefix instead of the format's platform (edge lists)")
-    p.add_argument("--kind", help="interaction kind of edge-list rows that name none, e.g. reply for a KONECT "
-                                  "reply network (default: mention, and the summary says so)")
+    p.add_argument("--kind", help="interaction kind of edge-list rows and graph-file edges that name none, e.g. "
+                                  "reply for a KONECT reply network (default: mention, and the summary says so)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--memory-limit", metavar="SIZE",
                    help="DuckDB's memory limit, e.g. 4GB (default 1GB); beyond it DuckDB spills to <db>.tmp")
@@ -202,6 +309,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--spark-master", default="local[*]", help="Spark master URL (default local[*])")
     p.add_argument("--parquet", metavar="DIR", help="Spark's Parquet output (default: <db stem>.parquet beside --db)")
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("attributes", help="account attributes: ground truth and labels (import, list)")
+    attributes = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = attributes.add_parser("import", help="import an account-attribute CSV/TSV or SNAP label file")
+    q.add_argument("path", metavar="FILE", help="CSV/TSV with a header (id column, then attributes) or `id value` lines")
+    q.add_argument("--db", required=True, help="the workspace (it must hold the accounts the file names)")
+    q.add_argument("--id-column", help="header name of the id column (default: the first column)")
+    q.add_argument("--name", help="attribute name for a file without a header (default: label)")
+    q.add_argument("--platform", help="match ids against this platform's accounts only")
+    q.add_argument("--strict", action="store_true", help="abort on the first bad line; nothing changes")
+    q.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    q.set_defaults(func=cmd_attributes_import)
+    q = attributes.add_parser("list", help="the attributes of a workspace, or one attribute's values")
+    q.add_argument("--db", required=True)
+    q.add_argument("--name", help="show how many accounts hold each value of this attribute")
+    q.add_argument("--top", type=int, default=30, help="how many values to show")
+    q.set_defaults(func=cmd_attributes_list)
 
     p = sub.add_parser("info", help="what a workspace holds")
     p.add_argument("--db", required=True)
@@ -227,6 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", type=int, help="community run to use (default: the newest, if any)")
     p.add_argument("--focal", help="focal accounts (handles or ids), comma-separated")
     p.add_argument("--top", type=int, default=10, help="how many accounts to list per role")
+    p.add_argument("--cutoff", help="label by percentile cut-offs instead of evidence: 0.95, or "
+                                    "influence=0.9,reach=0.95")
+    p.add_argument("--min-confidence", type=float, default=0.9,
+                   help="probability of standing out that a label from evidence needs (default 0.9)")
     p.set_defaults(func=cmd_roles)
 
     p = sub.add_parser("export", help="export the interaction graph (GraphML, GEXF, Parquet, CSV)")
@@ -242,6 +370,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pseudonymize", action="store_true", help="replace ids, handles and names by keyed hashes")
     p.add_argument("--no-code", action="store_true", help="hide code cells")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("campaigns", help="the decision log: log, detect and compare campaigns")
+    p.add_argument("--db", required=True)
+    p.set_defaults(func=cmd_campaigns)
+    actions = p.add_subparsers(dest="campaign_command", required=True, metavar="ACTION")
+    a = actions.add_parser("add", help="log a campaign")
+    a.add_argument("name")
+    a.add_argument("--start", required=True, help="first day or time (ISO 8601, UTC)")
+    a.add_argument("--end", required=True, help="end, exclusive (ISO 8601; a date means its midnight)")
+    a.add_argument("--hashtags", help="hashtags, comma-separated")
+    a.add_argument("--note", help="what was done and why")
+    actions.add_parser("list", help="the decision log")
+    a = actions.add_parser("detect", help="find bursts of activity and log them (source detected)")
+    a.add_argument("--hashtag", help="only posts with this hashtag")
+    a.add_argument("--focal", action="store_true", help="only actions towards the focal accounts")
+    a.add_argument("--since", help="search from this time (ISO 8601)")
+    a.add_argument("--until", help="search before this time (ISO 8601)")
+    a.add_argument("--min-lift", type=float, default=1.5, help="a burst has at least this many times the usual actions")
+    a.add_argument("--dry-run", action="store_true", help="show the bursts without logging them")
+    a = actions.add_parser("compare", help="before, during and after a campaign (or several side by side)")
+    a.add_argument("campaign", help="campaign id or name")
+    a.add_argument("--against", nargs="+", metavar="CAMPAIGN", help="other campaigns to put side by side")
+    a.add_argument("--baseline", type=float, help="days before the campaign (default: as long as the campaign)")
+    a.add_argument("--after", type=float, help="days after the campaign (default: as long as the campaign)")
+    a.add_argument("--run", type=int, help="community run: one row per window and community")
+    a = actions.add_parser("rename", help="rename a campaign")
+    a.add_argument("campaign", help="campaign id or name")
+    a.add_argument("name")
+    a = actions.add_parser("adjust", help="move a campaign's window or change its hashtags or note")
+    a.add_argument("campaign", help="campaign id or name")
+    a.add_argument("--start")
+    a.add_argument("--end")
+    a.add_argument("--hashtags")
+    a.add_argument("--note")
+    a = actions.add_parser("delete", help="remove a campaign from the log")
+    a.add_argument("campaign", help="campaign id or name")
 
     p = sub.add_parser("demo", help="bundled sample -> workspace -> reports")
     p.add_argument("--db", default="data/demo.duckdb")

@@ -31,19 +31,39 @@ from workbench.errors import QueryError, WorkspaceBusyError, WorkspaceError
 
 __all__ = ["Store", "open", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
 #: DuckDB's memory limit when :func:`open` is given none: with it, a load of any size peaks at about
 #: 1.5 GB (DuckDB spills the rest to disk, beside the workspace). DuckDB's own default is 80% of RAM.
 DEFAULT_MEMORY_LIMIT = "1GB"
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
-    "community_runs", "memberships", "account_scores",
+    "community_runs", "memberships", "account_scores", "campaigns", "account_attributes",
 )
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
 # Migrations from version N to N+1, as SQL scripts; index 0 upgrades version 1 to 2.
 _MIGRATIONS: list[str] = [
-    # 1 -> 2: posts and accounts without a PRIMARY KEY index. DuckDB holds such an index in memory
+    # 1 -> 2: the campaigns table (the decision log). schema.sql already creates it (idempotently) before the
+    # migrations run; the statements are repeated so that the step stands on its own.
+    sql.get("workspace.campaigns_table").text,
+    # 2 -> 3: account attributes (ground truth, graph-file node attributes), likewise.
+    sql.get("workspace.attributes_table").text,
+    # 3 -> 4: roles from evidence (workbench/roles): a confidence for every label and the new raw inputs
+    """
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS shares_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS quotes_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS attention_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS responders_per_post DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_rate DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_se DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS exposed_partners BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_estimate DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_se DOUBLE;
+    """,
+    # 4 -> 5: posts and accounts without a PRIMARY KEY index. DuckDB holds such an index in memory
     # whole when a transaction changes it (inserting 3M posts into a workspace of 10M fails to commit
     # at a 500 MB memory limit), so a Pushshift month could not load in bounded memory; the merge
     # (queries/ingest/merge.sql) keeps the ids unique.
@@ -330,7 +350,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False, memory_limit
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
     ...     store.schema_version
-    2
+    5
     """
     path = str(path)
     memory = path == ":memory:"
@@ -362,6 +382,12 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False, memory_limit
         if not has_meta:
             con.close()
             raise WorkspaceError(f"{path} is not a workbench workspace (no workbench_meta table)")
+        # an older workspace read as it is: the tables added since are empty (temporary, nothing written)
+        if store.schema_version < 2:
+            store.execute("workspace.campaigns_temp_table")
+        if store.schema_version < 3:
+            store.execute("workspace.attributes_temp_table")
     else:
         _create_schema(con)
+    store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
     return store

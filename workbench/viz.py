@@ -24,7 +24,7 @@ True
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Sequence
+from typing import Any, Sequence
 
 import altair as alt
 import pandas as pd
@@ -35,6 +35,7 @@ __all__ = [
     "MAX_ROWS", "ROLE_COLORS", "to_svg", "enable_offline_renderer",
     "time_series", "ranked_bars", "community_sizes", "resolution_sweep", "stability",
     "role_quadrant", "rank_disagreement", "cohort_heatmap", "network", "share_bars",
+    "campaign_timeline", "window_bars", "CAMPAIGN_COLORS",
 ]
 
 MAX_ROWS = 5000
@@ -185,26 +186,40 @@ def stability(frame: pd.DataFrame, *, group: str, value: str = "nmi", title: str
 
 
 def role_quadrant(frame: pd.DataFrame, *, x: str = "reach", y: str = "influence", role: str = "role",
-                  label: str = "handle", reach_cut: float = 0.95, influence_cut: float = 0.95,
-                  title: str = "Influence versus reach") -> alt.LayerChart:
+                  label: str = "handle", reach_cut: float | None = 0.95, influence_cut: float | None = 0.95,
+                  confidence: str = "confidence", title: str = "Influence versus reach") -> alt.LayerChart:
     """Accounts by reach (x) and influence (y), coloured by role, with the cut-off lines.
 
-    Influencers sit top left (above the influence cut-off, left of the reach
-    cut-off), networkers bottom right, hubs top right.
+    Influencers sit top left (above the influence cut-off, left of the reach cut-off),
+    networkers bottom right, hubs top right. Cut-offs of None draw no line (labels from
+    evidence have none). Where ``frame`` has a ``confidence`` column, the label's confidence
+    is in the tooltip and sets each point's opacity.
     """
     data = _prepare(frame, [x, y, role, label], what="role_quadrant")
     data[label] = data[label].astype(str)
+    tooltip = [f"{label}:N", f"{role}:N", alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f")]
+    opacity: Any = alt.value(0.8)
+    if confidence in frame.columns:
+        data[confidence] = pd.to_numeric(data[confidence], errors="coerce")
+        tooltip.append(alt.Tooltip(f"{confidence}:Q", format=".2f", title="confidence"))
+        opacity = alt.Opacity(f"{confidence}:Q", scale=alt.Scale(domain=[0, 1], range=[0.25, 0.95]),
+                              legend=alt.Legend(title="confidence"))
     base = alt.Chart(data, width=_WIDTH - 100, height=_WIDTH - 100)
-    points = base.mark_circle(size=45, opacity=0.8).encode(
+    points = base.mark_circle(size=45).encode(
         x=alt.X(f"{x}:Q", title=f"{x} (percentile)", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y(f"{y}:Q", title=f"{y} (percentile)", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color(f"{role}:N", scale=alt.Scale(domain=list(ROLE_COLORS), range=list(ROLE_COLORS.values())),
                         legend=alt.Legend(title="role")),
-        tooltip=[f"{label}:N", f"{role}:N", alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f")],
+        opacity=opacity, tooltip=tooltip,
     )
-    cuts = alt.Chart(pd.DataFrame({"x": [reach_cut], "y": [influence_cut]}))
-    return alt.layer(points, cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(x="x:Q"),
-                     cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(y="y:Q"), title=title)
+    layers = [points]
+    if reach_cut is not None or influence_cut is not None:
+        cuts = alt.Chart(pd.DataFrame({"x": [reach_cut], "y": [influence_cut]}))
+        if reach_cut is not None:
+            layers.append(cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(x="x:Q"))
+        if influence_cut is not None:
+            layers.append(cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(y="y:Q"))
+    return alt.layer(*layers, title=title)
 
 
 def rank_disagreement(frame: pd.DataFrame, *, title: str = "Do the rankings agree? (Spearman)") -> alt.LayerChart:
@@ -261,3 +276,57 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, *, color: str = "community
         size=alt.Size(f"{size}:Q", legend=None, scale=alt.Scale(range=[15, 400])),
         tooltip=[f"{label}:N", f"{color}:N", alt.Tooltip(f"{size}:Q", format=".3f")])
     return alt.layer(lines, dots, title=title).properties(width=_WIDTH, height=_WIDTH - 80).configure_view(stroke=None)
+
+
+# -- campaigns (appended for workbench/campaigns) ---------------------------------------------
+CAMPAIGN_COLORS = {"manual": "#1c7ed6", "detected": "#f08c00", "selected": "#d9480f"}
+
+
+def campaign_timeline(series: pd.DataFrame, campaigns: pd.DataFrame, *, x: str = "day", y: str = "actions",
+                      baseline: str | None = "baseline", title: str = "Activity and campaigns") -> alt.LayerChart:
+    """Activity over time with each campaign drawn as a band, labelled with its name; its note in the tooltip.
+
+    ``series`` has ``x`` (dates), ``y`` and optionally ``baseline`` (drawn dashed);
+    ``campaigns`` has ``name``, ``start_at``, ``end_at`` (exclusive), ``source`` (manual,
+    detected or selected: the band's colour) and ``note``.
+    """
+    data = _prepare(series, [x, y, *([baseline] if baseline else [])], what="campaign_timeline series")
+    bands = _prepare(campaigns, ["name", "start_at", "end_at", "source", "note"], what="campaign_timeline campaigns")
+    bands["name"] = bands["name"].astype(str)
+    bands["note"] = bands["note"].fillna("").astype(str)
+    colors = alt.Scale(domain=list(CAMPAIGN_COLORS), range=list(CAMPAIGN_COLORS.values()))
+    base = alt.Chart(data, width=_WIDTH + 120, height=_HEIGHT)
+    layers = [
+        alt.Chart(bands).mark_rect(opacity=0.18).encode(
+            x=_time_axis("start_at", title=None), x2="end_at:T",
+            color=alt.Color("source:N", scale=colors, legend=alt.Legend(title="campaign")),
+            tooltip=["name:N", alt.Tooltip("start_at:T", format="%Y-%m-%d %H:%M"),
+                     alt.Tooltip("end_at:T", format="%Y-%m-%d %H:%M"), "note:N"]),
+        alt.Chart(bands).mark_text(align="left", baseline="top", dx=3, fontSize=10, angle=0).encode(
+            x=alt.X("start_at:T", title=None), y=alt.value(4), text="name:N",
+            color=alt.Color("source:N", scale=colors, legend=None)),
+        # a day's count holds for the whole day: a step from its midnight to the next, level with the bands
+        base.mark_line(color="#343a40", interpolate="step-after").encode(
+            x=_time_axis(x, title=None), y=alt.Y(f"{y}:Q", title=y),
+                                               tooltip=[alt.Tooltip(f"{x}:T", format="%Y-%m-%d"), f"{y}:Q"]),
+    ]
+    if baseline:
+        layers.append(base.mark_line(color="#868e96", strokeDash=[4, 3], interpolate="step-after").encode(
+            x=alt.X(f"{x}:T", title=None), y=f"{baseline}:Q"))
+    return alt.layer(*layers, title=title)
+
+
+def window_bars(frame: pd.DataFrame, *, measures: Sequence[str], window: str = "window",
+                title: str = "Before, during and after") -> alt.FacetChart:
+    """One small bar chart per measure, with a bar per window (before, during, after) in frame order."""
+    data = _prepare(frame, [window, *measures], what="window_bars")
+    data[window] = data[window].astype(str)
+    order = list(dict.fromkeys(data[window]))
+    long = data.melt(id_vars=[window], value_vars=list(measures), var_name="measure", value_name="value")
+    return alt.Chart(long, width=130, height=150).mark_bar().encode(
+        x=alt.X(f"{window}:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=None),
+        color=alt.Color(f"{window}:N", sort=order, legend=None,
+                        scale=alt.Scale(domain=order, range=["#adb5bd", "#d9480f", "#1c7ed6"][:len(order)] or None)),
+        tooltip=[f"{window}:N", "measure:N", alt.Tooltip("value:Q", format=",.3~f")],
+    ).facet(column=alt.Column("measure:N", sort=list(measures), title=None), title=title).resolve_scale(y="independent")

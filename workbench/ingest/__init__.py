@@ -48,7 +48,7 @@ def check_row_kind(kind: str | None) -> str | None:
 
 def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *, format: str = "auto",
          strict: bool = False, platform: str | None = None, progress: bool | None = None,
-         kind: str | None = None, limits: ReadLimits | None = None) -> LoadReport:
+         kind: str | None = None, options: dict | None = None, limits: ReadLimits | None = None) -> LoadReport:
     """Load one or more exports into ``store``.
 
     Parameters
@@ -73,6 +73,9 @@ def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *
         The interaction kind of edge-list rows that name none (``--kind KIND``), e.g. ``"reply"``
         for KONECT's Digg replies; ``"mention"`` when not given, and the report says how many rows
         took it (``FileReport.assumed_kind``). A file of another format is an error with it.
+    options : dict, optional
+        Options of the format's loader (the ``attributes`` format: ``id_column``, ``name``; see
+        :func:`workbench.attributes.import_file`).
     limits : ReadLimits, optional
         Caps on decompressed size, expansion ratio and JSON document size (defaults:
         :class:`ReadLimits`); an input beyond them fails with an error naming the limit.
@@ -115,7 +118,8 @@ def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *
                     raise ExportFormatError(part.refusal, path=part.name)
                 chosen = format if format != "auto" else (part.format_hint or "auto")
                 report.files.append(load_source(store, part, format=chosen, strict=strict, platform=platform,
-                                                progress=progress, kind=kind, limits=limits))
+                                                progress=progress, kind=kind, options=options,
+                                                limits=limits))
             except WorkbenchError as error:
                 failed = FileReport(path=getattr(error, "path", None) or getattr(part, "name", source.name),
                                     format=format, status="failed", error=str(error))

@@ -83,6 +83,10 @@ class StageContext:
     interactions_unique: bool = False
     #: lines rejected while reading (bad bytes, too long), before the format saw them
     reading_rejects: int = 0
+    #: the format's own options (``load(..., options=...)``; the attributes format: ``id_column``, ``name``)
+    options: dict[str, Any] = field(default_factory=dict)
+    #: lines for the load summary that a loader wants the user to see (e.g. a graph file's multi-edges)
+    notes: list[str] = field(default_factory=list)
     #: SET statements that give back the connection's settings, run by load_source once the
     #: transaction is over (a failed one accepts no statement before its ROLLBACK)
     restore: list[str] = field(default_factory=list)
@@ -230,7 +234,7 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
 
 def load_source(store: Store, source: Source, *, format: str = "auto", strict: bool = False,
                 platform: str | None = None, progress: bool | None = None, kind: str | None = None,
-                limits: ReadLimits | None = None) -> FileReport:
+                options: dict[str, Any] | None = None, limits: ReadLimits | None = None) -> FileReport:
     """Load one source as one transaction; see the module docstring for the steps."""
     report = FileReport(path=source.name, format=format)
     sample = None
@@ -245,6 +249,9 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
                                 path=source.name)
     if sample is None:
         sample = read_sample(source)
+    check_sample = getattr(module, "check_sample", None)
+    if callable(check_sample):
+        check_sample(sample, source.name)  # e.g. a GML file given as an edge list
     layout = _layout(module, sample)
     platform_name = platform or module.PLATFORM
     report.platform = platform_name
@@ -258,7 +265,8 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         dict(load_id=load_id, path=source.name, format=format, bytes=source.size,
              started=_now(), platform=platform_name),
     )
-    ctx = StageContext(store, load_id, source.name, platform_name, strict, sample=sample, default_kind=kind)
+    ctx = StageContext(store, load_id, source.name, platform_name, strict, sample=sample, default_kind=kind,
+                       options=dict(options or {}))
     con.execute("BEGIN TRANSACTION")
     try:
         create_stage_tables(con)
@@ -270,6 +278,7 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
             module.finish(ctx)
         else:
             module.stage(ctx)
+        report.notes = list(ctx.notes)
         if ctx.assumed_kind_rows:
             report.assumed_kind = kind or "mention"
             report.assumed_kind_rows = ctx.assumed_kind_rows
@@ -315,6 +324,8 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         store.execute("ingest.merge_posts", load_id=load_id)
         store.execute("ingest.merge_interactions_unique" if ctx.interactions_unique else "ingest.merge_interactions",
                       load_id=load_id)
+        report.new_attributes = int(store.query("ingest.attributes_changed")["changed"].iloc[0])
+        store.execute("ingest.merge_attributes", load_id=load_id)
         resolve = getattr(module, "resolve", None)
         if callable(resolve):
             resolve(ctx)
@@ -327,7 +338,8 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         previous = store.scalar(
             "SELECT min(load_id) FROM loads WHERE sha256 = $sha AND status = 'ok' AND load_id <> $load_id",
             {"sha": staged.sha256, "load_id": load_id})
-        if previous is not None and not (report.new_accounts or report.new_posts or report.new_interactions):
+        if previous is not None and not (report.new_accounts or report.new_posts or report.new_interactions
+                                         or report.new_attributes):
             con.execute("ROLLBACK")
             store.sql("DELETE FROM loads WHERE load_id = $load_id", {"load_id": load_id})
             report.already_loaded_as = int(previous)
