@@ -130,10 +130,13 @@ def cmd_communities(args: argparse.Namespace) -> int:
 
     with wb.open(args.db) as store:
         graph = wb.graph(store, **_graph_kwargs(args))
-        partition = communities.detect(graph, method=args.method, resolution=args.resolution, seed=args.seed)
+        partition = communities.detect(graph, method=args.method, resolution=args.resolution, seed=args.seed,
+                                       iterations=args.iterations)
         run_id = communities.save(store, partition)
         sizes = partition.sizes
-        print(f"community run {run_id}: {args.method} (resolution {args.resolution}, seed {args.seed}) on "
+        rounds = "" if args.method != "leiden" else (
+            ", until converged" if args.iterations is None else f", {args.iterations} iterations")
+        print(f"community run {run_id}: {args.method} (resolution {args.resolution}, seed {args.seed}{rounds}) on "
               f"{graph.vcount():,} accounts and {graph.ecount():,} edges")
         print(f"{len(sizes)} communities; modularity {partition.modularity:.4f}")
         print("largest sizes: " + ", ".join(str(int(s)) for s in list(sizes)[:10]))
@@ -343,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default="leiden")
     p.add_argument("--resolution", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--iterations", type=int, metavar="N",
+                   help="Leiden's iterations (default: until converged; 2 is the fast choice)")
     graph_options(p)
     p.set_defaults(func=cmd_communities)
 
