@@ -374,7 +374,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False, memory_limit
         raise WorkspaceError(f"cannot open workspace {path}: {str(error).splitlines()[0]}") from None
     except duckdb.Error as error:
         raise WorkspaceError(f"cannot open workspace {path}: {str(error).splitlines()[0]}") from None
-    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET GLOBAL TimeZone = 'UTC'")  # GLOBAL: every connection of the workspace (a load's cursor)
     store = Store(con, path, read_only and not memory)
     if store.read_only:
         has_meta = con.execute(

@@ -11,26 +11,35 @@
 -- line is not JSON); id and created_utc come through as JSON text, as their JSON type decides rejects.
 -- Only lines that are not objects are parsed again, to name what they are. A JSON field that is null or
 -- absent is told by json_type (NULL, or 'NULL' where the field is a VARIANT null on Spark), not IS NULL.
+-- (Each value is computed once and without copying the line: a pattern, not ltrim, finds the `{`.)
 CREATE OR REPLACE TEMP TABLE reddit_rows AS
-WITH parsed AS (
+WITH shapes AS (
+    SELECT line_no, line, regexp_matches(line, '^[ \t]*[{]') AS looks_like_object
+    FROM raw_lines
+),
+parsed AS (
     SELECT line_no,
            line,
-           starts_with(ltrim(line, ' ' || chr(9)), '{') AS looks_like_object,
-           CASE WHEN starts_with(ltrim(line, ' ' || chr(9)), '{') THEN try(json_transform(line, '{
+           looks_like_object,
+           CASE WHEN looks_like_object THEN try(json_transform(line, '{
                "id": "JSON", "author": "VARCHAR", "created_utc": "JSON",
                "subreddit": "VARCHAR", "parent_id": "VARCHAR", "link_id": "VARCHAR",
                "body": "VARCHAR", "title": "VARCHAR", "selftext": "VARCHAR",
                "score": "BIGINT", "num_comments": "BIGINT", "num_crossposts": "BIGINT",
                "author_created_utc": "DOUBLE"
            }')) END AS r
-    FROM raw_lines
+    FROM shapes
 ),
-kinds AS (  -- the JSON types of id and created_utc, once (each is tested several times below)
+kinds AS (  -- the JSON types and texts of id and created_utc, once (each is tested several times below)
     SELECT line_no, line, looks_like_object, r,
            coalesce(json_type(r.id), 'NULL') AS id_type,
+           r.id ->> '$' AS id_text,
            coalesce(json_type(r.created_utc), 'NULL') AS created_type,
            r.created_utc ->> '$' AS created_text
     FROM parsed
+),
+numbers AS (
+    SELECT *, try_cast(created_text AS DOUBLE) AS created_number FROM kinds
 ),
 typed AS (
     SELECT line_no,
@@ -40,19 +49,21 @@ typed AS (
            CASE WHEN r IS NOT NULL THEN 'OBJECT'
                 WHEN looks_like_object OR NOT json_valid(line) THEN NULL
                 ELSE json_type(line::JSON) END AS doc_type,
+           -- the id without a fullname prefix (t1_ or t3_), if it has one
            CASE WHEN id_type IN ('VARCHAR', 'UBIGINT', 'BIGINT')
-                THEN regexp_replace(r.id ->> '$', '^t[13]_', '') END AS native_id,
+                THEN CASE WHEN starts_with(id_text, 't1_') OR starts_with(id_text, 't3_') THEN substr(id_text, 4)
+                          ELSE id_text END END AS native_id,
            -- Unix seconds (a number, or a string of one) within the years 1 to 9999, or an ISO 8601 string
            CASE WHEN created_type IN ('UBIGINT', 'BIGINT', 'DOUBLE', 'VARCHAR')
-                 AND try_cast(created_text AS DOUBLE) BETWEEN -62135596800 AND 253402300799
-                THEN to_timestamp(try_cast(created_text AS DOUBLE))
+                 AND created_number BETWEEN -62135596800 AND 253402300799
+                THEN to_timestamp(created_number)
                 WHEN created_type = 'VARCHAR' AND isfinite(try_cast(created_text AS TIMESTAMPTZ))
                 THEN try_cast(created_text AS TIMESTAMPTZ) END AS created_at,
            -- a comment points at its parent (parent_id) and its submission (link_id); a submission at neither
            (r.parent_id IS NOT NULL OR r.link_id IS NOT NULL) AS is_comment,
            CASE WHEN r.author IS NULL OR list_contains($excluded_authors, lower(r.author)) THEN NULL
                 ELSE $platform || ':' || r.author END AS author_id
-    FROM kinds
+    FROM numbers
 )
 SELECT line_no,
        CASE WHEN doc_type IS NULL THEN 'invalid JSON'
@@ -99,10 +110,14 @@ SELECT post_id, $platform, author_id, created_at, text, NULL, parent_post_id, co
 FROM reddit_rows
 WHERE reject_reason IS NULL;
 
+-- One row per author and block (a block holds each active author many times; the merge keeps one row
+-- of all): seen at the author's newest post of the block. The name is the author_id's, and the
+-- account's creation time (author_created_utc) is one per account.
 INSERT INTO stage_accounts (account_id, platform, handle, created_at, is_focal, seen_at)
-SELECT author_id, $platform, author, author_created_at, false, created_at
+SELECT author_id, $platform, min(author), max(author_created_at), false, max(created_at)
 FROM reddit_rows
-WHERE reject_reason IS NULL AND author_id IS NOT NULL;
+WHERE reject_reason IS NULL AND author_id IS NOT NULL
+GROUP BY author_id;
 
 DROP TABLE reddit_rows;
 

@@ -1,7 +1,3 @@
--- name: spool_block
--- Append one block of lines (the Arrow view raw_block) to the raw_lines table of a format that stages the whole file at once.
-INSERT INTO raw_lines SELECT line_no, line, member FROM raw_block;
-
 -- name: kept_lines
 -- The table of rejected lines kept while a streaming format parses its blocks (for rejects.raw).
 CREATE OR REPLACE TEMP TABLE kept_lines (line_no BIGINT, line VARCHAR, member VARCHAR);
@@ -29,3 +25,7 @@ WHERE stage_rejects.raw IS NULL AND stage_rejects.member IS NULL AND l.member IS
 UPDATE stage_rejects SET member = m.member, line_no = stage_rejects.line_no - m.first_line + 1
 FROM member_lines AS m
 WHERE stage_rejects.member IS NULL AND stage_rejects.line_no BETWEEN m.first_line AND m.last_line;
+
+-- name: block_lines
+-- The temp table raw_lines, empty, for the next block of a streaming format.
+CREATE OR REPLACE TEMP TABLE raw_lines (line_no BIGINT, line VARCHAR, member VARCHAR);
