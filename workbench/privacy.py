@@ -312,8 +312,8 @@ class Pseudonymizer:
         return out
 
     def _series(self, series: pd.Series) -> pd.Series:
-        uniques = pd.unique(series.dropna())
-        mapping = {value: self.text(value) for value in uniques if isinstance(value, str)}
+        texts = series[series.map(lambda v: isinstance(v, str))]  # a column may hold lists (hashtags): not hashable
+        mapping = {value: self.text(value) for value in pd.unique(texts)}
         return series.map(lambda v: mapping.get(v, v) if isinstance(v, str) else self._nested(v))
 
     def _nested(self, value: Any) -> Any:

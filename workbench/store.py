@@ -31,13 +31,14 @@ from workbench.errors import QueryError, WorkspaceBusyError, WorkspaceError
 
 __all__ = ["Store", "open", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: DuckDB's memory limit when :func:`open` is given none: with it, a load of any size peaks at about
 #: 1.5 GB (DuckDB spills the rest to disk, beside the workspace). DuckDB's own default is 80% of RAM.
 DEFAULT_MEMORY_LIMIT = "1GB"
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
     "community_runs", "memberships", "account_scores", "campaigns", "account_attributes",
+    "post_entities",
 )
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
@@ -63,7 +64,9 @@ _MIGRATIONS: list[str] = [
     ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_estimate DOUBLE;
     ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_se DOUBLE;
     """,
-    # 4 -> 5: posts and accounts without a PRIMARY KEY index. DuckDB holds such an index in memory
+    # 4 -> 5: the links and hashtags of posts (post_entities), as for 1 -> 2; reload an export to fill it.
+    sql.get("workspace.post_entities_table").text,
+    # 5 -> 6: posts and accounts without a PRIMARY KEY index. DuckDB holds such an index in memory
     # whole when a transaction changes it (inserting 3M posts into a workspace of 10M fails to commit
     # at a 500 MB memory limit), so a Pushshift month could not load in bounded memory; the merge
     # (queries/ingest/merge.sql) keeps the ids unique.
@@ -160,8 +163,10 @@ class Store:
 
     def scalar(self, text: str, params: Mapping[str, Any] | None = None) -> Any:
         """The first column of the first row of ``text``, or None."""
-        row = self.sql(text, params).fetchone()
-        return None if row is None else row[0]
+        # fetchall, not fetchone: DuckDB 2 keeps a half-read result open, and the connection then refuses
+        # the next register() ("connection has an unfinished result")
+        rows = self.sql(text, params).fetchall()
+        return rows[0][0] if rows else None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator["Store"]:
@@ -318,7 +323,7 @@ def _spill_directory(path: str, memory: bool, read_only: bool) -> str:
 
 
 def open(path: str | Path = ":memory:", *, read_only: bool = False, memory_limit: str | None = None,
-         temp_directory: str | Path | None = None) -> Store:  # noqa: A001 - the public name is wb.open
+         temp_directory: str | Path | None = None) -> Store:  # the public name is wb.open
     """Open (or create) a workspace.
 
     Parameters
@@ -387,6 +392,8 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False, memory_limit
             store.execute("workspace.campaigns_temp_table")
         if store.schema_version < 3:
             store.execute("workspace.attributes_temp_table")
+        if store.schema_version < 5:
+            store.execute("workspace.post_entities_temp_table")
     else:
         _create_schema(con)
     store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)

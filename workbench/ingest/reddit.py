@@ -36,6 +36,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.ingest import entities
+
 __all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "sniff", "prepare", "parse", "finish", "stage",
            "resolve"]
 
@@ -111,8 +113,10 @@ def parse(ctx: Any) -> None:
 
 def finish(ctx: Any) -> None:
     """After the last block: the comment interactions of the whole file (``reddit_finish``): a comment's
-    parent may be anywhere in the file or in an earlier load."""
+    parent may be anywhere in the file or in an earlier load; then the links and hashtags of the staged
+    texts (:func:`workbench.ingest.entities.stage_from_text`), once for the whole file."""
     ctx.run("ingest.reddit_finish")
+    entities.stage_from_text(ctx)
 
 
 def stage(ctx: Any) -> None:
