@@ -422,28 +422,8 @@ def read_blocks(source: Source, *, layout: str, staged: StagedInput,
     """
     limits = limits or ReadLimits()
     if source.members:
-        digest_parts = []
-        offset = 0
-        for member in source.members:
-            raw = member.open_raw()
-            try:
-                with member.open(raw, limits) as stream:
-                    if source.archive and layout == "lines":
-                        yield from _stream_lines(stream, f"{source.name}/{member.name}", None, staged, raw,
-                                                 offset=offset)
-                        staged.member_lines.append((member.name, offset + 1, staged.lines))
-                        offset = staged.lines
-                    else:
-                        yield _read_document(stream, source.name, member.name, staged, limits)
-                    raw.drain()
-                digest_parts.append(f"{member.name}:{raw.sha256.hexdigest()}")
-                staged.bytes += raw.bytes
-                staged.members.append(member.name)
-            finally:
-                raw.close()
-        if source.archive and layout == "lines":
-            staged.lines = offset
-        staged.sha256 = hashlib.sha256("\n".join(digest_parts).encode()).hexdigest()
+        blocks = _member_blocks(source, layout=layout, staged=staged, limits=limits)
+        yield from _joined_blocks(blocks) if source.archive and layout == "lines" else blocks
         return
     raw = source.open_raw()
     try:
@@ -457,6 +437,59 @@ def read_blocks(source: Source, *, layout: str, staged: StagedInput,
         staged.bytes = raw.bytes
     finally:
         raw.close()
+
+
+def _member_blocks(source: Source, *, layout: str, staged: StagedInput, limits: ReadLimits) -> Iterator[Block]:
+    """The blocks of a source with members, member after member (see :func:`read_blocks`)."""
+    digest_parts = []
+    offset = 0
+    for member in source.members:
+        raw = member.open_raw()
+        try:
+            with member.open(raw, limits) as stream:
+                if source.archive and layout == "lines":
+                    yield from _stream_lines(stream, f"{source.name}/{member.name}", None, staged, raw,
+                                             offset=offset)
+                    staged.member_lines.append((member.name, offset + 1, staged.lines))
+                    offset = staged.lines
+                else:
+                    yield _read_document(stream, source.name, member.name, staged, limits)
+                raw.drain()
+            digest_parts.append(f"{member.name}:{raw.sha256.hexdigest()}")
+            staged.bytes += raw.bytes
+            staged.members.append(member.name)
+        finally:
+            raw.close()
+    if source.archive and layout == "lines":
+        staged.lines = offset
+    staged.sha256 = hashlib.sha256("\n".join(digest_parts).encode()).hexdigest()
+
+
+def _joined_blocks(blocks: Iterator[Block]) -> Iterator[Block]:
+    """Consecutive blocks joined into one of up to about :data:`BLOCK_BYTES` of lines.
+
+    The files of a zip read as one load each end in a block of their own; a format that parses block
+    by block runs its SQL once per block, so a zip of 300 one-tweet files would run it 300 times
+    (0.4 s each). Joined, they are parsed at once; a file of many blocks passes through unchanged.
+    """
+    pending: list[Block] = []
+    size = 0
+    for block in blocks:
+        pending.append(block)
+        size += block.lines.nbytes
+        if size >= BLOCK_BYTES:
+            yield _join(pending)
+            pending, size = [], 0
+    if pending:
+        yield _join(pending)
+
+
+def _join(blocks: list[Block]) -> Block:
+    if len(blocks) == 1:
+        return blocks[0]
+    lines = pa.concat_tables([block.lines for block in blocks if block.lines.num_rows] or [blocks[0].lines])
+    return Block(lines, [reject for block in blocks for reject in block.rejects], blocks[0].first_line,
+                 blocks[-1].last_line, blocks[-1].raw_bytes)
 
 
 T = TypeVar("T")
