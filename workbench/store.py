@@ -355,7 +355,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False, memory_limit
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
     ...     store.schema_version
-    5
+    6
     """
     path = str(path)
     memory = path == ":memory:"
