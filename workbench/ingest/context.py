@@ -5,11 +5,8 @@ See the loader contract in :mod:`workbench.ingest.pipeline`.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
-
-import duckdb
+from typing import Any
 
 from workbench import sql as sql_module
 from workbench.ingest.detect import Sample
@@ -45,40 +42,10 @@ class StageContext:
     options: dict[str, Any] = field(default_factory=dict)
     #: lines for the load summary that a loader wants the user to see (e.g. a graph file's multi-edges)
     notes: list[str] = field(default_factory=list)
-    #: SET statements that give back the connection's settings, run by load_source once the
-    #: transaction is over (a failed one accepts no statement before its ROLLBACK)
-    restore: list[str] = field(default_factory=list)
 
     @property
     def con(self):
         return self.store.con
-
-    def begin_unordered(self) -> None:
-        """Turn DuckDB's ``preserve_insertion_order`` off, for work tables whose rows carry their
-        line_no: DuckDB then writes and scans them on every core. :meth:`end_unordered` (or, when
-        the load fails, the pipeline after the rollback) gives the setting back. Where the
-        configuration is locked, the work simply stays ordered."""
-        previous = bool(self.scalar("SELECT current_setting('preserve_insertion_order')"))
-        back = "SET preserve_insertion_order = true" if previous else "SET preserve_insertion_order = false"
-        try:
-            self.store.con.execute("SET preserve_insertion_order = false")
-        except duckdb.Error:  # a locked configuration: ordered is correct too, only slower
-            return
-        self.restore.append(back)
-
-    def end_unordered(self) -> None:
-        """Give back the setting :meth:`begin_unordered` changed."""
-        for back in list(self.restore):
-            if back.startswith("SET preserve_insertion_order"):
-                self.store.con.execute(back)
-                self.restore.remove(back)
-
-    @contextmanager
-    def unordered(self) -> Iterator[None]:
-        """Run the block with ``preserve_insertion_order`` off (:meth:`begin_unordered`)."""
-        self.begin_unordered()
-        yield
-        self.end_unordered()
 
     def _auto(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"load_id": self.load_id, "platform": self.platform, "path": self.path, **params}

@@ -48,6 +48,7 @@ from typing import Any, Callable
 import pyarrow as pa
 
 from workbench import sql as sql_module
+from workbench.containment import visible
 from workbench.errors import EmptyExportError, ExportFormatError, StrictModeError, WorkbenchError
 from workbench.ingest.context import StageContext
 from workbench.ingest.detect import Sample, detect_format, read_sample
@@ -139,7 +140,7 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
         module.prepare(ctx)
     show = progress if progress is not None else sys.stderr.isatty()
     size = source.size or 0
-    bar = tqdm(total=size, unit="B", unit_scale=True, desc=source.name[-40:], leave=False,
+    bar = tqdm(total=size, unit="B", unit_scale=True, desc=visible(source.name)[-40:], leave=False,
                disable=not show or size < PROGRESS_MIN_BYTES)
     reading_reject = sql_module.get("ingest.reading_reject").text
     rows = 0
@@ -312,11 +313,11 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
     report.load_id = int(_value(store, "ingest.next_load_id"))
     store.execute("ingest.load_started", load_id=report.load_id, path=source.name, format=format,
                   bytes=source.size, started=_now(), platform=report.platform)
-    # The load runs on a connection of its own (a cursor): its staging tables are its own temp tables
-    # and its settings its own, all gone when it closes; the main connection only writes the loads row.
+    # The load runs on a connection of its own (a cursor): its staging tables are its own temp tables,
+    # gone when it closes (its settings are the workspace's, UTC included); the main connection only
+    # writes the loads row.
     con = store.con.cursor()
     work = Store(con, store.path, read_only=False)
-    _quietly(con.execute, "SET TimeZone = 'UTC'")  # refused where the configuration is locked: UTC already
     ctx = StageContext(work, report.load_id, source.name, report.platform, strict, sample=sample,
                        default_kind=kind, options=dict(options or {}))
     con.execute("BEGIN TRANSACTION")
@@ -338,8 +339,6 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
             raise
         raise raised from error
     finally:
-        for statement in ctx.restore:
-            _quietly(con.execute, statement)
         _quietly(drop_stage_tables, con)
         con.close()
     return report
