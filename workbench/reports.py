@@ -173,8 +173,27 @@ def _header_cell(info: Mapping[str, Any]) -> nbformat.NotebookNode:
     return cell
 
 
+def _injected_parameters(source: str) -> dict[str, Any]:
+    """The literals papermill injected (``name = value`` lines), read back without running them."""
+    import ast
+
+    values: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
+    return values
+
+
+def _shown_parameters_source(parameters: Mapping[str, Any]) -> str:
+    """The injected parameters cell as a report shows it: the workspace by its file name, never a path of the machine."""
+    from papermill.translators import translate_parameters
+
+    return translate_parameters(KERNEL_NAME, "python", dict(parameters),
+                                "Parameters (the workspace by its file name only)")
+
+
 def to_html(nb: nbformat.NotebookNode, *, code: bool = True, header: Mapping[str, Any] | None = None,
-            pseudonymizer: Any = None) -> str:
+            pseudonymizer: Any = None, parameters: Mapping[str, Any] | None = None) -> str:
     """Render an executed notebook as one self-contained HTML page.
 
     Parameters
@@ -186,7 +205,12 @@ def to_html(nb: nbformat.NotebookNode, *, code: bool = True, header: Mapping[str
     header : mapping, optional
         Rows of the header table (dataset, parameters, time, version).
     pseudonymizer : Pseudonymizer, optional
-        Applied to the injected parameters cell, which holds the raw parameters.
+        Applied to the injected parameters cell, which holds the raw parameters (focal accounts
+        become pseudonyms, paths pseudonymised file names).
+    parameters : mapping, optional
+        The parameters as they may be shown (:meth:`Pseudonymizer.params`, ``db_path`` a file
+        name): the injected parameters cell is written from these instead of the raw values
+        papermill injected (an absolute path, raw focal accounts).
     """
     import jinja2
     from nbconvert import HTMLExporter
@@ -195,9 +219,15 @@ def to_html(nb: nbformat.NotebookNode, *, code: bool = True, header: Mapping[str
     _static_outputs(nb)
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", [])
-        if pseudonymizer is not None and "injected-parameters" in tags:
-            cell.source = pseudonymizer.text(cell.source)
-            cell.outputs = []
+        if "injected-parameters" in tags:
+            shown = parameters
+            if shown is None and pseudonymizer is not None:
+                shown = pseudonymizer.params(_injected_parameters(cell.source))
+            if shown is not None:
+                cell.source = _shown_parameters_source(shown)
+            if pseudonymizer is not None:
+                cell.source = pseudonymizer.text(cell.source)
+                cell.outputs = []
         # The defaults cell and papermill's injected cell are plumbing, not findings.
         if not code and ("parameters" in tags or "injected-parameters" in tags):
             cell.metadata.setdefault("transient", {})["remove_source"] = True
@@ -226,6 +256,25 @@ def network_references(page: str) -> list[str]:
 def _visible(page: str) -> str:
     """The page without its inline stylesheets (theme CSS is not content and names no account)."""
     return re.sub(r"<style\b.*?</style>", " ", page, flags=re.DOTALL | re.IGNORECASE)
+
+
+# -- pseudonymised reports: the leak scan --------------------------------------------------------
+def _privacy_checks(db: Path, out: Path, accounts: Any) -> tuple[Any, Any]:
+    """The pseudonymiser of the header and the parameters, and the scanner every page must pass.
+
+    The kernels load the same key (same environment); loading it here makes it if missing and
+    refuses a key file inside the report folder. The scanner knows every name of the workspace,
+    the loaded files and the workspace's own path and folder.
+    """
+    import workbench as wb
+    from workbench import privacy
+
+    key = privacy.load_key(forbid_under=out)
+    with wb.open(db, read_only=True) as store:
+        files = [row[0] for row in store.sql("SELECT DISTINCT path FROM loads").fetchall()]
+    pseudonymizer = privacy.Pseudonymizer(accounts, key=key, files=[*files, db.name])
+    local = [str(db)] + [str(folder) for folder in (db.parent, Path.home()) if len(folder.parts) > 2]
+    return pseudonymizer, privacy.LeakScanner(accounts, files=[*files, db.name], paths=local)
 
 
 # -- the whole report ---------------------------------------------------------------------------
@@ -289,7 +338,6 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
         A pseudonymised page still holds an identifier (nothing of it is written).
     """
     import workbench as wb
-    from workbench import privacy
 
     started = time.perf_counter()
     db = Path(db).resolve()
@@ -304,14 +352,11 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
     params = {**DEFAULT_PARAMETERS, **dict(parameters or {}), "db_path": str(db), "export_path": "",
               "pseudonymize": bool(pseudonymize)}
     facts, accounts = _workspace_facts(db)
-    pseudonymizer = None
+    pseudonymizer = scanner = None
     if pseudonymize:
-        # The kernels load the same key (same environment); loading it here makes it if missing
-        # and refuses a key file inside the report folder.
-        key = privacy.load_key(forbid_under=out)
-        pseudonymizer = privacy.Pseudonymizer(accounts, key=key)
-    shown = pseudonymizer.params(params) if pseudonymizer else dict(params)
-    shown["db_path"] = db.name
+        pseudonymizer, scanner = _privacy_checks(db, out, accounts)
+        facts = {name: pseudonymizer.text(value) for name, value in facts.items()}
+    shown = pseudonymizer.params(params) if pseudonymizer else {**params, "db_path": db.name}
     header = {**facts,
               "parameters": ", ".join(f"{k}={v!r}" for k, v in shown.items() if k not in ("db_path", "export_path")),
               "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -335,16 +380,17 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
     pages = []
     rendered = []
     for path, nb in zip(paths, executed):
-        page = to_html(nb, code=code, header={"report": path.stem, **header}, pseudonymizer=pseudonymizer)
+        page = to_html(nb, code=code, header={"report": path.stem, **header}, pseudonymizer=pseudonymizer,
+                       parameters=shown)
         fetched = network_references(page)
         if fetched:
             raise ReportError(f"report {path.stem} would fetch {fetched[0]} from the network; "
                               "a report must be self-contained")
-        if pseudonymizer is not None:
-            leaks = privacy.find_leaks(_visible(page), accounts)
+        if scanner is not None:
+            leaks = scanner.scan_page(page)
             if leaks:
-                raise PrivacyError(f"report {path.stem} still shows account identifiers ({', '.join(leaks[:5])}); "
-                                   "nothing was written for it")
+                raise PrivacyError(f"report {path.stem} still shows account identifiers "
+                                   f"({'; '.join(str(leak) for leak in leaks[:5])}); nothing was written for it")
         rendered.append((out / f"{path.stem}.html", page))
     for target, page in rendered:
         target.write_text(page, encoding="utf-8")

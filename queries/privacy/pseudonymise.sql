@@ -1,0 +1,104 @@
+-- name: macros
+-- The keyed hash as temporary macros of this connection (HMAC-SHA256, RFC 2104); the key is never part of them: each statement binds its pads.
+CREATE OR REPLACE TEMP MACRO wb_keyed_hex(inner_pad, outer_pad, kind, value) AS
+    sha256(outer_pad || unhex(sha256(inner_pad || encode(kind || ':' || value))));
+-- prefix + the first 12 hex digits (privacy.keys.DIGEST_CHARS)
+CREATE OR REPLACE TEMP MACRO wb_token(inner_pad, outer_pad, kind, prefix, value) AS
+    CASE WHEN value IS NULL THEN NULL
+         ELSE prefix || left(wb_keyed_hex(inner_pad, outer_pad, kind, value), 12) END;
+-- a qualified id keeps its platform: twitter:783214 -> twitter:u_3f9a0c...
+CREATE OR REPLACE TEMP MACRO wb_qualified(inner_pad, outer_pad, kind, prefix, value) AS
+    CASE WHEN value IS NULL THEN NULL
+         WHEN contains(value, ':') THEN split_part(value, ':', 1) || ':' || wb_token(inner_pad, outer_pad, kind, prefix, value)
+         ELSE wb_token(inner_pad, outer_pad, kind, prefix, value) END;
+-- two significant digits: 1,096,307 -> 1,100,000; below 100 a count says little and stays
+CREATE OR REPLACE TEMP MACRO wb_rounded(n) AS
+    CASE WHEN n IS NULL OR abs(n) < 100 THEN n
+         ELSE round(n, (1 - floor(log10(abs(n))))::INTEGER)::BIGINT END;
+
+-- name: strings
+-- Every distinct free text of the data tables that the pseudonymiser must read: post texts, channels, reject reasons, load messages.
+SELECT text AS raw FROM posts WHERE text IS NOT NULL
+UNION SELECT channel FROM posts WHERE channel IS NOT NULL
+UNION SELECT reason FROM rejects WHERE reason IS NOT NULL
+UNION SELECT message FROM loads WHERE message IS NOT NULL;
+
+-- name: paths
+-- Every distinct path of a loaded file (loads and rejects).
+SELECT path FROM loads UNION SELECT path FROM rejects ORDER BY 1;
+
+-- name: accounts
+-- The accounts with ids, handles and display names replaced by pseudonyms (display names wholly), counts rounded to two significant digits, creation times to the month.
+SELECT wb_qualified($inner_pad, $outer_pad, 'account', 'u_', account_id) AS account_id,
+       platform,
+       wb_token($inner_pad, $outer_pad, 'account', 'u_', account_id) AS handle,
+       CASE WHEN display_name IS NULL THEN NULL
+            ELSE wb_token($inner_pad, $outer_pad, 'account', 'u_', account_id) END AS display_name,
+       wb_rounded(followers) AS followers,
+       wb_rounded(following) AS following,
+       wb_rounded(posts_count) AS posts_count,
+       date_trunc('month', created_at) AS created_at,
+       is_focal,
+       date_trunc('day', seen_at) AS seen_at
+FROM accounts;
+
+-- name: posts
+-- The posts with post, author, parent and conversation ids pseudonymised and texts and channels as the pseudonymiser wrote them (registered privacy_strings(raw, shown)).
+SELECT wb_qualified($inner_pad, $outer_pad, 'post', 'p_', p.post_id) AS post_id,
+       p.platform,
+       wb_qualified($inner_pad, $outer_pad, 'account', 'u_', p.author_id) AS author_id,
+       p.created_at,
+       t.shown AS text,
+       p.lang,
+       wb_qualified($inner_pad, $outer_pad, 'post', 'p_', p.parent_post_id) AS parent_post_id,
+       wb_qualified($inner_pad, $outer_pad, 'post', 'p_', p.conversation_id) AS conversation_id,
+       c.shown AS channel,
+       p.kind, p.like_count, p.share_count, p.reply_count, p.quote_count, p.collected, p.load_id
+FROM posts p
+LEFT JOIN privacy_strings t ON t.raw = p.text
+LEFT JOIN privacy_strings c ON c.raw = p.channel;
+
+-- name: interactions
+-- The interactions with both accounts and the post pseudonymised.
+SELECT wb_qualified($inner_pad, $outer_pad, 'account', 'u_', source_id) AS source_id,
+       wb_qualified($inner_pad, $outer_pad, 'account', 'u_', target_id) AS target_id,
+       kind,
+       wb_qualified($inner_pad, $outer_pad, 'post', 'p_', post_id) AS post_id,
+       created_at, platform, load_id
+FROM interactions;
+
+-- name: loads
+-- The loads with file names pseudonymised (registered privacy_paths(raw, shown)) and messages as the pseudonymiser wrote them.
+SELECT l.load_id, f.shown AS path, l.format, l.sha256, l.bytes, l.started_at, l.finished_at, l.records_read,
+       l.records_loaded, l.records_rejected, l.status, l.platform, l.interactions_loaded, l.unresolved,
+       m.shown AS message
+FROM loads l
+LEFT JOIN privacy_paths f ON f.raw = l.path
+LEFT JOIN privacy_strings m ON m.raw = l.message;
+
+-- name: rejects
+-- The rejects with file names pseudonymised, reasons as the pseudonymiser wrote them and the raw records withheld.
+SELECT r.load_id, f.shown AS path, r.line_no, m.shown AS reason, NULL::VARCHAR AS raw
+FROM rejects r
+LEFT JOIN privacy_paths f ON f.raw = r.path
+LEFT JOIN privacy_strings m ON m.raw = r.reason;
+
+-- name: insert_accounts
+-- Fill the target workspace's accounts from the registered privacy_rows.
+INSERT INTO accounts BY NAME SELECT * FROM privacy_rows;
+
+-- name: insert_posts
+-- Fill the target workspace's posts from the registered privacy_rows.
+INSERT INTO posts BY NAME SELECT * FROM privacy_rows;
+
+-- name: insert_interactions
+-- Fill the target workspace's interactions from the registered privacy_rows.
+INSERT INTO interactions BY NAME SELECT * FROM privacy_rows;
+
+-- name: insert_loads
+-- Fill the target workspace's loads from the registered privacy_rows.
+INSERT INTO loads BY NAME SELECT * FROM privacy_rows;
+
+-- name: insert_rejects
+-- Fill the target workspace's rejects from the registered privacy_rows.
+INSERT INTO rejects BY NAME SELECT * FROM privacy_rows;

@@ -1,0 +1,392 @@
+"""Replacing account identifiers in values and free text by keyed pseudonyms.
+
+A :class:`Pseudonymizer` knows every name of every account of a workspace (its id, the native part
+of the id, the handle, the display name, a Mastodon user's short name) and the files that were
+loaded. It hides them:
+
+- as whole values (:meth:`Pseudonymizer.identifier`): a handle, a display name or an id becomes the
+  account's pseudonym ``u_`` + 12 hex digits, a qualified id keeps its platform
+  (``twitter:u_3f9a...``);
+- in text (:meth:`Pseudonymizer.text`), after :func:`~workbench.privacy.names.prepare` (NFC,
+  percent-escapes decoded, invisible characters removed): every @mention (also ``@user@host``,
+  dotted Bluesky handles and mentions wrapped in markup such as Mastodon's
+  ``@<span>name</span>``), Slack and Discord ``<@U123>`` mentions, ``u/name``, ``from:name``,
+  DIDs, profile and post URLs (twitter.com/x.com, reddit.com/u, bsky.app/profile, any host's
+  ``/@name`` and ``/users/name``; the post ids in them and t.co short links, which lead to a post
+  and so to its author), whoever they name, known or not; and every *distinctive* name of a known
+  account wherever it stands (``KestrelCycles``, ``Jane Smith``, ``🦄🦄🦄``, ``783214``; see
+  :func:`~workbench.privacy.names.is_distinctive`). An ordinary word that happens to be a handle
+  (``root``, ``now``) is replaced where it stands as a name, not where it is a word: replacing
+  every "now" in prose would only tell the reader which pseudonym stands for "now".
+
+Examples
+--------
+>>> import pandas as pd
+>>> accounts = pd.DataFrame({"account_id": ["twitter:783214", "reddit:now"], "handle": ["alice_w", "now"],
+...                          "display_name": ["Alice Liddell", None]})
+>>> p = Pseudonymizer(accounts, key=b"k" * 32)
+>>> alice, now = p.token("twitter:783214"), p.token("reddit:now")
+>>> p.text("thanks @Alice_W (Alice Liddell), u/now says hi now") == (
+...     f"thanks @{alice} ({alice}), u/{now} says hi now")
+True
+>>> p.identifier("now") == now
+True
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from workbench.errors import PrivacyError
+from workbench.privacy import names
+from workbench.privacy.keys import KeyedHash
+
+__all__ = ["Pseudonymizer", "NoPseudonymizer", "PSEUDONYM", "IDENTIFIER_COLUMNS", "account_names"]
+
+#: A pseudonym as written in a page: ``u_`` (account), ``p_`` (post), ``l_`` (link), ``f_`` (file),
+#: optionally after a platform (``twitter:u_3f9a0c...``).
+PSEUDONYM = re.compile(r"(?:[\w.-]+:)?[uplf]_[0-9a-f]{12}")
+#: Columns whose values are identifiers as a whole (a table shown by a notebook).
+IDENTIFIER_COLUMNS = frozenset({"account_id", "source", "target", "source_id", "target_id", "author_id", "handle",
+                                "display_name", "account", "author", "user", "focal", "focal_accounts"})
+
+_HOSTS = r"(?:https?://)?(?:www\.|mobile\.|m\.)?"
+_FEDI_NAME = r"\w[\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?"
+# Alternatives from the most specific to the most general; each names its handle and post groups.
+_URL = re.compile(
+    _HOSTS + r"(?P<tw_i>(?:twitter|x)\.com/i/(?:web/)?status/)(?P<tw_i_post>\d+)"
+    r"|" + _HOSTS + r"(?P<tw>(?:twitter|x)\.com/)(?!(?:i|home|search|hashtag|intent|share|explore|settings|"
+    r"notifications|messages|tos|privacy|login|signup|compose)\b)(?P<tw_name>\w{1,50})"
+    r"(?:(?P<tw_sep>/status(?:es)?/)(?P<tw_post>\d+))?"
+    r"|" + _HOSTS + r"(?P<rd>(?:old\.|new\.|np\.)?reddit\.com/(?:u|user)/)(?P<rd_name>[\w-]{1,50})"
+    r"|" + _HOSTS + r"(?P<bs>bsky\.app/profile/)(?P<bs_name>[\w.:-]{1,253})(?:(?P<bs_sep>/post/)(?P<bs_post>\w+))?"
+    r"|(?P<fd>(?:https?://)?[\w-]+(?:\.[\w-]+)+/@)(?P<fd_name>" + _FEDI_NAME + r")(?:(?P<fd_sep>/)(?P<fd_post>\d+))?"
+    r"|(?P<ap>(?:https?://)?[\w-]+(?:\.[\w-]+)+/users/)(?P<ap_name>\w{1,50})"
+    r"(?:(?P<ap_sep>/statuses/)(?P<ap_post>\d+))?"
+    r"|(?P<sh>(?:https?://)?(?:t\.co|pic\.twitter\.com|pic\.x\.com)/)(?P<sh_link>\w+)",
+    re.IGNORECASE,
+)
+# (prefix group, handle group, separator group, post group, platform of the post id)
+_URL_KINDS = (("tw_i", None, None, "tw_i_post", "twitter"), ("tw", "tw_name", "tw_sep", "tw_post", "twitter"),
+              ("rd", "rd_name", None, None, "reddit"), ("bs", "bs_name", "bs_sep", "bs_post", "bluesky"),
+              ("fd", "fd_name", "fd_sep", "fd_post", "mastodon"), ("ap", "ap_name", "ap_sep", "ap_post", "mastodon"))
+# <@U024BE7LH>, <@U024BE7LH|bob> (Slack), <@!1234> (Discord).
+_CHAT_MENTION = re.compile(r"<@!?(?P<name>\w+)(?:\|(?P<label>[^<>|]{0,100}))?>")
+# @name, @user@host, @jane.smith.bsky.social, ＠name, and @<span>name</span> (Mastodon's HTML).
+_MENTION = re.compile(r"(?<![\w@＠/])[@＠](?P<tags>(?:<[^<>]{0,200}>)*)(?P<name>" + _FEDI_NAME + ")")
+_REDDIT = re.compile(r"(?<![\w/])(?P<prefix>/?u/)(?P<name>[\w-]{2,50})")
+_SEARCH = re.compile(r"(?<![\w])(?P<prefix>(?:from|to):@?)(?P<name>\w[\w.-]*)", re.IGNORECASE)
+_DID = re.compile(r"did:(?:plc|web):[\w.:-]+", re.IGNORECASE)
+
+
+def _strip_tail(name: str) -> tuple[str, str]:
+    """``alice.`` -> (``alice``, ``.``): a sentence's full stop is not part of a handle."""
+    stripped = name.rstrip(".-")
+    return stripped, name[len(stripped):]
+
+
+def account_names(accounts: pd.DataFrame) -> Iterable[tuple[str, str, str]]:
+    """``(account_id, what, name)`` for every name of every account.
+
+    ``what`` is ``account_id``, ``native`` (the id without its platform: ``783214``,
+    ``alice@example.social``, ``did:plc:...``), ``handle`` (also a Mastodon user's short name)
+    or ``name`` (the display name).
+    """
+    if "account_id" not in accounts.columns:
+        raise PrivacyError(f"an accounts table needs an account_id column; got {list(accounts.columns)}")
+    columns = [c for c in ("handle", "display_name") if c in accounts.columns]
+    for row in accounts[["account_id", *columns]].itertuples(index=False):
+        account_id = str(row[0])
+        native = account_id.split(":", 1)[1] if ":" in account_id else account_id
+        yield account_id, "account_id", account_id
+        yield account_id, "native", native
+        if "@" in native:
+            yield account_id, "handle", native.split("@", 1)[0]
+        for value, column in zip(row[1:], columns):
+            if isinstance(value, str) and value.strip():
+                what = "handle" if column == "handle" else "name"
+                yield account_id, what, value.lstrip("@＠") if what == "handle" else value
+                if what == "handle" and "@" in value.lstrip("@"):
+                    yield account_id, "handle", value.lstrip("@").split("@", 1)[0]
+
+
+class Pseudonymizer:
+    """Replaces account identifiers by keyed pseudonyms, in values, text, tables and parameters.
+
+    Parameters
+    ----------
+    accounts : DataFrame
+        The workspace's accounts (``account_id``, optionally ``handle`` and ``display_name``).
+    key : bytes
+        The HMAC key (see :func:`~workbench.privacy.keys.load_key`).
+    files : iterable of str, optional
+        Paths of loaded files: their names are replaced too (``KestrelCycles_timeline.jsonl``
+        becomes ``f_3f9a0c....jsonl``).
+
+    Notes
+    -----
+    An account's pseudonym is ``u_`` + the first 12 hex digits of HMAC-SHA256(key,
+    ``"account:" + account_id``). A name that is in no account (a mention of an outsider) becomes
+    ``u_`` + HMAC of ``"handle:" +`` its folded form, so the same outsider gets the same pseudonym.
+    Where two accounts share a name (one handle on two platforms), the smaller account id wins.
+    """
+
+    enabled = True
+
+    def __init__(self, accounts: pd.DataFrame, *, key: bytes, files: Iterable[str] = ()):
+        self.hash = KeyedHash(key)
+        self._known: dict[str, tuple[str, str]] = {}
+        self._sequences: dict[tuple[str, ...], tuple[str, str]] = {}
+        words = names.vocabulary()
+        ordered = sorted(account_names(accounts), key=lambda item: item[0], reverse=True)
+        for account_id, what, value in ordered:  # the smallest account id is written last and wins
+            prepared = names.prepare(value)
+            sequence = tuple(names.tokens(prepared))
+            if not sequence:
+                continue
+            self._known["".join(sequence)] = (account_id, what)
+            if what in ("account_id",) or names.is_distinctive(value, words=words):
+                self._sequences[sequence] = (account_id, what)
+        self._files: dict[str, str] = {}
+        for path in files:
+            self._add_file(str(path))
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for sequence in self._sequences:
+            self._by_first.setdefault(sequence[0], []).append(sequence)
+        for options in self._by_first.values():
+            options.sort(key=len, reverse=True)  # the longest name at a place wins
+        self._cache: dict[str, str] = {}
+
+    @classmethod
+    def from_store(cls, store: Any, *, key: bytes | None = None) -> "Pseudonymizer":
+        """A pseudonymiser for every account and loaded file of ``store`` (key from :func:`load_key` if not given)."""
+        from workbench.privacy.keys import load_key
+
+        accounts = store.sql("SELECT account_id, handle, display_name FROM accounts").df()
+        files = [row[0] for row in store.sql("SELECT DISTINCT path FROM loads").fetchall()]
+        return cls(accounts, key=key if key is not None else load_key(), files=files)
+
+    # -- pseudonyms ---------------------------------------------------------------------------
+    def token(self, account_id: str) -> str:
+        """The pseudonym of ``account_id`` (``u_`` + 12 hex digits)."""
+        return self.hash.token("account", str(account_id))
+
+    def qualified(self, account_id: str) -> str:
+        """The pseudonymised id: ``twitter:783214`` -> ``twitter:u_3f9a0c...`` (the platform stays)."""
+        account_id = str(account_id)
+        platform = account_id.split(":", 1)[0] + ":" if ":" in account_id else ""
+        return platform + self.token(account_id)
+
+    def post(self, post_id: str) -> str:
+        """The pseudonymised post id: ``twitter:1442...`` -> ``twitter:p_...``."""
+        post_id = str(post_id)
+        platform = post_id.split(":", 1)[0] + ":" if ":" in post_id else ""
+        return platform + self.hash.token("post", post_id)
+
+    def _add_file(self, path: str) -> str:
+        name = PurePath(path.replace("\\", "/")).name or path
+        suffixes = "".join(s for s in PurePath(name).suffixes if re.fullmatch(r"\.[A-Za-z0-9]{1,6}", s))
+        shown = self.hash.token("file", name) + suffixes.lower()
+        for raw in {path, name}:
+            self._files[raw] = shown
+        return shown
+
+    def file_name(self, path: str | PurePath) -> str:
+        """A loaded file or a workspace as it may be shown: ``f_`` + 12 hex digits + its suffixes."""
+        path = str(path)
+        return self._files.get(path) or self._add_file(path)
+
+    def _name_token(self, name: str, *, qualified: bool = False) -> str:
+        key = names.key(name)
+        known = self._known.get(key)
+        if known is None:
+            return self.hash.token("handle", key)
+        account_id, what = known
+        return self.qualified(account_id) if qualified or what == "account_id" else self.token(account_id)
+
+    def identifier(self, value: Any) -> Any:
+        """A whole value that names an account (an id, a handle, ``@handle``, a display name) -> its pseudonym.
+
+        A value that is already a pseudonym stays as it is; a name of no known account is hashed
+        like an unknown mention. Non-strings come back unchanged.
+        """
+        if not isinstance(value, str) or not value.strip():
+            return value
+        if PSEUDONYM.fullmatch(value.strip()):
+            return value
+        stripped = value.strip()
+        prefix = "@" if stripped[:1] in "@＠" and len(stripped) > 1 else ""
+        return prefix + self._name_token(stripped.lstrip("@＠") or stripped)
+
+    # -- text -----------------------------------------------------------------------------------
+    def text(self, value: Any) -> Any:
+        """``value`` with every identifier replaced (see the module's description); non-strings unchanged."""
+        if not isinstance(value, str) or not value:
+            return value
+        cached = self._cache.get(value)
+        if cached is not None:
+            return cached
+        result = names.prepare(value)
+        for raw, shown in self._files.items():
+            if raw in result:
+                result = result.replace(raw, shown)
+        if "/" in result:
+            result = _URL.sub(self._url_match, result)
+        if "<@" in result:
+            result = _CHAT_MENTION.sub(self._chat_match, result)
+        if "@" in result or "＠" in result:
+            result = _MENTION.sub(self._mention_match, result)
+        if "u/" in result:
+            result = _REDDIT.sub(self._prefixed_match, result)
+        if ":" in result:
+            result = _SEARCH.sub(self._prefixed_match, result)
+            result = _DID.sub(lambda m: self._name_token(m.group(0)), result)
+        result = self._replace_distinctive(result)
+        if len(self._cache) < 200_000:
+            self._cache[value] = result
+        return result
+
+    def _handle(self, name: str) -> str:
+        """A captured handle -> its pseudonym; a dotted name whose first part is a known handle keeps the rest."""
+        if PSEUDONYM.fullmatch(name):
+            return name
+        if names.key(name) not in self._known and "." in name:
+            head, rest = name.split(".", 1)
+            if names.key(head) in self._known:
+                return self._name_token(head) + "." + rest
+        return self._name_token(name)
+
+    def _url_match(self, match: re.Match) -> str:
+        groups = match.groupdict()
+        if groups["sh"] is not None:
+            return match.group(0)[:match.start("sh_link") - match.start()] + self.hash.token("link", groups["sh_link"])
+        for prefix, name, separator, post, platform in _URL_KINDS:
+            if groups[prefix] is None:
+                continue
+            out = match.group(0)[:match.end(prefix) - match.start()]
+            if name is not None:
+                handle, tail = _strip_tail(groups[name])
+                out += self._handle(handle) + tail
+            if post is not None and groups[post] is not None:
+                out += (groups[separator] if separator else "") + self.hash.token("post", f"{platform}:{groups[post]}")
+            return out
+        return match.group(0)  # pragma: no cover - one alternative always matches
+
+    def _chat_match(self, match: re.Match) -> str:
+        return "<@" + self._handle(match.group("name")) + ">"
+
+    def _mention_match(self, match: re.Match) -> str:
+        name, tail = _strip_tail(match.group("name"))
+        at = match.group(0)[0]
+        return at + match.group("tags") + self._handle(name) + tail
+
+    def _prefixed_match(self, match: re.Match) -> str:
+        name, tail = _strip_tail(match.group("name"))
+        return match.group("prefix") + self._handle(name) + tail
+
+    def _replace_distinctive(self, text: str) -> str:
+        found = names.spans(text)
+        if not found:
+            return text
+        keys = [t for _, _, t in found]
+        pieces: list[str] = []
+        last = 0
+        i = 0
+        while i < len(found):
+            for sequence in self._by_first.get(keys[i], ()):
+                n = len(sequence)
+                if tuple(keys[i:i + n]) == sequence:
+                    account_id, what = self._sequences[sequence]
+                    pieces.append(text[last:found[i][0]])
+                    pieces.append(self.qualified(account_id) if what == "account_id" else self.token(account_id))
+                    last = found[i + n - 1][1]
+                    i += n
+                    break
+            else:
+                i += 1
+        if not pieces:
+            return text
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    # -- tables and parameters ------------------------------------------------------------------
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A copy of ``frame`` as it may be shown: identifier columns replaced as whole values, text
+        columns as text, and the index and column names too. Pseudonyms stay as they are, so a frame
+        from a pseudonymised workspace comes back unchanged.
+        """
+        out = frame.copy()
+        for column in out.columns:
+            series = out[column]
+            if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+                out[column] = self._series(series, whole=str(column) in IDENTIFIER_COLUMNS)
+        index = out.index
+        if pd.api.types.is_string_dtype(index.dtype) or index.dtype == object:
+            mapped = self._series(index.to_series(), whole=str(index.name) in IDENTIFIER_COLUMNS)
+            out.index = pd.Index(mapped.to_numpy(), name=index.name)
+        out.columns = [self.text(c) if isinstance(c, str) else c for c in out.columns]
+        return out
+
+    def _series(self, series: pd.Series, *, whole: bool) -> pd.Series:
+        change = self.identifier if whole else self.text
+        mapping = {value: change(value) for value in pd.unique(series.dropna()) if isinstance(value, str)}
+        return series.map(lambda v: mapping.get(v, v) if isinstance(v, str) else self._nested(v, change))
+
+    def _nested(self, value: Any, change: Any) -> Any:
+        """Lists of ids (e.g. a ``top_accounts`` column) are pseudonymised element by element."""
+        if isinstance(value, (list, tuple)):
+            return type(value)(self._nested(v, change) for v in value)
+        if hasattr(value, "tolist") and getattr(value, "ndim", 0) == 1:
+            return [self._nested(v, change) for v in value.tolist()]
+        return change(value) if isinstance(value, str) else value
+
+    def values(self, values: Iterable[Any]) -> list[Any]:
+        """Identifiers (e.g. the ``focal_accounts`` parameter) -> their pseudonyms."""
+        return [self.identifier(v) for v in values]
+
+    def params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Notebook parameters as they may be shown: focal accounts as pseudonyms, paths as pseudonymised file names."""
+        safe: dict[str, Any] = {}
+        for name, value in params.items():
+            if name in ("db_path", "export_path") and isinstance(value, str):
+                safe[name] = self.file_name(value) if value else value
+            elif name == "focal_accounts" and isinstance(value, (list, tuple)):
+                safe[name] = self.values(value)
+            elif isinstance(value, str):
+                safe[name] = self.text(value)
+            elif isinstance(value, (list, tuple)):
+                safe[name] = [self.text(v) for v in value]
+            else:
+                safe[name] = value
+        return safe
+
+
+class NoPseudonymizer:
+    """The same interface as :class:`Pseudonymizer`, changing nothing (``pseudonymize=False``)."""
+
+    enabled = False
+
+    def token(self, account_id: str) -> str:
+        return str(account_id)
+
+    def identifier(self, value: Any) -> Any:
+        return value
+
+    def file_name(self, path: str | PurePath) -> str:
+        return PurePath(str(path)).name
+
+    def text(self, value: Any) -> Any:
+        return value
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame
+
+    def values(self, values: Iterable[Any]) -> list[Any]:
+        return list(values)
+
+    def params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(params)
