@@ -137,3 +137,19 @@ CREATE TABLE IF NOT EXISTS account_scores (
     created_at                TIMESTAMPTZ,
     PRIMARY KEY (run_id, account_id)
 );
+
+CREATE SEQUENCE IF NOT EXISTS campaign_ids START 1;
+
+CREATE TABLE IF NOT EXISTS campaigns (
+    -- The decision log: what was done when (workbench/campaigns.py). A window is half-open, [start_at, end_at).
+    campaign_id BIGINT PRIMARY KEY,     -- sequence campaign_ids
+    name        VARCHAR NOT NULL,       -- unique (checked by workbench/campaigns.py)
+    start_at    TIMESTAMPTZ NOT NULL,
+    end_at      TIMESTAMPTZ NOT NULL,   -- exclusive
+    hashtags    VARCHAR[] NOT NULL,     -- without '#', lower case; empty when none
+    note        VARCHAR,
+    source      VARCHAR NOT NULL,       -- manual, detected
+    created_at  TIMESTAMPTZ NOT NULL,
+    CHECK (end_at > start_at),
+    CHECK (source IN ('manual', 'detected'))
+);

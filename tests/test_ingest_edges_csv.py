@@ -219,7 +219,8 @@ def test_bad_rows_become_rejects_with_line_numbers(store, tmp_path):
     rejects = store.sql("SELECT line_no, reason FROM rejects ORDER BY line_no").fetchall()
     assert rejects == [
         (3, "expected 5 fields as in the header, got 3"),
-        (5, "unparsable timestamp 'yesterday' (expected ISO 8601 or Unix epoch seconds)"),
+        (5, "unparsable timestamp 'yesterday' (expected ISO 8601 or a Unix epoch in seconds, milliseconds, "
+            "microseconds or nanoseconds)"),
         (6, "empty source"),
         (7, "empty target"),
         (8, "unknown kind 'poke' (expected comment, follow, like, mention, quote, reaction, reply, share "
@@ -242,10 +243,124 @@ def test_headerless_ragged_row(store, tmp_path):
 
 
 def test_out_of_range_epochs_are_rejects_not_errors(store, tmp_path):
-    text = "source,target,timestamp\na,b,99999999999999\na,b,-99999999999999\na,b,{}\na,b,0\n".format("9" * 400)
+    # 1e20 and more is no epoch in any unit; -99999999999999 ms is before the year 1
+    text = ("source,target,timestamp\na,b,100000000000000000000\na,b,-99999999999999\na,b,{}\na,b,0\n"
+            "a,b,99999999999999\n").format("9" * 400)
     wb.load(store, write(tmp_path, "x.csv", text))
     assert [r[0] for r in store.sql("SELECT line_no FROM rejects ORDER BY 1").fetchall()] == [2, 3, 4]
-    assert store.scalar("SELECT created_at FROM interactions") == datetime(1970, 1, 1, tzinfo=UTC)
+    early, late = sorted(r[0] for r in store.sql("SELECT created_at FROM interactions").fetchall())
+    assert early == datetime(1970, 1, 1, tzinfo=UTC)
+    # 14 digits: milliseconds (year 5138); a double holds such an instant to about 15 microseconds
+    assert abs(late - (early + timedelta(milliseconds=99999999999999))) < timedelta(microseconds=20)
+
+
+# -- epoch units by magnitude ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("unit, factor", [("milliseconds", 10**3), ("microseconds", 10**6),
+                                          ("nanoseconds", 10**9)])
+def test_collegemsg_in_finer_epoch_units_gives_the_same_times(shared_data, tmp_path, unit, factor):
+    """CollegeMsg rewritten with its epoch seconds times 1e3/1e6/1e9 loads to the same instants."""
+    path = shared_file(shared_data, "snap_collegemsg", "CollegeMsg.txt")
+    rows = [line.split() for line in path.read_text().splitlines() if line.strip()]
+    expected = Counter((f"csv:{a}", f"csv:{b}", datetime.fromtimestamp(int(t), UTC)) for a, b, t in rows)
+    finer = tmp_path / f"college_{unit}.txt"
+    finer.write_text("".join(f"{a} {b} {int(t) * factor}\n" for a, b, t in rows))
+    with wb.open(":memory:") as store:
+        report = wb.load(store, finer, format="edges-csv")
+        assert (report.records_read, report.records_rejected) == (59835, 0)
+        loaded = Counter(store.sql("SELECT source_id, target_id, created_at FROM interactions").fetchall())
+    assert loaded == expected
+
+
+def test_epoch_units_value_by_value_with_fractions(store, tmp_path):
+    instant = datetime(2023, 11, 14, 22, 13, 20, 123456, tzinfo=UTC)  # 1700000000.123456
+    text = ("source,target,timestamp\n"
+            "a,b,1700000000.123456\n"       # seconds with a fraction
+            "a,c,1700000000123.456\n"       # milliseconds
+            "a,d,1700000000123456\n"        # microseconds
+            "a,e,1700000000123456000\n"     # nanoseconds
+            "a,f,-1700000000123\n"          # milliseconds before 1970
+            "a,g,86400\n")                  # a small number is seconds
+    report = wb.load(store, write(tmp_path, "units.csv", text))
+    assert report.records_rejected == 0
+    got = dict(store.sql("SELECT target_id, created_at FROM interactions").fetchall())
+    assert got == {"csv:b": instant, "csv:c": instant, "csv:d": instant, "csv:e": instant,
+                   "csv:f": datetime(1970, 1, 1, tzinfo=UTC) - timedelta(seconds=1700000000, milliseconds=123),
+                   "csv:g": datetime(1970, 1, 2, tzinfo=UTC)}
+
+
+# -- rows without a kind: the default and --kind ------------------------------------------------------
+
+def digg_like(tmp_path) -> tuple[Path, list[tuple[str, str, int]]]:
+    """A KONECT-style reply network (``% asym positive``, ``src dst weight timestamp``), 3 threads."""
+    rng = random.Random(7)
+    rows = [(str(rng.randrange(1, 40)), str(rng.randrange(1, 40)), 1_241_000_000 + 37 * i) for i in range(300)]
+    path = tmp_path / "out.digg_reply_like"
+    path.write_text("% asym positive\n% 300 39 39\n" + "".join(f"{a} {b} 1 {t}\n" for a, b, t in rows))
+    return path, rows
+
+
+def test_kind_for_rows_without_one(store, tmp_path):
+    path, rows = digg_like(tmp_path)
+    report = wb.load(store, path, format="edges-csv", kind="reply")
+    assert kinds(store) == {"reply": len(rows)}
+    file = report.files[0]
+    assert (file.assumed_kind, file.assumed_kind_rows, file.assumed_kind_default) == ("reply", 300, False)
+    assert "300 rows name no kind and were loaded as 'reply' (--kind)" in report.summary()
+    assert Counter(store.sql("SELECT source_id, target_id, epoch(created_at)::BIGINT FROM interactions").fetchall()) \
+        == Counter((f"csv:{a}", f"csv:{b}", t) for a, b, t in rows)
+
+
+def test_default_kind_is_mention_and_the_summary_says_so(store, tmp_path):
+    text = "source,target,kind\na,b,share\na,c,\nb,c,\n"
+    report = wb.load(store, write(tmp_path, "k.csv", text))
+    assert kinds(store) == {"share": 1, "mention": 2}
+    assert "2 rows name no kind and were loaded as 'mention' (the default; choose with --kind" in report.summary()
+    # rows that name their kind keep it; --kind fills only the empty ones
+    with wb.open(":memory:") as other:
+        wb.load(other, write(tmp_path, "k.csv", text), kind="quote")
+        assert kinds(other) == {"share": 1, "quote": 2}
+    # every row named a kind: nothing was assumed and the summary is silent about it
+    full = wb.load(store, write(tmp_path, "full.csv", "source,target,kind\nx,y,reply\n"))
+    assert full.files[0].assumed_kind is None and "name no kind" not in full.summary()
+
+
+def test_kind_is_checked_and_only_for_edge_lists(store, tmp_path):
+    from workbench import datasets
+    from workbench.errors import ExportFormatError, ParameterError
+
+    with pytest.raises(ParameterError, match="unknown interaction kind"):
+        wb.load(store, write(tmp_path, "k.csv", "source,target\na,b\n"), kind="retweet")
+    with pytest.raises(ParameterError, match="one interaction kind"):
+        wb.load(store, write(tmp_path, "k.csv", "source,target\na,b\n"), kind="reply,share")
+    tiny = datasets.write_tiny(tmp_path / "tiny.jsonl")
+    with pytest.raises(ExportFormatError, match="tiny.jsonl: kind='reply' .* is for edge lists"):
+        wb.load(store, tiny, kind="reply")
+    assert store.counts()["interactions"] == 0
+
+
+def test_cli_digg_like_list_with_kind_reply_end_to_end(tmp_path, capsys):
+    """load --kind reply -> communities -> roles -> export: the replies drive the graph and the scores."""
+    from workbench.cli import main
+
+    path, rows = digg_like(tmp_path)
+    db = str(tmp_path / "digg.duckdb")
+    assert main(["load", str(path), "--db", db, "--format", "edges-csv", "--kind", "reply", "--quiet"]) == 0
+    assert main(["load", str(path), "--db", str(tmp_path / "d2.duckdb"), "--format", "edges-csv"]) == 0
+    assert "300 rows name no kind and were loaded as 'mention' (the default" in capsys.readouterr().out
+    assert main(["communities", "--db", db]) == 0
+    assert main(["roles", "--db", db]) == 0
+    out = tmp_path / "digg.graphml"
+    assert main(["export", "--db", db, "--to", str(out)]) == 0
+    import networkx as nx
+    graph = nx.read_graphml(out)
+    expected_pairs = {(f"csv:{a}", f"csv:{b}") for a, b, _ in rows if a != b}
+    assert graph.number_of_edges() == len(expected_pairs)
+    with wb.open(db, read_only=True) as store:
+        assert kinds(store) == {"reply": 300}
+        replied_to = store.sql("SELECT count(*) FROM account_scores WHERE visibility > 0").fetchone()[0]
+        assert replied_to > 0
+    assert main(["load", str(path), "--db", db, "--kind", "poke"]) == 2
 
 
 def test_post_id_with_weight_is_rejected(store, tmp_path):

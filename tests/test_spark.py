@@ -118,6 +118,19 @@ def test_hand_written_csv_with_rejects_weights_and_a_repeat_identical(tmp_path, 
     assert wb.load(sparked, third).files[0].load_id == 3
 
 
+def test_epoch_units_and_kind_for_rows_without_one_identical(tmp_path, spark):
+    """Epoch seconds, milliseconds, microseconds and nanoseconds, and ``kind=`` for kind-less rows."""
+    path = tmp_path / "out.units"
+    path.write_text("% asym positive\n1 2 1 1700000000\n2 3 1 1700000000250\n3 1 1 1700000000250500\n"
+                    "1 3 1 1700000000250500000\n", encoding="utf-8")
+    duck, sparked = load_both(tmp_path, spark, [path], format="edges-csv", kind="reply")
+    sizes = assert_same_tables(duck, sparked)
+    assert sizes["interactions"] == 4
+    assert _rows(sparked, "SELECT DISTINCT kind FROM interactions")["kind"].tolist() == ["reply"]
+    assert _rows(sparked, "SELECT epoch_us(created_at) AS us FROM interactions ORDER BY 1")["us"].tolist() == [
+        1700000000000000, 1700000000250000, 1700000000250500, 1700000000250500]
+
+
 def test_zst_and_xz_edge_lists_identical_and_a_truncated_zst_is_a_clear_error(tmp_path, spark):
     import lzma
 

@@ -3,7 +3,7 @@
 >>> import workbench as wb
 >>> store = wb.open(":memory:")
 >>> sorted(store.counts())[:3]
-['account_scores', 'accounts', 'community_runs']
+['account_scores', 'accounts', 'campaigns']
 """
 
 from __future__ import annotations

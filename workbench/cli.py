@@ -42,10 +42,12 @@ def cmd_load(args: argparse.Namespace) -> int:
                 from workbench.spark.workspace import load_with_spark
 
                 report = load_with_spark(store, args.paths, parquet_dir=args.parquet, format=args.format,
-                                         platform=args.platform, strict=args.strict, master=args.spark_master)
+                                         platform=args.platform, strict=args.strict, master=args.spark_master,
+                                         kind=args.kind)
             else:
                 report = wb.load(store, args.paths, format=args.format, strict=args.strict,
-                                 platform=args.platform, progress=None if not args.quiet else False)
+                                 platform=args.platform, progress=None if not args.quiet else False,
+                                 kind=args.kind)
         except WorkbenchError as error:
             partial = getattr(error, "report", None)
             if partial is not None:
@@ -165,6 +167,53 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_campaigns(args: argparse.Namespace) -> int:
+    import workbench as wb
+    from workbench import campaigns
+
+    action = args.campaign_command
+    writes = action in ("add", "rename", "adjust", "delete") or (action == "detect" and not args.dry_run)
+    with wb.open(args.db, read_only=not writes) as store:
+        if action == "add":
+            campaign_id = campaigns.add(store, args.name, start=args.start, end=args.end, hashtags=args.hashtags,
+                                        note=args.note)
+            print(f"logged campaign {campaign_id}: {args.name}")
+        elif action == "list":
+            _print_frame(campaigns.list(store), max_rows=200)
+        elif action == "rename":
+            row = campaigns.rename(store, args.campaign, args.name)
+            print(f"campaign {row['campaign_id']} is now {row['name']!r}")
+        elif action == "adjust":
+            row = campaigns.adjust(store, args.campaign, start=args.start, end=args.end, hashtags=args.hashtags,
+                                   note=args.note)
+            print(f"campaign {row['campaign_id']} {row['name']!r}: {row['start_at']} to {row['end_at']}")
+        elif action == "delete":
+            campaigns.delete(store, args.campaign)
+            print(f"deleted campaign {args.campaign}")
+        elif action == "detect":
+            found = campaigns.detect(store, hashtag=args.hashtag, focal=args.focal or None, since=args.since,
+                                     until=args.until, min_lift=args.min_lift, save=not args.dry_run)
+            if found.empty:
+                print("no burst of activity found")
+            for burst in found.itertuples():  # one line per burst
+                status = ("logged as campaign" if burst.logged else
+                          "already logged as campaign" if not args.dry_run else "not logged (--dry-run)")
+                suffix = f" {burst.campaign_id}" if burst.campaign_id is not None and not args.dry_run else ""
+                print(f"{burst.start:%Y-%m-%d} to {burst.end:%Y-%m-%d} (exclusive): {burst.note}; {status}{suffix}")
+        else:  # compare
+            if args.against:
+                table = campaigns.side_by_side(store, [args.campaign, *args.against], baseline=args.baseline,
+                                               after=args.after, run_id=args.run)
+            else:
+                table = campaigns.compare(store, args.campaign, baseline=args.baseline, after=args.after,
+                                          run_id=args.run)
+            import pandas as pd
+
+            with pd.option_context("display.max_rows", 200, "display.width", 160, "display.max_columns", 40):
+                print(table.T.to_string())
+    return 0
+
+
 # -- parser ---------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description=__doc__.splitlines()[0])
@@ -177,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="auto", help="format id (default: detect each file)")
     p.add_argument("--strict", action="store_true", help="abort a file's load on its first bad record")
     p.add_argument("--platform", help="id prefix instead of the format's platform (edge lists)")
+    p.add_argument("--kind", help="interaction kind of edge-list rows that name none, e.g. reply for a KONECT "
+                                  "reply network (default: mention, and the summary says so)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                    help="normalise on DuckDB (default) or Apache Spark (edge lists so far)")
@@ -223,6 +274,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pseudonymize", action="store_true", help="replace ids, handles and names by keyed hashes")
     p.add_argument("--no-code", action="store_true", help="hide code cells")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("campaigns", help="the decision log: log, detect and compare campaigns")
+    p.add_argument("--db", required=True)
+    p.set_defaults(func=cmd_campaigns)
+    actions = p.add_subparsers(dest="campaign_command", required=True, metavar="ACTION")
+    a = actions.add_parser("add", help="log a campaign")
+    a.add_argument("name")
+    a.add_argument("--start", required=True, help="first day or time (ISO 8601, UTC)")
+    a.add_argument("--end", required=True, help="end, exclusive (ISO 8601; a date means its midnight)")
+    a.add_argument("--hashtags", help="hashtags, comma-separated")
+    a.add_argument("--note", help="what was done and why")
+    actions.add_parser("list", help="the decision log")
+    a = actions.add_parser("detect", help="find bursts of activity and log them (source detected)")
+    a.add_argument("--hashtag", help="only posts with this hashtag")
+    a.add_argument("--focal", action="store_true", help="only actions towards the focal accounts")
+    a.add_argument("--since", help="search from this time (ISO 8601)")
+    a.add_argument("--until", help="search before this time (ISO 8601)")
+    a.add_argument("--min-lift", type=float, default=1.5, help="a burst has at least this many times the usual actions")
+    a.add_argument("--dry-run", action="store_true", help="show the bursts without logging them")
+    a = actions.add_parser("compare", help="before, during and after a campaign (or several side by side)")
+    a.add_argument("campaign", help="campaign id or name")
+    a.add_argument("--against", nargs="+", metavar="CAMPAIGN", help="other campaigns to put side by side")
+    a.add_argument("--baseline", type=float, help="days before the campaign (default: as long as the campaign)")
+    a.add_argument("--after", type=float, help="days after the campaign (default: as long as the campaign)")
+    a.add_argument("--run", type=int, help="community run: one row per window and community")
+    a = actions.add_parser("rename", help="rename a campaign")
+    a.add_argument("campaign", help="campaign id or name")
+    a.add_argument("name")
+    a = actions.add_parser("adjust", help="move a campaign's window or change its hashtags or note")
+    a.add_argument("campaign", help="campaign id or name")
+    a.add_argument("--start")
+    a.add_argument("--end")
+    a.add_argument("--hashtags")
+    a.add_argument("--note")
+    a = actions.add_parser("delete", help="remove a campaign from the log")
+    a.add_argument("campaign", help="campaign id or name")
 
     p = sub.add_parser("demo", help="bundled sample -> workspace -> reports")
     p.add_argument("--db", default="data/demo.duckdb")

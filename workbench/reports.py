@@ -45,7 +45,7 @@ __all__ = ["NOTEBOOKS", "NOTEBOOKS_DIR", "DEFAULT_PARAMETERS", "ReportResult", "
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = ("01_load_and_explore", "02_communities", "03_influencers_vs_networkers",
-             "04_community_health", "05_workshop")
+             "04_community_health", "05_workshop", "06_campaigns")
 #: The parameters every notebook declares in its ``parameters`` cell, with their defaults.
 DEFAULT_PARAMETERS = PARAMETERS
 KERNEL_NAME = "python3"

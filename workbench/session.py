@@ -185,6 +185,9 @@ def overlay(db_path: str | Path) -> Any:
             raise WorkspaceBusyError(f"workspace {db_path} is busy: another process has it open for writing") from None
         raise WorkspaceError(f"cannot open workspace {db_path}: {text}") from None
     store.execute("workspace.overlay_views")  # one view per name in DATA_TABLES
+    if store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'workspace' "
+                    "AND table_name = 'campaigns'"):
+        store.execute("workspace.overlay_campaigns")  # the decision log, read-only (older workspaces have none)
     store.path = str(db_path)
     return store
 

@@ -31,15 +31,19 @@ from workbench.errors import QueryError, WorkspaceBusyError, WorkspaceError
 
 __all__ = ["Store", "open", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
-    "community_runs", "memberships", "account_scores",
+    "community_runs", "memberships", "account_scores", "campaigns",
 )
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
 # Migrations from version N to N+1, as SQL scripts; index 0 upgrades version 1 to 2.
-_MIGRATIONS: list[str] = []
+_MIGRATIONS: list[str] = [
+    # 1 -> 2: the campaigns table (the decision log). schema.sql already creates it (idempotently) before the
+    # migrations run; the statements are repeated so that the step stands on its own.
+    sql.get("workspace.campaigns_table").text,
+]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 
@@ -283,7 +287,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
     ...     store.schema_version
-    1
+    2
     """
     path = str(path)
     memory = path == ":memory:"
@@ -308,6 +312,10 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
         if not has_meta:
             con.close()
             raise WorkspaceError(f"{path} is not a workbench workspace (no workbench_meta table)")
+        if store.schema_version < 2:
+            # an older workspace read as it is: its decision log is empty (a temporary table, nothing written)
+            store.execute("workspace.campaigns_temp_table")
     else:
         _create_schema(con)
+    store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
     return store

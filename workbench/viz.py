@@ -35,6 +35,7 @@ __all__ = [
     "MAX_ROWS", "ROLE_COLORS", "to_svg", "enable_offline_renderer",
     "time_series", "ranked_bars", "community_sizes", "resolution_sweep", "stability",
     "role_quadrant", "rank_disagreement", "cohort_heatmap", "network", "share_bars",
+    "campaign_timeline", "window_bars", "CAMPAIGN_COLORS",
 ]
 
 MAX_ROWS = 5000
@@ -261,3 +262,57 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, *, color: str = "community
         size=alt.Size(f"{size}:Q", legend=None, scale=alt.Scale(range=[15, 400])),
         tooltip=[f"{label}:N", f"{color}:N", alt.Tooltip(f"{size}:Q", format=".3f")])
     return alt.layer(lines, dots, title=title).properties(width=_WIDTH, height=_WIDTH - 80).configure_view(stroke=None)
+
+
+# -- campaigns (appended for workbench/campaigns) ---------------------------------------------
+CAMPAIGN_COLORS = {"manual": "#1c7ed6", "detected": "#f08c00", "selected": "#d9480f"}
+
+
+def campaign_timeline(series: pd.DataFrame, campaigns: pd.DataFrame, *, x: str = "day", y: str = "actions",
+                      baseline: str | None = "baseline", title: str = "Activity and campaigns") -> alt.LayerChart:
+    """Activity over time with each campaign drawn as a band, labelled with its name; its note in the tooltip.
+
+    ``series`` has ``x`` (dates), ``y`` and optionally ``baseline`` (drawn dashed);
+    ``campaigns`` has ``name``, ``start_at``, ``end_at`` (exclusive), ``source`` (manual,
+    detected or selected: the band's colour) and ``note``.
+    """
+    data = _prepare(series, [x, y, *([baseline] if baseline else [])], what="campaign_timeline series")
+    bands = _prepare(campaigns, ["name", "start_at", "end_at", "source", "note"], what="campaign_timeline campaigns")
+    bands["name"] = bands["name"].astype(str)
+    bands["note"] = bands["note"].fillna("").astype(str)
+    colors = alt.Scale(domain=list(CAMPAIGN_COLORS), range=list(CAMPAIGN_COLORS.values()))
+    base = alt.Chart(data, width=_WIDTH + 120, height=_HEIGHT)
+    layers = [
+        alt.Chart(bands).mark_rect(opacity=0.18).encode(
+            x=_time_axis("start_at", title=None), x2="end_at:T",
+            color=alt.Color("source:N", scale=colors, legend=alt.Legend(title="campaign")),
+            tooltip=["name:N", alt.Tooltip("start_at:T", format="%Y-%m-%d %H:%M"),
+                     alt.Tooltip("end_at:T", format="%Y-%m-%d %H:%M"), "note:N"]),
+        alt.Chart(bands).mark_text(align="left", baseline="top", dx=3, fontSize=10, angle=0).encode(
+            x=alt.X("start_at:T", title=None), y=alt.value(4), text="name:N",
+            color=alt.Color("source:N", scale=colors, legend=None)),
+        # a day's count holds for the whole day: a step from its midnight to the next, level with the bands
+        base.mark_line(color="#343a40", interpolate="step-after").encode(
+            x=_time_axis(x, title=None), y=alt.Y(f"{y}:Q", title=y),
+                                               tooltip=[alt.Tooltip(f"{x}:T", format="%Y-%m-%d"), f"{y}:Q"]),
+    ]
+    if baseline:
+        layers.append(base.mark_line(color="#868e96", strokeDash=[4, 3], interpolate="step-after").encode(
+            x=alt.X(f"{x}:T", title=None), y=f"{baseline}:Q"))
+    return alt.layer(*layers, title=title)
+
+
+def window_bars(frame: pd.DataFrame, *, measures: Sequence[str], window: str = "window",
+                title: str = "Before, during and after") -> alt.FacetChart:
+    """One small bar chart per measure, with a bar per window (before, during, after) in frame order."""
+    data = _prepare(frame, [window, *measures], what="window_bars")
+    data[window] = data[window].astype(str)
+    order = list(dict.fromkeys(data[window]))
+    long = data.melt(id_vars=[window], value_vars=list(measures), var_name="measure", value_name="value")
+    return alt.Chart(long, width=130, height=150).mark_bar().encode(
+        x=alt.X(f"{window}:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=None),
+        color=alt.Color(f"{window}:N", sort=order, legend=None,
+                        scale=alt.Scale(domain=order, range=["#adb5bd", "#d9480f", "#1c7ed6"][:len(order)] or None)),
+        tooltip=[f"{window}:N", "measure:N", alt.Tooltip("value:Q", format=",.3~f")],
+    ).facet(column=alt.Column("measure:N", sort=list(measures), title=None), title=title).resolve_scale(y="independent")

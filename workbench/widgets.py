@@ -34,7 +34,7 @@ from workbench.errors import ParameterError
 from workbench.privacy import NoPseudonymizer
 
 __all__ = ["Panel", "CommunityPanel", "RolePanel", "SeriesPanel", "NetworkView", "METHODS", "assign_roles",
-           "graph_frames"]
+           "graph_frames", "CampaignPanel"]
 
 METHODS = ("leiden", "louvain", "label_propagation", "walktrap", "greedy_modularity", "infomap")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -385,3 +385,98 @@ class NetworkView:
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
         bundle["image/svg+xml"] = viz.to_svg(self.static_chart)
         return bundle
+
+
+# -- campaigns (appended for workbench/campaigns) ----------------------------------------------
+class CampaignPanel(Panel):
+    """Pick a campaign, move its window: the timeline redraws and before / during / after is recomputed.
+
+    Nothing is written: a moved window is compared as it is, not saved (``workbench campaigns
+    adjust`` saves it).
+
+    Parameters
+    ----------
+    store : Store
+    series : DataFrame
+        The daily activity (:func:`workbench.campaigns.daily`): ``day``, ``actions``, ``baseline``.
+    campaigns : DataFrame
+        The campaigns to offer (:func:`workbench.campaigns.overview`): ``name``, ``start_at``,
+        ``end_at``, ``source``, ``note``.
+    """
+
+    def __init__(self, store: Any, *, series: pd.DataFrame, campaigns: pd.DataFrame, privacy: Any = None):
+        self.store = store
+        self.series = series
+        self.campaigns = campaigns.reset_index(drop=True)
+        self.days = [pd.Timestamp(d) for d in series["day"]] if len(series) else []
+        options = [(str(name), i) for i, name in enumerate(self.campaigns["name"])]
+        self.campaign_menu = ipw.Dropdown(options=options or [("no campaign", -1)], value=0 if options else -1,
+                                          description="campaign")
+        self.window_slider = ipw.SelectionRangeSlider(
+            options=[(d.strftime("%Y-%m-%d"), i) for i, d in enumerate(self.days)] or [("no data", 0)],
+            index=(0, max(len(self.days) - 1, 0)), description="window", continuous_update=False,
+            layout=ipw.Layout(width="480px"))
+        super().__init__([self.campaign_menu, self.window_slider], privacy=privacy)
+        self.table: pd.DataFrame | None = None
+        self._busy = False
+        self.campaign_menu.observe(lambda change: self.update(campaign=change["new"]), names="value")
+        self.window_slider.observe(lambda change: None if self._busy else self._compute(), names="index")
+        self.update(campaign=self.campaign_menu.value)
+
+    def _index_of(self, when: Any) -> int:
+        stamp = pd.Timestamp(when).tz_localize(None) if pd.Timestamp(when).tzinfo else pd.Timestamp(when)
+        # the day that holds ``when``: the last day starting at or before it
+        days = np.asarray(self.days, dtype="datetime64[ns]")
+        return int(np.clip(np.searchsorted(days, np.datetime64(stamp), side="right") - 1, 0, len(self.days) - 1))
+
+    def update(self, *, campaign: int | None = None, start: Any = None, end: Any = None) -> pd.DataFrame | None:
+        """Choose a campaign (its position in the menu) and optionally move its window to ``[start, end)``.
+
+        Returns the before / during / after table (None when there is no campaign or no data).
+        """
+        if campaign is not None and campaign >= 0 and campaign != self.campaign_menu.value:
+            self.campaign_menu.value = campaign  # the observer calls update() again with the window reset
+            if start is None and end is None:
+                return self.table
+        chosen = self.campaign_menu.value
+        if chosen < 0 or not self.days:
+            self.status.value = "No campaign logged or detected in this workspace: log one with `workbench campaigns add`."
+            self._draw(viz.campaign_timeline(self.series, self.privacy.frame(self.campaigns[
+                ["name", "start_at", "end_at", "source", "note"]])))
+            return None
+        row = self.campaigns.iloc[chosen]
+        start = row["start_at"] if start is None else start
+        end = row["end_at"] if end is None else end
+        last = self._index_of(pd.Timestamp(end) - pd.Timedelta(seconds=1))
+        self._busy = True  # moving the slider here fires its observer; compute once, below
+        try:
+            self.window_slider.index = (self._index_of(start), max(last, self._index_of(start)))
+        finally:
+            self._busy = False
+        return self._compute()
+
+    def _compute(self) -> pd.DataFrame:
+        from workbench import campaigns as campaigns_module
+
+        lo, hi = self.window_slider.index
+        row = self.campaigns.iloc[self.campaign_menu.value]
+        start = pd.Timestamp(self.days[lo], tz="UTC")
+        end = pd.Timestamp(self.days[hi], tz="UTC") + pd.Timedelta(days=1)
+        table = campaigns_module.compare(self.store, {"name": row["name"], "start_at": start, "end_at": end})
+        self.table = table
+        during, before, after = table.loc["during"], table.loc["before"], table.loc["after"]
+        lift = during["actions"] / before["actions"] if before["actions"] else float("nan")
+        retained = after["recruits_retained"]
+        name = self.privacy.text(str(row["name"]))
+        self.status.value = (f"{name}, {start:%Y-%m-%d} to {end:%Y-%m-%d} (exclusive): "
+                             f"{int(during['actions']):,} actions ({lift:.1f}x the {int(before['days'])} days before), "
+                             f"{int(during['new_members']):,} new members; "
+                             + (f"{retained:.0%} of them act in the {int(after['days'])} days after"
+                                if pd.notna(retained) else "no recruits to follow"))
+        bands = self.campaigns[["name", "start_at", "end_at", "source", "note"]].copy()
+        bands = pd.concat([bands.drop(index=self.campaign_menu.value),
+                           pd.DataFrame({"name": [row["name"]], "start_at": [start], "end_at": [end],
+                                         "source": ["selected"], "note": [row["note"]]})], ignore_index=True)
+        self._draw(viz.campaign_timeline(self.series, self.privacy.frame(bands),
+                                         title=f"Activity and campaigns: {name} selected"))
+        return table

@@ -103,17 +103,30 @@ by_role AS (
            CASE WHEN NOT headerless THEN v[post_col] END AS post_text
     FROM cells
 ),
+epochs AS (
+    SELECT *,
+           try_cast(time_text AS DOUBLE) / CASE WHEN abs(try_cast(time_text AS DOUBLE)) < 1e11 THEN 1
+                                                WHEN abs(try_cast(time_text AS DOUBLE)) < 1e14 THEN 1e3
+                                                WHEN abs(try_cast(time_text AS DOUBLE)) < 1e17 THEN 1e6
+                                                WHEN abs(try_cast(time_text AS DOUBLE)) < 1e20 THEN 1e9 END
+               AS epoch_seconds
+    FROM by_role
+),
 typed AS (
     SELECT *,
-           -- empty -> mention; else the canonical kind its alias (bound lists, lower case) stands for
-           CASE WHEN coalesce(kind_text, '') = '' THEN 'mention'
+           -- empty -> the load's default kind ($default_kind: mention unless the user chose one);
+           -- else the canonical kind its alias (bound lists, lower case) stands for
+           coalesce(kind_text, '') = '' AS kind_assumed,
+           CASE WHEN coalesce(kind_text, '') = '' THEN $default_kind
                 ELSE $kind_values[list_position($kind_aliases, lower(kind_text))] END AS kind,
-           -- Unix epoch seconds between the years 1 and 9999; Netlytic's `yy-mm-dd` (which a plain cast
-           -- would read as the year 15 AD); ISO 8601 (no offset = UTC); RFC 2822 mail / RSS dates
+           -- Unix epoch numbers in the unit their magnitude implies (|x| < 1e11 seconds, < 1e14
+           -- milliseconds, < 1e17 microseconds, < 1e20 nanoseconds), between the years 1 and 9999;
+           -- Netlytic's `yy-mm-dd` (which a plain cast would read as the year 15 AD); ISO 8601
+           -- (no offset = UTC); RFC 2822 mail / RSS dates
            CASE WHEN coalesce(time_text, '') = '' THEN NULL
                 WHEN regexp_matches(time_text, '^[+-]?[0-9]+(\.[0-9]*)?$')
-                THEN CASE WHEN try_cast(time_text AS DOUBLE) BETWEEN -62135596800 AND 253402300799
-                          THEN to_timestamp(time_text::DOUBLE) END
+                THEN CASE WHEN epoch_seconds BETWEEN -62135596800 AND 253402300799
+                          THEN to_timestamp(epoch_seconds) END
                 WHEN regexp_matches(time_text, '^[0-9]{2}-[0-9]{2}-[0-9]{2}$')
                 THEN try_strptime(time_text, '%y-%m-%d')::TIMESTAMPTZ
                 ELSE coalesce(CASE WHEN isfinite(try_cast(time_text AS TIMESTAMPTZ))
@@ -122,9 +135,9 @@ typed AS (
            CASE WHEN coalesce(weight_text, '') = '' THEN 1
                 WHEN regexp_matches(weight_text, '^[0-9]{1,18}(\.0*)?$')
                 THEN regexp_extract(weight_text, '^[0-9]+')::BIGINT END AS weight
-    FROM by_role
+    FROM epochs
 )
-SELECT line_no, source, target, kind, created_at, weight, nullif(post_text, '') AS post_text,
+SELECT line_no, source, target, kind, kind_assumed, created_at, weight, nullif(post_text, '') AS post_text,
        CASE WHEN NOT well_formed
             THEN 'malformed CSV: a quote inside an unquoted field or a quoted field not closed on this line'
             WHEN NOT headerless AND n_fields <> n_columns
@@ -136,7 +149,7 @@ SELECT line_no, source, target, kind, created_at, weight, nullif(post_text, '') 
             WHEN kind IS NULL
             THEN 'unknown kind ''' || left(kind_text, 40) || ''' (expected ' || $kinds_expected || ')'
             WHEN coalesce(time_text, '') <> '' AND created_at IS NULL
-            THEN 'unparsable timestamp ''' || left(time_text, 40) || ''' (expected ISO 8601 or Unix epoch seconds)'
+            THEN 'unparsable timestamp ''' || left(time_text, 40) || ''' (expected ISO 8601 or a Unix epoch in seconds, milliseconds, microseconds or nanoseconds)'
             WHEN weight IS NULL OR weight < 1
             THEN 'weight must be a positive whole number, got ''' || left(weight_text, 40) || ''''
             WHEN weight > $weight_cap
@@ -187,6 +200,10 @@ FROM (SELECT source AS handle FROM edges_values WHERE reject_reason IS NULL
 -- name: edges_csv_records
 -- Data rows of the staged file (header and comment lines are not records).
 SELECT count(*)::BIGINT AS records FROM edges_rows;
+
+-- name: edges_csv_assumed_kind
+-- Loaded rows that named no kind (no kind column, or an empty cell) and took the load's default kind.
+SELECT count(*)::BIGINT AS rows FROM edges_values WHERE reject_reason IS NULL AND kind_assumed;
 
 -- name: edges_csv_cleanup
 -- Drop the edge loader's own temporary tables.

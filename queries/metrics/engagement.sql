@@ -5,10 +5,9 @@
 WITH selected AS (
     SELECT date_trunc($period, p.created_at AT TIME ZONE 'UTC')::DATE AS period,
            m.community, p.like_count, p.share_count, p.quote_count, p.reply_count
-    FROM posts p
+    FROM metric_rated_posts() p
     LEFT JOIN memberships m ON m.run_id = $run_id AND m.account_id = p.author_id
-    WHERE p.collected AND p.kind <> 'share' AND p.created_at IS NOT NULL
-      AND ($since::TIMESTAMPTZ IS NULL OR p.created_at >= $since::TIMESTAMPTZ)
+    WHERE ($since::TIMESTAMPTZ IS NULL OR p.created_at >= $since::TIMESTAMPTZ)
       AND ($until::TIMESTAMPTZ IS NULL OR p.created_at < $until::TIMESTAMPTZ)
 ),
 sums AS (
@@ -18,11 +17,9 @@ sums AS (
     FROM selected GROUP BY ALL
 )
 SELECT period, community, posts, likes, shares, quotes, replies,
-       likes / posts AS applause_rate,
-       CASE WHEN shares IS NULL AND quotes IS NULL THEN NULL
-            ELSE (coalesce(shares, 0) + coalesce(quotes, 0)) / posts END AS amplification_rate,
-       replies / posts AS conversation_rate,
-       CASE WHEN shares IS NULL AND replies IS NULL THEN NULL
-            ELSE (coalesce(shares, 0) + coalesce(replies, 0)) / posts END AS engagement_per_post
+       metric_applause_rate(likes, posts) AS applause_rate,
+       metric_amplification_rate(shares, quotes, posts) AS amplification_rate,
+       metric_conversation_rate(replies, posts) AS conversation_rate,
+       metric_engagement_per_post(shares, replies, posts) AS engagement_per_post
 FROM sums
 ORDER BY period, community NULLS LAST;

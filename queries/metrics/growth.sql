@@ -1,15 +1,9 @@
 -- name: growth
 -- New and cumulative members per period (and community): an account is seen first at its first collected post or interaction, on either side.
-WITH seen AS (
-    SELECT source_id AS account_id, created_at FROM interactions
-    UNION ALL SELECT target_id, created_at FROM interactions
-    UNION ALL SELECT author_id, created_at FROM posts WHERE collected AND author_id IS NOT NULL
-),
-windowed AS (
+WITH windowed AS (
     SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC')::DATE AS period
-    FROM seen
-    WHERE created_at IS NOT NULL
-      AND ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
+    FROM metric_seen()
+    WHERE ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
       AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
     GROUP BY ALL
 ),

@@ -1,14 +1,9 @@
 -- name: retention
 -- Cohort table: accounts whose first own action (collected post, or interaction as source) falls in a period, and how many act again k periods later.
-WITH acts AS (
-    SELECT source_id AS account_id, created_at FROM interactions WHERE source_id <> target_id
-    UNION ALL SELECT author_id, created_at FROM posts WHERE collected AND author_id IS NOT NULL
-),
-active AS (
+WITH active AS (
     SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC')::DATE AS period
-    FROM acts
-    WHERE created_at IS NOT NULL
-      AND ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
+    FROM metric_acts()
+    WHERE ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
       AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
     GROUP BY ALL
 ),
@@ -42,15 +37,10 @@ ORDER BY g.cohort, g.community NULLS LAST, "offset";
 
 -- name: churn
 -- Per period: accounts that acted, how many act again in the next period, and the churn rate (NULL for the last period, whose next is unknown).
-WITH acts AS (
-    SELECT source_id AS account_id, created_at FROM interactions WHERE source_id <> target_id
-    UNION ALL SELECT author_id, created_at FROM posts WHERE collected AND author_id IS NOT NULL
-),
-active AS (
+WITH active AS (
     SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC')::DATE AS period
-    FROM acts
-    WHERE created_at IS NOT NULL
-      AND ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
+    FROM metric_acts()
+    WHERE ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
       AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
     GROUP BY ALL
 ),

@@ -10,3 +10,8 @@ DROP TABLE loads;
 CREATE VIEW loads AS SELECT * FROM workspace.loads;
 DROP TABLE rejects;
 CREATE VIEW rejects AS SELECT * FROM workspace.rejects;
+
+-- name: overlay_campaigns
+-- In an in-memory overlay, read the attached workspace's decision log (when it has one: schema version 2 and later).
+DROP TABLE campaigns;
+CREATE VIEW campaigns AS SELECT * FROM workspace.campaigns;

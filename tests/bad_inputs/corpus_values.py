@@ -116,16 +116,16 @@ def _kinds() -> list[Kind]:
                    ("reddit:t1_badc3", "1995-08-09 12:00:00"), ("reddit:t3_bads1", "1970-01-01 00:00:00")]),)),
         K("epoch_ms_vs_s", "edges-csv", "Unix times in seconds, fractional seconds, milliseconds and microseconds",
           text_file("edges.csv", _EPOCHS), ("edges.csv",),
-          "seconds (also fractional) load; milliseconds and microseconds are rejected: the edge-list format "
-          "documents epoch seconds, and a 13-digit number read as seconds would be the year 54,000",
-          counts=(4, 2, 2),
-          rejects=(("edges.csv", 3, "unparsable timestamp '1651485600000' (expected ISO 8601 or Unix epoch seconds)"),
-                   ("edges.csv", 5, "unparsable timestamp '1651485600000000' (expected ISO 8601 or Unix epoch "
-                                    "seconds)")),
-          new=(3, 0, 2), loads=("ok",),
-          facts=(("SELECT target_id, strftime(created_at, '%Y-%m-%d %H:%M:%S.%f') FROM interactions "
-                  "WHERE source_id IN ('csv:ep_a', 'csv:ep_b') ORDER BY 1",
-                  [("csv:ep_b", "2022-05-02 10:00:00.000000"), ("csv:ep_c", "2022-05-02 10:00:00.500000")]),)),
+          "all load: an epoch's unit is read from its magnitude (below 1e11 seconds, 1e14 milliseconds, "
+          "1e17 microseconds, 1e20 nanoseconds), so the three spellings of 10:00 are one instant",
+          counts=(4, 4, 0),
+          new=(3, 0, 4), loads=("ok",),
+          facts=(("SELECT source_id, target_id, strftime(created_at, '%Y-%m-%d %H:%M:%S.%f') FROM interactions "
+                  "WHERE source_id IN ('csv:ep_a', 'csv:ep_b', 'csv:ep_c') ORDER BY 1, 2",
+                  [("csv:ep_a", "csv:ep_b", "2022-05-02 10:00:00.000000"),
+                   ("csv:ep_a", "csv:ep_c", "2022-05-02 10:00:00.000000"),
+                   ("csv:ep_b", "csv:ep_c", "2022-05-02 10:00:00.500000"),
+                   ("csv:ep_c", "csv:ep_a", "2022-05-02 10:00:00.000000")]),)),
         K("empty_array_discord", "discord", 'a channel export whose "messages" is an empty array',
           text_file("empty.json", _EMPTY_DISCORD), ("empty.json",),
           "exit 2: the file holds no records",

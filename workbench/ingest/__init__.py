@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from typing import Iterable
 
-from workbench.errors import ExportFormatError, WorkbenchError, WorkspaceError
+from workbench.errors import ExportFormatError, ParameterError, WorkbenchError, WorkspaceError
 from workbench.ingest.report import FileReport, LoadReport
 from workbench.ingest.sources import Source, expand
 from workbench.store import Store
@@ -30,8 +30,24 @@ from workbench.store import Store
 __all__ = ["load", "LoadReport", "FileReport", "formats"]
 
 
+def check_row_kind(kind: str | None) -> str | None:
+    """``kind`` (for rows that name none) if it is None or one interaction kind, else :class:`ParameterError`.
+
+    >>> check_row_kind("reply"), check_row_kind(None)
+    ('reply', None)
+    """
+    from workbench.checks import check_kinds
+
+    if kind is None:
+        return None
+    if not isinstance(kind, str) or len(check_kinds(kind)) != 1:
+        raise ParameterError(f"kind must be one interaction kind such as 'reply', got {kind!r}")
+    return check_kinds(kind)[0]
+
+
 def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *, format: str = "auto",
-         strict: bool = False, platform: str | None = None, progress: bool | None = None) -> LoadReport:
+         strict: bool = False, platform: str | None = None, progress: bool | None = None,
+         kind: str | None = None) -> LoadReport:
     """Load one or more exports into ``store``.
 
     Parameters
@@ -52,6 +68,10 @@ def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *
         (``--platform NAME``), e.g. for an edge list from a forum.
     progress : bool, optional
         Show a progress bar (default: when stderr is a terminal).
+    kind : str, optional
+        The interaction kind of edge-list rows that name none (``--kind KIND``), e.g. ``"reply"``
+        for KONECT's Digg replies; ``"mention"`` when not given, and the report says how many rows
+        took it (``FileReport.assumed_kind``). A file of another format is an error with it.
 
     Returns
     -------
@@ -76,6 +96,7 @@ def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *
         import re
         if not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", platform):
             raise ExportFormatError(f"--platform must be a short lower-case name like 'forum'; got {platform!r}")
+    kind = check_row_kind(kind)
     if format != "auto":
         from workbench.ingest.formats import FORMATS
         check_identifier(format, sorted(FORMATS) + ["auto"], what="format")
@@ -84,7 +105,7 @@ def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *
     for source in expand(paths):
         try:
             report.files.append(load_source(store, source, format=format, strict=strict,
-                                            platform=platform, progress=progress))
+                                            platform=platform, progress=progress, kind=kind))
         except WorkbenchError as error:
             failed = FileReport(path=source.name, format=format, status="failed", error=str(error))
             report.files.append(failed)

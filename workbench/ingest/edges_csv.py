@@ -16,10 +16,17 @@ Layouts
 Values
 ------
 - Accounts are ``csv:<value>`` (``<platform>:<value>`` with ``platform=``), handle = the value.
-- ``kind`` defaults to ``mention``; the canonical kinds and the aliases of :data:`KIND_ALIASES` are
-  accepted (higgs' ``RT`` -> share, ``MT`` -> mention, ``RE`` -> reply; source acts on target).
-- Timestamps are Unix epoch seconds or ISO 8601 (no offset means UTC); also Netlytic's ``yy-mm-dd``
-  and RFC 2822 dates (``Sun, 1 Apr 2007 14:10:17 -0400``). Empty means unknown.
+- ``kind``: the canonical kinds and the aliases of :data:`KIND_ALIASES` are accepted (higgs' ``RT`` ->
+  share, ``MT`` -> mention, ``RE`` -> reply; source acts on target). A row without a kind (no kind
+  column, as in SNAP and KONECT lists, or an empty cell) takes the load's kind: ``kind=`` /
+  ``--kind KIND`` (e.g. ``reply`` for KONECT's Digg replies), ``mention`` when not given. The load
+  summary says how many rows took it (:attr:`FileReport.assumed_kind`).
+- Timestamps are Unix epoch numbers or ISO 8601 (no offset means UTC); also Netlytic's ``yy-mm-dd``
+  and RFC 2822 dates (``Sun, 1 Apr 2007 14:10:17 -0400``). Empty means unknown. An epoch's unit
+  is read from its magnitude, value by value: ``|x| < 1e11`` seconds (up to the year 5138),
+  below ``1e14`` milliseconds, below ``1e17`` microseconds, below ``1e20`` nanoseconds
+  (``queries/ingest/edges_csv.sql``); so ``1700000000``, ``1700000000000`` and ``1700000000000000`` are one
+  instant. A millisecond epoch before March 1973 (below ``1e11``) would be read as seconds.
 - ``weight``: a row of positive whole weight ``w`` stands for ``w`` interactions, because the
   ``interactions`` table holds one row per event and graphs count rows (``weight="count"``); a
   weighted list and its ``w``-fold repeated lines thus load alike. Weights above
@@ -42,11 +49,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["NAME", "PLATFORM", "LAYOUT", "COLUMN_NAMES", "KIND_ALIASES", "WEIGHT_CAP", "sniff", "stage"]
+__all__ = ["NAME", "PLATFORM", "LAYOUT", "TAKES_KIND", "COLUMN_NAMES", "KIND_ALIASES", "WEIGHT_CAP",
+           "sniff", "stage"]
 
 NAME = "edges-csv"
 PLATFORM = "csv"
 LAYOUT = "lines"
+#: Rows may lack a kind: the load's ``kind=`` fills it (``mention`` by default).
+TAKES_KIND = True
 
 #: Header names of each column (lower case), in order of preference when a header has several.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -124,8 +134,11 @@ def stage(ctx: Any) -> None:
     Parameters
     ----------
     ctx : workbench.ingest.pipeline.StageContext
-        The load's context; the column names, kind aliases and weight cap are bound as parameters.
+        The load's context; the column names, kind aliases, weight cap and the load's kind for rows
+        without one (``ctx.default_kind``, ``mention`` when None) are bound as parameters. Sets
+        ``ctx.assumed_kind_rows`` to the number of loaded rows that took that kind.
     """
+    default_kind = getattr(ctx, "default_kind", None) or "mention"
     kinds = sorted(set(KIND_ALIASES.values()))
     aliases = [alias for alias in KIND_ALIASES if alias not in kinds]
     ctx.run(
@@ -135,7 +148,8 @@ def stage(ctx: Any) -> None:
         weight_names=list(COLUMN_NAMES["weight"]), post_names=list(COLUMN_NAMES["post_id"]),
         kind_aliases=list(KIND_ALIASES), kind_values=list(KIND_ALIASES.values()),
         kinds_expected=", ".join(kinds) + " or " + ", ".join(a.upper() for a in aliases),
-        weight_cap=WEIGHT_CAP,
+        weight_cap=WEIGHT_CAP, default_kind=default_kind,
     )
     ctx.records_read = int(ctx.run("ingest.edges_csv_records").fetchone()[0])
+    ctx.assumed_kind_rows = int(ctx.run("ingest.edges_csv_assumed_kind").fetchone()[0])
     ctx.run("ingest.edges_csv_cleanup")

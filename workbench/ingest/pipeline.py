@@ -49,6 +49,10 @@ class StageContext:
     strict: bool
     records_read: int = 0
     unresolved: int = 0
+    #: the kind of rows that name none (edge lists, graph files): the load's ``kind=``, None for the default
+    default_kind: str | None = None
+    #: how many loaded rows took that kind (set by loaders whose ``TAKES_KIND`` is true)
+    assumed_kind_rows: int = 0
     #: SET statements that give back the connection's settings, run by load_source once the
     #: transaction is over (a failed one accepts no statement before its ROLLBACK)
     restore: list[str] = field(default_factory=list)
@@ -109,7 +113,7 @@ def _canonical_counts(store: Store) -> dict[str, int]:
 
 
 def load_source(store: Store, source: Source, *, format: str = "auto", strict: bool = False,
-                platform: str | None = None, progress: bool | None = None) -> FileReport:
+                platform: str | None = None, progress: bool | None = None, kind: str | None = None) -> FileReport:
     """Load one source as one transaction; see the module docstring for the steps."""
     report = FileReport(path=source.name, format=format)
     sample = None
@@ -118,6 +122,10 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         format = detect_format(source, sample)
         report.format = format
     module = get_format(format)
+    if kind is not None and not getattr(module, "TAKES_KIND", False):
+        raise ExportFormatError(f"kind={kind!r} (--kind) is for edge lists and graph files, whose rows name no "
+                                f"kind; this file is {format}, whose interactions carry their own kinds",
+                                path=source.name)
     if sample is None:
         sample = read_sample(source)
     layout = _layout(module, sample)
@@ -133,7 +141,7 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         dict(load_id=load_id, path=source.name, format=format, bytes=source.size,
              started=_now(), platform=platform_name),
     )
-    ctx = StageContext(store, load_id, source.name, platform_name, strict)
+    ctx = StageContext(store, load_id, source.name, platform_name, strict, default_kind=kind)
     con.execute("BEGIN TRANSACTION")
     try:
         create_stage_tables(con)
@@ -141,6 +149,10 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         report.sha256, report.bytes = staged.sha256, staged.bytes
         ctx.records_read = staged_rows = int(store.scalar("SELECT count(*) FROM raw_lines"))
         module.stage(ctx)
+        if ctx.assumed_kind_rows:
+            report.assumed_kind = kind or "mention"
+            report.assumed_kind_rows = ctx.assumed_kind_rows
+            report.assumed_kind_default = kind is None
         records_read = ctx.records_read + staged.encoding_rejects
         # a line of a lines-layout file is one record however many reasons it got; in a document every
         # rejected element is its own record, though all sit on line 1

@@ -17,7 +17,9 @@ class FileReport:
     document formats), ``records_loaded`` those accepted, ``records_rejected``
     those sent to ``rejects``; ``new_*`` count rows the load added to the
     workspace (zero when the file was already loaded). ``unresolved`` counts
-    interactions whose target could not be resolved.
+    interactions whose target could not be resolved. ``assumed_kind`` is the kind given to
+    ``assumed_kind_rows`` rows that named none (edge lists and graph files; None when every row had one),
+    ``assumed_kind_default`` whether it was the default rather than the caller's ``kind=``.
     """
 
     path: str
@@ -33,6 +35,9 @@ class FileReport:
     new_posts: int = 0
     new_interactions: int = 0
     unresolved: int = 0
+    assumed_kind: str | None = None
+    assumed_kind_rows: int = 0
+    assumed_kind_default: bool = False
     status: str = "ok"
     already_loaded_as: int | None = None
     first_rejects: list[tuple[int | None, str]] = field(default_factory=list)
@@ -48,6 +53,10 @@ class FileReport:
             f"new accounts {self.new_accounts:,}, posts {self.new_posts:,}, interactions {self.new_interactions:,}"
             + (f"; unresolved targets {self.unresolved:,}" if self.unresolved else "")
         ]
+        if self.assumed_kind is not None:
+            lines.append(f"  kind: {self.assumed_kind_rows:,} rows name no kind and were loaded as "
+                         f"'{self.assumed_kind}'" + (" (the default; choose with --kind, e.g. --kind reply)"
+                                                     if self.assumed_kind_default else " (--kind)"))
         if self.already_loaded_as is not None:
             lines.append(f"  already loaded as load {self.already_loaded_as} (sha256 {self.sha256[:12]}…): nothing changed")
         for line_no, reason in self.first_rejects:

@@ -109,7 +109,8 @@ def _readable(source: Any, path: Path, scratch: Path) -> tuple[Path, str]:
 
 def load(paths: str | os.PathLike | Iterable[str | os.PathLike], parquet_dir: str | os.PathLike, *,
          format: str = "auto", platform: str | None = None, strict: bool = False,
-         master: str = DEFAULT_MASTER, spark: Any = None, first_load_id: int = 1) -> LoadReport:
+         master: str = DEFAULT_MASTER, spark: Any = None, first_load_id: int = 1,
+         kind: str | None = None) -> LoadReport:
     """Load exports with Spark into Parquet tables under ``parquet_dir`` (replacing what is there).
 
     Parameters
@@ -118,7 +119,7 @@ def load(paths: str | os.PathLike | Iterable[str | os.PathLike], parquet_dir: st
         Files (plain, .gz, .bz2) or folders of them.
     parquet_dir : path
         Output folder: one sub-folder per canonical table.
-    format, platform, strict
+    format, platform, strict, kind
         As for :func:`workbench.load`. ``format`` must be one of :data:`SPARK_FORMATS` (or detected as one).
     master : str
         The Spark master (``local[*]`` by default; a cluster URL such as ``spark://host:7077``).
@@ -145,11 +146,11 @@ def load(paths: str | os.PathLike | Iterable[str | os.PathLike], parquet_dir: st
     # decompressed copies of .zst/.xz inputs, kept until the batch is written (its rejects read the lines)
     with tempfile.TemporaryDirectory(prefix=f".{parquet_dir.name}-inputs-", dir=parquet_dir.parent) as scratch:
         return _load(spark, paths, parquet_dir, Path(scratch), format=format, platform=platform, strict=strict,
-                     first_load_id=first_load_id)
+                     first_load_id=first_load_id, kind=kind)
 
 
 def _load(spark: Any, paths: Any, parquet_dir: Path, scratch: Path, *, format: str, platform: str | None,
-          strict: bool, first_load_id: int) -> LoadReport:
+          strict: bool, first_load_id: int, kind: str | None = None) -> LoadReport:
     from pyspark.sql import functions as F
 
     report = LoadReport()
@@ -167,6 +168,9 @@ def _load(spark: Any, paths: Any, parquet_dir: Path, scratch: Path, *, format: s
                 f"{source.name}: format {file_format} cannot be loaded with Spark yet (Spark loads "
                 f"{', '.join(SPARK_FORMATS)}); load it with the DuckDB engine")
         module = get_format(file_format)
+        if kind is not None and not getattr(module, "TAKES_KIND", False):
+            raise ExportFormatError(f"kind={kind!r} (--kind) is for edge lists, whose rows name no kind; "
+                                    f"this file is {file_format}", path=source.name)
         platform_name = platform or module.PLATFORM
         size = path.stat().st_size
         path, sha = _readable(source, path, scratch)
@@ -177,7 +181,7 @@ def _load(spark: Any, paths: Any, parquet_dir: Path, scratch: Path, *, format: s
             report.files.append(file_report)
             continue
         started = datetime.now(timezone.utc)
-        ctx = runner.SparkStageContext(spark, load_id, source.name, platform_name, strict)
+        ctx = runner.SparkStageContext(spark, load_id, source.name, platform_name, strict, default_kind=kind)
         layout = _layout(module, sample)  # "lines", or "document" (the whole file as one raw_lines row)
         lines = runner.raw_lines(spark, str(path), layout=layout).cache()
         lines.createOrReplaceTempView("raw_lines")
@@ -188,6 +192,10 @@ def _load(spark: Any, paths: Any, parquet_dir: Path, scratch: Path, *, format: s
             frame.createOrReplaceTempView(table)
         ctx.records_read = lines.count()
         module.stage(ctx)
+        if ctx.assumed_kind_rows:
+            file_report.assumed_kind = kind or "mention"
+            file_report.assumed_kind_rows = ctx.assumed_kind_rows
+            file_report.assumed_kind_default = kind is None
         rejects = ctx.table("stage_rejects")
         # as on DuckDB: a line is one record however many reasons it got; in a document each reject is one
         rejected = (rejects.select("member", "line_no").distinct() if layout == "lines" else rejects).count()

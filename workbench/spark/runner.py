@@ -126,6 +126,8 @@ class SparkStageContext:
     strict: bool
     records_read: int = 0
     unresolved: int = 0
+    default_kind: str | None = None
+    assumed_kind_rows: int = 0
     views: list[str] = field(default_factory=list)
     staged: dict[str, list[Any]] = field(default_factory=dict)
 

@@ -76,7 +76,8 @@ def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
 
 def load_with_spark(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *,
                     parquet_dir: str | os.PathLike | None = None, format: str = "auto", platform: str | None = None,
-                    strict: bool = False, master: str = DEFAULT_MASTER, spark: Any = None) -> LoadReport:
+                    strict: bool = False, master: str = DEFAULT_MASTER, spark: Any = None,
+                    kind: str | None = None) -> LoadReport:
     """Load exports with Spark into Parquet, then import them into ``store`` (``--engine spark``).
 
     Parameters
@@ -86,7 +87,7 @@ def load_with_spark(store: Store, paths: str | os.PathLike | Iterable[str | os.P
     paths : path or list of paths
     parquet_dir : path, optional
         Where the Parquet tables go; default ``<db stem>.parquet/`` beside the workspace file.
-    format, platform, strict
+    format, platform, strict, kind
         As for :func:`workbench.load`.
     master : str
         Spark master URL (``local[*]`` by default).
@@ -97,7 +98,10 @@ def load_with_spark(store: Store, paths: str | os.PathLike | Iterable[str | os.P
     -------
     LoadReport
     """
+    from workbench.ingest import check_row_kind
     from workbench.spark import ingest
+
+    kind = check_row_kind(kind)
 
     if store.scalar("SELECT count(*) FROM loads"):
         raise WorkspaceError(f"workspace {store.path} already holds loads; a Spark load imports into a new "
@@ -107,6 +111,6 @@ def load_with_spark(store: Store, paths: str | os.PathLike | Iterable[str | os.P
             raise WorkspaceError("an in-memory workspace needs parquet_dir for a Spark load")
         parquet_dir = ingest.default_parquet_dir(store.path)
     report = ingest.load(paths, parquet_dir, format=format, platform=platform, strict=strict, master=master,
-                         spark=spark)
+                         spark=spark, kind=kind)
     attach(store, parquet_dir)
     return report
