@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import workbench as wb
-from workbench import privacy, reports, session
+from workbench import campaigns, privacy, reports, session
 from workbench.datasets import _twarc
 from workbench.errors import PrivacyError, WorkbenchError
 from workbench.privacy import names
@@ -341,6 +341,8 @@ def awkward_workspace(tmp_path_factory) -> Path:
     db = folder / "KestrelCycles.duckdb"
     with wb.open(db) as store:
         wb.load(store, export, progress=False)
+        campaigns.add(store, "KestrelCycles spring with @jane_smith", start="2022-03-05", end="2022-03-12",
+                         hashtags=["KestrelCycles", "spring"], note="ask 🦄🦄🦄 and u/now")
     return db
 
 
@@ -375,7 +377,12 @@ def test_item1_a_workspace_of_awkward_names_pseudonymised_at_the_source_shows_no
     assert (before.vcount(), before.ecount()) == (after.vcount(), after.ecount())
     assert sorted(before.degree()) == sorted(after.degree())
     assert set(after.vs["account_id"]) == {p.qualified(a) for a in before.vs["account_id"]}
-    assert store.scalar("SELECT count(*) FROM rejects WHERE raw IS NOT NULL") == 0
+    assert store.sql("SELECT count(*) FROM rejects WHERE raw IS NOT NULL").fetchall() == [(0,)]
+    campaign = store.con.table("campaigns").df().iloc[0]
+    kestrel = p.token("twitter:4100004")
+    assert campaign["name"] == f"{kestrel} spring with @{p.token('twitter:4100005')}"
+    assert list(campaign["hashtags"]) == [kestrel, "spring"]
+    assert campaign["note"] == f"ask {p.token('twitter:4100000')} and u/{p.token('twitter:4100007')}"
     store.close()
 
 
@@ -460,8 +467,10 @@ def test_item10_no_report_shows_the_workspace_path(sample_report, sample_db, sec
     for result, db in ((sample_report, sample_db), (second_report, second_db)):
         for page in [*result.pages, result.index]:
             text = page.read_text(encoding="utf-8")
-            assert str(Path(db).resolve().parent) not in text, page
+            assert str(Path(db).resolve()) not in text, page  # the parameters cell and the header
             assert (Path(db).name in text) is (not result.pseudonymized), page
+            if result.pseudonymized:  # nor any other path of the machine (the loaded files')
+                assert str(Path(db).resolve().parent) not in text, page
 
 
 # -- hypothesis: the replacer and the scan at scale -----------------------------------------------

@@ -17,11 +17,14 @@ CREATE OR REPLACE TEMP MACRO wb_rounded(n) AS
          ELSE round(n, (1 - floor(log10(abs(n))))::INTEGER)::BIGINT END;
 
 -- name: strings
--- Every distinct free text of the data tables that the pseudonymiser must read: post texts, channels, reject reasons, load messages.
+-- Every distinct free text that the pseudonymiser must read: post texts, channels, reject reasons, load messages, campaign names, notes and hashtags.
 SELECT text AS raw FROM posts WHERE text IS NOT NULL
 UNION SELECT channel FROM posts WHERE channel IS NOT NULL
 UNION SELECT reason FROM rejects WHERE reason IS NOT NULL
-UNION SELECT message FROM loads WHERE message IS NOT NULL;
+UNION SELECT message FROM loads WHERE message IS NOT NULL
+UNION SELECT name FROM campaigns
+UNION SELECT note FROM campaigns WHERE note IS NOT NULL
+UNION SELECT '#' || unnest(hashtags) FROM campaigns;
 
 -- name: paths
 -- Every distinct path of a loaded file (loads and rejects).
@@ -82,6 +85,26 @@ SELECT r.load_id, f.shown AS path, r.line_no, m.shown AS reason, NULL::VARCHAR A
 FROM rejects r
 LEFT JOIN privacy_paths f ON f.raw = r.path
 LEFT JOIN privacy_strings m ON m.raw = r.reason;
+
+-- name: campaigns
+-- The decision log with names, notes and hashtags as the pseudonymiser wrote them (a hashtag that names an account is replaced as in the posts).
+WITH tags AS (
+    SELECT campaign_id, unnest(hashtags) AS tag, generate_subscripts(hashtags, 1) AS position FROM campaigns
+), shown_tags AS (
+    SELECT t.campaign_id, list(ltrim(coalesce(s.shown, '#' || t.tag), '#') ORDER BY t.position) AS hashtags
+    FROM tags t LEFT JOIN privacy_strings s ON s.raw = '#' || t.tag
+    GROUP BY t.campaign_id
+)
+SELECT c.campaign_id, n.shown AS name, c.start_at, c.end_at, coalesce(h.hashtags, []::VARCHAR[]) AS hashtags,
+       m.shown AS note, c.source, c.created_at
+FROM campaigns c
+LEFT JOIN shown_tags h USING (campaign_id)
+LEFT JOIN privacy_strings n ON n.raw = c.name
+LEFT JOIN privacy_strings m ON m.raw = c.note;
+
+-- name: insert_campaigns
+-- Fill the target workspace's decision log from the registered privacy_rows.
+INSERT INTO campaigns BY NAME SELECT * FROM privacy_rows;
 
 -- name: insert_accounts
 -- Fill the target workspace's accounts from the registered privacy_rows.

@@ -35,8 +35,8 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable
 
-__all__ = ["prepare", "tokens", "spans", "fold", "key", "is_distinctive", "vocabulary", "MIN_LENGTH",
-           "MIN_DISTINCTIVE_NUMBER"]
+__all__ = ["prepare", "tokens", "spans", "fold", "key", "is_distinctive", "distinctive_tokens", "vocabulary",
+           "MIN_LENGTH", "MIN_DISTINCTIVE_NUMBER"]
 
 #: A name shorter than this (in folded characters, symbols included) never counts on its own.
 MIN_LENGTH = 3
@@ -92,6 +92,8 @@ def prepare(text: str) -> str:
     >>> prepare("%2540jo%73e\\u0301\\u200b!")
     '@josé!'
     """
+    if text.isascii() and text.isprintable() and "%" not in text:
+        return text  # nothing to decode, nothing invisible, and NFKC leaves ASCII as it is
     invisible, _ = _patterns()
     for _ in range(3):  # twice-encoded URLs (%2540 -> %40 -> @) exist
         if "%" not in text:
@@ -114,6 +116,8 @@ def fold(token: str) -> str:
 def spans(prepared: str) -> list[tuple[int, int, str]]:
     """``(start, end, folded token)`` of every token of already prepared text."""
     _, pattern = _patterns()
+    if prepared.isascii():
+        return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(prepared.lower())]
     found = []
     for match in pattern.finditer(prepared):
         folded = fold(match.group(0))
@@ -160,13 +164,16 @@ def is_distinctive(name: str, *, words: frozenset[str] | None = None) -> bool:
     of them (``Community Health``) is ordinary, so that a report's own text never counts as a leak.
     """
     prepared = prepare(name)
-    folded = tokens(prepared)
+    return distinctive_tokens(prepared, tokens(prepared), words=words)
+
+
+def distinctive_tokens(prepared: str, folded: list[str] | tuple[str, ...], *,
+                       words: frozenset[str] | None = None) -> bool:
+    """:func:`is_distinctive` of a name already prepared and tokenised (for building indexes)."""
     if sum(len(t) for t in folded) < MIN_LENGTH:
         return False
     if any(_is_pictograph(t) for t in folded):
         return True
-    _, pattern = _patterns()
-    original = [t for t in pattern.findall(unicodedata.normalize("NFKC", prepared)) if _is_word(t)]
     folded_words = [t for t in folded if _is_word(t)]
     if not folded_words:
         return False  # punctuation only: "...", "-_-"
@@ -178,9 +185,7 @@ def is_distinctive(name: str, *, words: frozenset[str] | None = None) -> bool:
     word = folded_words[0]
     if word.isdigit():
         return len(word) >= MIN_DISTINCTIVE_NUMBER
-    if word.isalpha() and not (original and _camel(original[0])):
-        return False
-    return True
+    return not (word.isalpha() and not _camel(prepared))
 
 
 def _notebook_text(path: Path) -> Iterable[str]:
@@ -210,7 +215,5 @@ def vocabulary() -> frozenset[str]:
         texts.extend(_notebook_text(path))
     for path in sorted((_PROJECT / "queries").rglob("*.sql")):
         texts.append(path.read_text(encoding="utf-8"))
-    found: set[str] = set()
-    for text in texts:
-        found.update(t for t in tokens(prepare(text)) if _is_word(t) and not t.isdigit())
-    return frozenset(found)
+    folded = unicodedata.normalize("NFKC", " ".join(texts)).casefold()
+    return frozenset(w for w in re.findall(r"\w+", folded) if not w.isdigit())

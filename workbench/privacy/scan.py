@@ -44,7 +44,7 @@ import pandas as pd
 
 from workbench.privacy import names
 from workbench.privacy.text import (_CHAT_MENTION, _DID, _MENTION, _REDDIT, _SEARCH, _URL, PSEUDONYM,
-                                    _strip_tail, account_names)
+                                    _lengths_by_first, _strip_tail, account_names)
 
 __all__ = ["Leak", "LeakScanner", "find_leaks", "VISIBLE_ATTRIBUTES"]
 
@@ -187,18 +187,14 @@ class LeakScanner:
             if not sequence:
                 continue
             self._known.setdefault("".join(sequence), value)
-            if what == "account_id" or names.is_distinctive(value, words=own):
+            if what == "account_id" or names.distinctive_tokens(names.prepare(value), sequence, words=own):
                 self._distinctive.setdefault(sequence, value)
         for value, _ in forced:
             sequence = tuple(names.tokens(names.prepare(value)))
             if len(sequence) > 1 or (sequence and len(sequence[0]) >= names.MIN_LENGTH):
                 self._distinctive.setdefault(sequence, value)
                 self._known.setdefault("".join(sequence), value)
-        self._by_first: dict[str, list[tuple[str, ...]]] = {}
-        for sequence in self._distinctive:
-            self._by_first.setdefault(sequence[0], []).append(sequence)
-        for options in self._by_first.values():
-            options.sort(key=len, reverse=True)
+        self._lengths = _lengths_by_first(self._distinctive)
 
     # -- one string -------------------------------------------------------------------------------
     def _named(self, name: str) -> str | None:
@@ -227,9 +223,9 @@ class LeakScanner:
         sequence = names.tokens(prepared)
         context = " ".join(text.split())[:80]
         for i, token in enumerate(sequence):
-            for option in self._by_first.get(token, ()):
-                if tuple(sequence[i:i + len(option)]) == option:
-                    name = self._distinctive[option]
+            for n in self._lengths.get(token, ()):
+                name = self._distinctive.get(tuple(sequence[i:i + n]))
+                if name is not None:
                     found.setdefault(name, Leak(name, where, context))
                     break
         if "@" in prepared or "/" in prepared or ":" in prepared or "＠" in prepared:

@@ -54,8 +54,9 @@ PSEUDONYM = re.compile(r"(?:[\w.-]+:)?[uplf]_[0-9a-f]{12}")
 IDENTIFIER_COLUMNS = frozenset({"account_id", "source", "target", "source_id", "target_id", "author_id", "handle",
                                 "display_name", "account", "author", "user", "focal", "focal_accounts"})
 
-_HOSTS = r"(?:https?://)?(?:www\.|mobile\.|m\.)?"
+_HOSTS = r"(?<![\w.-])(?:https?://)?(?:www\.|mobile\.|m\.)?"
 _FEDI_NAME = r"\w[\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?"
+_DOMAIN = r"(?<![\w.-])(?:https?://)?[\w-]+(?:\.[\w-]+)+"
 # Alternatives from the most specific to the most general; each names its handle and post groups.
 _URL = re.compile(
     _HOSTS + r"(?P<tw_i>(?:twitter|x)\.com/i/(?:web/)?status/)(?P<tw_i_post>\d+)"
@@ -64,12 +65,13 @@ _URL = re.compile(
     r"(?:(?P<tw_sep>/status(?:es)?/)(?P<tw_post>\d+))?"
     r"|" + _HOSTS + r"(?P<rd>(?:old\.|new\.|np\.)?reddit\.com/(?:u|user)/)(?P<rd_name>[\w-]{1,50})"
     r"|" + _HOSTS + r"(?P<bs>bsky\.app/profile/)(?P<bs_name>[\w.:-]{1,253})(?:(?P<bs_sep>/post/)(?P<bs_post>\w+))?"
-    r"|(?P<fd>(?:https?://)?[\w-]+(?:\.[\w-]+)+/@)(?P<fd_name>" + _FEDI_NAME + r")(?:(?P<fd_sep>/)(?P<fd_post>\d+))?"
-    r"|(?P<ap>(?:https?://)?[\w-]+(?:\.[\w-]+)+/users/)(?P<ap_name>\w{1,50})"
-    r"(?:(?P<ap_sep>/statuses/)(?P<ap_post>\d+))?"
-    r"|(?P<sh>(?:https?://)?(?:t\.co|pic\.twitter\.com|pic\.x\.com)/)(?P<sh_link>\w+)",
+    r"|(?P<fd>" + _DOMAIN + r"/@)(?P<fd_name>" + _FEDI_NAME + r")(?:(?P<fd_sep>/)(?P<fd_post>\d+))?"
+    r"|(?P<ap>" + _DOMAIN + r"/users/)(?P<ap_name>\w{1,50})(?:(?P<ap_sep>/statuses/)(?P<ap_post>\d+))?"
+    r"|(?P<sh>(?<![\w.-])(?:https?://)?(?:t\.co|pic\.twitter\.com|pic\.x\.com)/)(?P<sh_link>\w+)",
     re.IGNORECASE,
 )
+# Text without one of these holds no URL that names an account (a cheap test before _URL).
+_URL_HINT = re.compile(r"\.com/|\.app/|/@|/users/|t\.co/", re.IGNORECASE)
 # (prefix group, handle group, separator group, post group, platform of the post id)
 _URL_KINDS = (("tw_i", None, None, "tw_i_post", "twitter"), ("tw", "tw_name", "tw_sep", "tw_post", "twitter"),
               ("rd", "rd_name", None, None, "reddit"), ("bs", "bs_name", "bs_sep", "bs_post", "bluesky"),
@@ -114,6 +116,18 @@ def account_names(accounts: pd.DataFrame) -> Iterable[tuple[str, str, str]]:
                     yield account_id, "handle", value.lstrip("@").split("@", 1)[0]
 
 
+def _lengths_by_first(sequences: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    """First token -> the lengths of the names that start with it, longest first.
+
+    A place in a text is then checked with one dictionary lookup per length, however many names
+    share their first token (every ``twitter:...`` id starts with ``twitter``).
+    """
+    lengths: dict[str, set[int]] = {}
+    for sequence in sequences:
+        lengths.setdefault(sequence[0], set()).add(len(sequence))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+
+
 class Pseudonymizer:
     """Replaces account identifiers by keyed pseudonyms, in values, text, tables and parameters.
 
@@ -149,16 +163,13 @@ class Pseudonymizer:
             if not sequence:
                 continue
             self._known["".join(sequence)] = (account_id, what)
-            if what in ("account_id",) or names.is_distinctive(value, words=words):
+            if what == "account_id" or names.distinctive_tokens(prepared, sequence, words=words):
                 self._sequences[sequence] = (account_id, what)
         self._files: dict[str, str] = {}
         for path in files:
             self._add_file(str(path))
-        self._by_first: dict[str, list[tuple[str, ...]]] = {}
-        for sequence in self._sequences:
-            self._by_first.setdefault(sequence[0], []).append(sequence)
-        for options in self._by_first.values():
-            options.sort(key=len, reverse=True)  # the longest name at a place wins
+        self._lengths = _lengths_by_first(self._sequences)
+        self._firsts = frozenset(self._lengths)
         self._cache: dict[str, str] = {}
 
     @classmethod
@@ -234,7 +245,7 @@ class Pseudonymizer:
         for raw, shown in self._files.items():
             if raw in result:
                 result = result.replace(raw, shown)
-        if "/" in result:
+        if "/" in result and _URL_HINT.search(result):
             result = _URL.sub(self._url_match, result)
         if "<@" in result:
             result = _CHAT_MENTION.sub(self._chat_match, result)
@@ -289,6 +300,8 @@ class Pseudonymizer:
         return match.group("prefix") + self._handle(name) + tail
 
     def _replace_distinctive(self, text: str) -> str:
+        if self._firsts.isdisjoint(names.tokens(text)):
+            return text  # no name starts anywhere here (one C-level pass, then set lookups)
         found = names.spans(text)
         if not found:
             return text
@@ -297,10 +310,10 @@ class Pseudonymizer:
         last = 0
         i = 0
         while i < len(found):
-            for sequence in self._by_first.get(keys[i], ()):
-                n = len(sequence)
-                if tuple(keys[i:i + n]) == sequence:
-                    account_id, what = self._sequences[sequence]
+            for n in self._lengths.get(keys[i], ()):
+                match = self._sequences.get(tuple(keys[i:i + n]))
+                if match is not None:
+                    account_id, what = match
                     pieces.append(text[last:found[i][0]])
                     pieces.append(self.qualified(account_id) if what == "account_id" else self.token(account_id))
                     last = found[i + n - 1][1]

@@ -1,7 +1,8 @@
 """Pseudonymising a workspace's data at the source, before anything is computed or shown.
 
 :func:`pseudonymise` reads the data tables of a workspace (``accounts``, ``posts``,
-``interactions``, ``loads``, ``rejects``) and writes them, pseudonymised, into another workspace
+``interactions``, ``loads``, ``rejects``) and its decision log (``campaigns``: names, notes and
+hashtags can name an account) and writes them, pseudonymised, into another workspace
 (in memory for a notebook): ids and post ids hashed in DuckDB with the keyed hash (the key is
 bound as the HMAC pads, never stored), handles and display names replaced wholly by the account's
 pseudonym, follower, following and post counts rounded to two significant digits, account
@@ -26,8 +27,8 @@ from workbench.privacy.text import Pseudonymizer
 
 __all__ = ["DATA_TABLES", "pseudonymise"]
 
-#: The tables an export fills, in the order they are copied.
-DATA_TABLES = ("accounts", "posts", "interactions", "loads", "rejects")
+#: The tables an export fills, and the decision log, in the order they are copied.
+DATA_TABLES = ("accounts", "posts", "interactions", "loads", "rejects", "campaigns")
 
 
 def _run(store: Any, name: str, **params: Any) -> Any:
@@ -56,7 +57,7 @@ def pseudonymise(source: Any, target: Any, pseudonymizer: Pseudonymizer, *, prog
         ``target``.
     """
     pads = pseudonymizer.hash.pads()
-    _run(source, "privacy.macros")
+    _run(source, "privacy.macros").fetchall()
     raw = [row[0] for row in _run(source, "privacy.strings").fetchall()]
     strings = pd.DataFrame({"raw": pd.Series(raw, dtype=object),
                             "shown": pd.Series([pseudonymizer.text(v) for v in raw], dtype=object)})
@@ -74,7 +75,7 @@ def pseudonymise(source: Any, target: Any, pseudonymizer: Pseudonymizer, *, prog
             rows = source.con.sql(query.text, params=query.bind(params) or None).to_arrow_table()
             target.con.register("privacy_rows", rows)
             try:
-                _run(target, f"privacy.insert_{table}")
+                _run(target, f"privacy.insert_{table}").fetchall()  # fetched: no result left pending
             finally:
                 target.con.unregister("privacy_rows")
     finally:
