@@ -111,7 +111,9 @@ class _Visible(HTMLParser):
             self._tables[-1][1] = -1
         elif tag in ("td", "th") and self._tables:
             self._tables[-1][1] += 1
-            self._cell = (("cell", *self._tables[-1]), [], len(self._stack))
+            # a column's header is not one of its values ("handle" over a column of pseudonyms)
+            part = "head" if any(open_tag == "thead" for open_tag, _ in self._stack) else "cell"
+            self._cell = ((part, *self._tables[-1]), [], len(self._stack))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._count += 1
@@ -224,6 +226,8 @@ class LeakScanner:
         context = " ".join(text.split())[:80]
         for i, token in enumerate(sequence):
             for n in self._lengths.get(token, ()):
+                if i + n > len(sequence):
+                    continue
                 name = self._distinctive.get(tuple(sequence[i:i + n]))
                 if name is not None:
                     found.setdefault(name, Leak(name, where, context))

@@ -311,6 +311,8 @@ class Pseudonymizer:
         i = 0
         while i < len(found):
             for n in self._lengths.get(keys[i], ()):
+                if i + n > len(keys):
+                    continue
                 match = self._sequences.get(tuple(keys[i:i + n]))
                 if match is not None:
                     account_id, what = match
