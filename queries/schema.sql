@@ -69,6 +69,17 @@ CREATE TABLE IF NOT EXISTS loads (
     message          VARCHAR             -- why a failed load failed
 );
 
+-- Facts about accounts that no export carries: ground truth a researcher brings (a faction, a
+-- department), node attributes of graph files (GML, GraphML, Pajek). One value per account and name;
+-- a later load of the same name replaces the value (see workbench/attributes.py).
+CREATE TABLE IF NOT EXISTS account_attributes (
+    account_id VARCHAR NOT NULL,
+    name       VARCHAR NOT NULL,         -- lower case: club, value, department
+    value      VARCHAR NOT NULL,         -- the text the file gives
+    load_id    BIGINT,                   -- the load that set it
+    PRIMARY KEY (account_id, name)
+);
+
 CREATE TABLE IF NOT EXISTS rejects (
     load_id BIGINT NOT NULL,
     path    VARCHAR NOT NULL,
@@ -109,22 +120,34 @@ CREATE TABLE IF NOT EXISTS account_scores (
     reach                     DOUBLE,
     activity                  DOUBLE,
     role                      VARCHAR,            -- influencer, networker, hub, regular
+    confidence                DOUBLE,             -- posterior probability of the role (workbench/roles/labels.py)
+    influence_confidence      DOUBLE,             -- probability that influence stands out
+    reach_confidence          DOUBLE,             -- probability that reach stands out
+    shares_received           BIGINT,
+    quotes_received           BIGINT,
+    attention_received        BIGINT,             -- mentions, replies, shares and quotes received
+    responders_per_post       DOUBLE,
+    influence_rate            DOUBLE,             -- typical distinct responders per post, trimmed and shrunk
+    influence_se              DOUBLE,
+    exposed_partners          BIGINT,             -- distinct accounts that acted on it
+    reach_estimate            DOUBLE,
+    reach_se                  DOUBLE,
     mentions_received         BIGINT,
     replies_received          BIGINT,             -- replies and comments received
     amplification_received    BIGINT,             -- shares, quotes, replies and comments received
     posts_authored            BIGINT,
-    amplification_per_post    DOUBLE,
-    amplification_consistency DOUBLE,
+    amplification_per_post    DOUBLE,             -- scoring runs before schema 4
+    amplification_consistency DOUBLE,             -- scoring runs before schema 4
     amplification_h_index     BIGINT,
     distinct_amplifiers       BIGINT,
     pagerank                  DOUBLE,
-    influence_composite       DOUBLE,
+    influence_composite       DOUBLE,             -- scoring runs before schema 4
     followers                 BIGINT,
     unique_partners           BIGINT,
-    reached_partners          BIGINT,
-    two_step_reach            BIGINT,
+    reached_partners          BIGINT,             -- scoring runs before schema 4
+    two_step_reach            BIGINT,             -- scoring runs before schema 4
     participation             DOUBLE,
-    reach_composite           DOUBLE,
+    reach_composite           DOUBLE,             -- scoring runs before schema 4
     betweenness               DOUBLE,             -- estimated from sampled sources on large graphs
     kshell                    BIGINT,
     within_module_z           DOUBLE,

@@ -351,6 +351,8 @@ def awkward_workspace(tmp_path_factory) -> Path:
         wb.load(store, export, progress=False)
         campaigns.add(store, "KestrelCycles spring with @jane_smith", start="2022-03-05", end="2022-03-12",
                          hashtags=["KestrelCycles", "spring"], note="ask 🦄🦄🦄 and u/now")
+        store.sql("INSERT INTO account_attributes VALUES ('twitter:4100004', 'stance', 'fan of @jane_smith', NULL), "
+                  "('twitter:4100006', 'club', 'Mr. Hi', NULL)")
     return db
 
 
@@ -391,6 +393,9 @@ def test_item1_a_workspace_of_awkward_names_pseudonymised_at_the_source_shows_no
     assert campaign["name"] == f"{kestrel} spring with @{p.token('twitter:4100005')}"
     assert list(campaign["hashtags"]) == [kestrel, "spring"]
     assert campaign["note"] == f"ask {p.token('twitter:4100000')} and u/{p.token('twitter:4100007')}"
+    attributes = store.sql("SELECT account_id, name, value FROM account_attributes ORDER BY name").fetchall()
+    assert attributes == [(p.qualified("twitter:4100006"), "club", "Mr. Hi"),
+                          (p.qualified("twitter:4100004"), "stance", f"fan of @{p.token('twitter:4100005')}")]
     store.close()
 
 

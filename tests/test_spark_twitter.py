@@ -147,4 +147,5 @@ def test_twarc_csv_identical(tmp_path, spark):
     assert sparked.scalar("SELECT text FROM posts WHERE post_id = 'twitter:13'") == 'JSON-encoded\ntext with "quotes"'
     assert sparked.scalar("SELECT text FROM posts WHERE post_id = 'twitter:10'") == 'hi @bob, "quoted"\nsecond line'
     assert sparked.sql("SELECT kind, target_id FROM interactions WHERE post_id = 'twitter:13' ORDER BY kind, "
-                       "target_id").fetchall() == [("mention", "twitter:4"), ("quote", "twitter:1")]
+                       "target_id").fetchall() == [("mention", "twitter:4"), ("mention", "twitter:@eve"),
+                                                   ("quote", "twitter:1")]  # @eve: no id, kept by handle

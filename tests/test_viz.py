@@ -81,6 +81,12 @@ def test_role_quadrant_draws_the_cutoffs_where_asked():
     cut_rows = [rows for rows in spec["datasets"].values() if rows and "x" in rows[0]][0]
     assert cut_rows == [{"x": 0.8, "y": 0.9}]
     assert vertical["encoding"]["x"]["field"] == "x" and horizontal["encoding"]["y"]["field"] == "y"
+    with_confidence = viz.role_quadrant(frame.assign(confidence=[0.9, 0.8, 0.4, 1.0]), influence_cut=None,
+                                        reach_cut=None).to_dict()
+    assert len(with_confidence["layer"]) == 1  # labels from evidence: no cut-off lines
+    encoding = with_confidence["layer"][0]["encoding"]
+    assert encoding["opacity"]["field"] == "confidence"
+    assert any(t.get("field") == "confidence" for t in encoding["tooltip"])
 
 
 def test_rank_disagreement_melts_a_square_matrix():

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import datasets, privacy, widgets
+from workbench import datasets, privacy, roles, widgets
 from workbench.errors import ParameterError
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -56,28 +56,44 @@ def scores() -> pd.DataFrame:
                          "reach": [0.10, 0.50, 0.99, 0.98, 0.20, 0.92]})
 
 
-def test_assign_roles_follows_the_cutoffs():
-    assert widgets.assign_roles(scores()).tolist() == [
-        "influencer", "influencer", "networker", "hub", "regular", "regular"]
-    assert widgets.assign_roles(scores(), influence_cut=0.9, reach_cut=0.9).tolist() == [
-        "influencer", "influencer", "networker", "hub", "regular", "hub"]
-
-
 def test_role_panel_sliders_relabel_and_pseudonymise():
     accounts = scores()[["account_id", "handle"]]
     p = privacy.Pseudonymizer(accounts, key=b"k" * 32)
     panel = widgets.RolePanel(scores(), privacy=p)
+    # no evidence columns: percentile cut-offs are the only labels the panel can give
+    assert panel.mode.options == ("percentile cut-offs",)
     assert panel.status.value.startswith("2 influencers, 1 networkers, 1 hubs among 6 accounts")
     panel.influence_slider.value = 0.9
     panel.reach_slider.value = 0.9
     assert panel.status.value.startswith("2 influencers, 1 networkers, 2 hubs")
-    assert panel.roles["role"].tolist()[-1] == "hub"
+    assert panel.roles["role"].tolist() == ["influencer", "influencer", "networker", "hub", "regular", "hub"]
+    assert panel.roles["role"].tolist() == roles.label(scores(), cutoffs=0.9).tolist()  # one definition
     spec = panel.chart.to_dict()
     assert privacy.find_leaks(str(spec), accounts) == []
     cut_rows = [rows for rows in spec["datasets"].values() if rows and "x" in rows[0]][0]
     assert cut_rows == [{"x": 0.9, "y": 0.9}]
     with pytest.raises(ParameterError, match="reach"):
         widgets.RolePanel(scores().drop(columns=["reach"]))
+
+
+def test_role_panel_labels_from_evidence_with_confidence():
+    frame = scores().assign(influence_confidence=[0.99, 0.5, 0.0, 0.95, 0.0, 0.2],
+                            reach_confidence=[0.0, 0.0, 0.97, 0.93, 0.0, 0.1])
+    panel = widgets.RolePanel(frame)
+    assert panel.mode.value == "evidence"
+    # b ranks top on influence (0.96) but the evidence does not back it; f is a percentile hub, not here
+    assert panel.roles["role"].tolist() == ["influencer", "regular", "networker", "hub", "regular", "regular"]
+    assert panel.roles["confidence"].round(4).tolist() == [0.99, 0.5, 0.97, 0.8835, 1.0, 0.72]
+    assert "probability at least 0.90" in panel.explanation.value
+    spec = panel.chart.to_dict()
+    assert len(spec["layer"]) == 1  # no cut-off lines from evidence
+    assert spec["layer"][0]["encoding"]["opacity"]["field"] == "confidence"
+    panel.confidence_slider.value = 0.98
+    assert panel.roles["role"].tolist() == ["influencer", "regular", "regular", "regular", "regular", "regular"]
+    panel.mode.value = "percentile cut-offs"
+    assert panel.roles["role"].tolist()[:4] == ["influencer", "influencer", "networker", "hub"]
+    assert "whatever the evidence" in panel.explanation.value
+    assert panel.roles.loc[1, "confidence"] == pytest.approx(0.5)  # b: a percentile influencer, half backed
 
 
 def test_series_panel_period_kinds_and_date_range():

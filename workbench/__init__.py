@@ -3,7 +3,7 @@
 >>> import workbench as wb
 >>> store = wb.open(":memory:")
 >>> sorted(store.counts())[:3]
-['account_scores', 'accounts', 'campaigns']
+['account_attributes', 'account_scores', 'accounts']
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from workbench.checks import DEFAULT_KINDS
 from workbench import checks, graphs
 from workbench.graphs import graph
 from workbench import communities, datasets, metrics, roles
+from workbench import attributes
 
 __version__ = "0.1.0"
 
 __all__ = ["open", "load", "LoadReport", "Store", "WorkbenchError", "query", "graph", "graphs", "checks",
-           "DEFAULT_KINDS", "communities", "roles", "metrics", "datasets", "__version__"]
+           "DEFAULT_KINDS", "communities", "roles", "metrics", "datasets", "attributes", "__version__"]
 
 
 def query(store: Store, name: str, **params):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from workbench.checks import DEFAULT_KINDS
-from workbench.errors import WorkbenchError
+from workbench.errors import ParameterError, RoleEvidenceWarning, WorkbenchError
 
 __all__ = ["main", "build_parser"]
 
@@ -80,6 +80,39 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_attributes_import(args: argparse.Namespace) -> int:
+    import workbench as wb
+
+    with wb.open(args.db) as store:
+        report = wb.attributes.import_file(store, args.path, id_column=args.id_column, name=args.name,
+                                           platform=args.platform, strict=args.strict,
+                                           progress=None if not args.quiet else False)
+        if not args.quiet:
+            print(report.summary())
+            print()
+            _print_frame(wb.attributes.names(store)[["name", "accounts", "distinct_values"]])
+    return 0
+
+
+def cmd_attributes_list(args: argparse.Namespace) -> int:
+    import workbench as wb
+
+    with wb.open(args.db, read_only=True) as store:
+        if args.name:
+            counts = wb.attributes.value_counts(store, args.name)
+            print(f"{args.name}: {len(counts):,} values on {int(counts['accounts'].sum()):,} accounts")
+            _print_frame(counts.head(args.top), max_rows=args.top)
+            return 0
+        frame = wb.attributes.names(store)
+        if frame.empty:
+            print(f"{args.db} holds no account attributes; import them with "
+                  f"`workbench attributes import FILE --db {args.db}` or load a graph file (GML, GraphML, Pajek)")
+            return 0
+        frame["files"] = frame["files"].map(lambda files: ", ".join(Path(f).name for f in files))
+        _print_frame(frame)
+    return 0
+
+
 def _graph_kwargs(args: argparse.Namespace) -> dict:
     return dict(kinds=tuple(_csv(args.kinds) or DEFAULT_KINDS), since=args.since, until=args.until)
 
@@ -100,24 +133,51 @@ def cmd_communities(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cutoffs(value: str | None):
+    """``--cutoff 0.95`` or ``--cutoff influence=0.9,reach=0.95`` -> the ``cutoffs=`` of wb.roles.score."""
+    if value is None:
+        return None
+    try:
+        if "=" not in value:
+            return float(value)
+        return {key.strip(): float(number) for key, number in (item.split("=", 1) for item in _csv(value) or [])}
+    except ValueError:
+        raise ParameterError(f"--cutoff takes a percentile such as 0.95 or influence=0.9,reach=0.95; got {value!r}") \
+            from None
+
+
 def cmd_roles(args: argparse.Namespace) -> int:
+    import warnings
+
     import workbench as wb
     from workbench import roles
 
     with wb.open(args.db) as store:
         run = args.run if args.run is not None else store.latest_community_run()
-        scores = roles.score(store, run_id=run, focal=_csv(args.focal), save=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RoleEvidenceWarning)  # printed below from the scores' attrs
+            scores = roles.score(store, run_id=run, focal=_csv(args.focal), save=True, cutoffs=_cutoffs(args.cutoff),
+                                 min_confidence=args.min_confidence)
         run_id = scores.attrs.get("run_id")
+        labels = scores.attrs["params"]["labels"]
+        how = ("labels from evidence: a role only where the account stands out with probability "
+               f">= {args.min_confidence:g}" if labels == "evidence"
+               else "labels from percentile cut-offs " + ", ".join(
+                   f"{k} {v:g}" for k, v in scores.attrs["params"]["cutoffs"].items()))
         print(f"scoring run {run_id} on {len(scores):,} accounts"
-              + (f", using community run {run}" if run is not None else " (no community run)"))
+              + (f", using community run {run}" if run is not None else " (no community run)") + f"; {how}")
+        for message in scores.attrs.get("warnings", []):
+            print(f"warning: {message}")
+        for note in scores.attrs.get("notes", []):
+            print(f"note: {note}")
         print(scores["role"].value_counts().to_string())
         for role in ("influencer", "networker", "hub"):
             top = scores[scores["role"] == role].sort_values("influence" if role != "networker" else "reach",
                                                              ascending=False).head(args.top)
             if len(top):
                 print(f"\ntop {role}s:")
-                _print_frame(top[[c for c in ("handle", "account_id", "visibility", "influence", "reach", "activity")
-                                  if c in top.columns]])
+                _print_frame(top[[c for c in ("handle", "account_id", "confidence", "visibility", "influence", "reach",
+                                              "activity") if c in top.columns]])
     return 0
 
 
@@ -226,14 +286,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="auto", help="format id (default: detect each file)")
     p.add_argument("--strict", action="store_true", help="abort a file's load on its first bad record")
     p.add_argument("--platform", help="id prefix instead of the format's platform (edge lists)")
-    p.add_argument("--kind", help="interaction kind of edge-list rows that name none, e.g. reply for a KONECT "
-                                  "reply network (default: mention, and the summary says so)")
+    p.add_argument("--kind", help="interaction kind of edge-list rows and graph-file edges that name none, e.g. "
+                                  "reply for a KONECT reply network (default: mention, and the summary says so)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                    help="normalise on DuckDB (default) or Apache Spark (edge lists so far)")
     p.add_argument("--spark-master", default="local[*]", help="Spark master URL (default local[*])")
     p.add_argument("--parquet", metavar="DIR", help="Spark's Parquet output (default: <db stem>.parquet beside --db)")
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("attributes", help="account attributes: ground truth and labels (import, list)")
+    attributes = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = attributes.add_parser("import", help="import an account-attribute CSV/TSV or SNAP label file")
+    q.add_argument("path", metavar="FILE", help="CSV/TSV with a header (id column, then attributes) or `id value` lines")
+    q.add_argument("--db", required=True, help="the workspace (it must hold the accounts the file names)")
+    q.add_argument("--id-column", help="header name of the id column (default: the first column)")
+    q.add_argument("--name", help="attribute name for a file without a header (default: label)")
+    q.add_argument("--platform", help="match ids against this platform's accounts only")
+    q.add_argument("--strict", action="store_true", help="abort on the first bad line; nothing changes")
+    q.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    q.set_defaults(func=cmd_attributes_import)
+    q = attributes.add_parser("list", help="the attributes of a workspace, or one attribute's values")
+    q.add_argument("--db", required=True)
+    q.add_argument("--name", help="show how many accounts hold each value of this attribute")
+    q.add_argument("--top", type=int, default=30, help="how many values to show")
+    q.set_defaults(func=cmd_attributes_list)
 
     p = sub.add_parser("info", help="what a workspace holds")
     p.add_argument("--db", required=True)
@@ -259,6 +336,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", type=int, help="community run to use (default: the newest, if any)")
     p.add_argument("--focal", help="focal accounts (handles or ids), comma-separated")
     p.add_argument("--top", type=int, default=10, help="how many accounts to list per role")
+    p.add_argument("--cutoff", help="label by percentile cut-offs instead of evidence: 0.95, or "
+                                    "influence=0.9,reach=0.95")
+    p.add_argument("--min-confidence", type=float, default=0.9,
+                   help="probability of standing out that a label from evidence needs (default 0.9)")
     p.set_defaults(func=cmd_roles)
 
     p = sub.add_parser("export", help="export the interaction graph (GraphML, GEXF, Parquet, CSV)")

@@ -21,6 +21,8 @@ __all__ = [
     "EmptyGraphError",
     "PrivacyError",
     "ReportError",
+    "WorkbenchWarning",
+    "RoleEvidenceWarning",
 ]
 
 
@@ -88,3 +90,15 @@ class PrivacyError(WorkbenchError, ValueError):
 
 class ReportError(WorkbenchError, RuntimeError):
     """A report could not be made: a notebook failed, or a page would not be self-contained."""
+
+
+class WorkbenchWarning(UserWarning):
+    """Base class of the warnings the workbench gives: the result is made, but read it with care."""
+
+
+class RoleEvidenceWarning(WorkbenchWarning):
+    """The interactions in a scoring window cannot support a role score (e.g. no responses: no influence).
+
+    The score in question is left missing (NaN), never a column of zeros, and the message says
+    which kinds the window holds and which it would need.
+    """

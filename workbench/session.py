@@ -188,6 +188,8 @@ def overlay(db_path: str | Path) -> Any:
     if store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'workspace' "
                     "AND table_name = 'campaigns'"):
         store.execute("workspace.overlay_campaigns")  # the decision log, read-only (older workspaces have none)
+    if bool(store.query("workspace.overlay_has_attributes")["present"].iloc[0]):
+        store.execute("workspace.overlay_attributes")  # ground truth and node attributes, read-only too
     store.path = str(db_path)
     return store
 

@@ -31,10 +31,10 @@ from workbench.errors import QueryError, WorkspaceBusyError, WorkspaceError
 
 __all__ = ["Store", "open", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
-    "community_runs", "memberships", "account_scores", "campaigns",
+    "community_runs", "memberships", "account_scores", "campaigns", "account_attributes",
 )
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
@@ -43,6 +43,23 @@ _MIGRATIONS: list[str] = [
     # 1 -> 2: the campaigns table (the decision log). schema.sql already creates it (idempotently) before the
     # migrations run; the statements are repeated so that the step stands on its own.
     sql.get("workspace.campaigns_table").text,
+    # 2 -> 3: account attributes (ground truth, graph-file node attributes), likewise.
+    sql.get("workspace.attributes_table").text,
+    # 3 -> 4: roles from evidence (workbench/roles): a confidence for every label and the new raw inputs
+    """
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_confidence DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS shares_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS quotes_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS attention_received BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS responders_per_post DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_rate DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_se DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS exposed_partners BIGINT;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_estimate DOUBLE;
+    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_se DOUBLE;
+    """,
 ]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -287,7 +304,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
     ...     store.schema_version
-    2
+    4
     """
     path = str(path)
     memory = path == ":memory:"
@@ -312,9 +329,11 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
         if not has_meta:
             con.close()
             raise WorkspaceError(f"{path} is not a workbench workspace (no workbench_meta table)")
+        # an older workspace read as it is: the tables added since are empty (temporary, nothing written)
         if store.schema_version < 2:
-            # an older workspace read as it is: its decision log is empty (a temporary table, nothing written)
             store.execute("workspace.campaigns_temp_table")
+        if store.schema_version < 3:
+            store.execute("workspace.attributes_temp_table")
     else:
         _create_schema(con)
     store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)

@@ -24,7 +24,7 @@ True
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Sequence
+from typing import Any, Sequence
 
 import altair as alt
 import pandas as pd
@@ -186,26 +186,40 @@ def stability(frame: pd.DataFrame, *, group: str, value: str = "nmi", title: str
 
 
 def role_quadrant(frame: pd.DataFrame, *, x: str = "reach", y: str = "influence", role: str = "role",
-                  label: str = "handle", reach_cut: float = 0.95, influence_cut: float = 0.95,
-                  title: str = "Influence versus reach") -> alt.LayerChart:
+                  label: str = "handle", reach_cut: float | None = 0.95, influence_cut: float | None = 0.95,
+                  confidence: str = "confidence", title: str = "Influence versus reach") -> alt.LayerChart:
     """Accounts by reach (x) and influence (y), coloured by role, with the cut-off lines.
 
-    Influencers sit top left (above the influence cut-off, left of the reach
-    cut-off), networkers bottom right, hubs top right.
+    Influencers sit top left (above the influence cut-off, left of the reach cut-off),
+    networkers bottom right, hubs top right. Cut-offs of None draw no line (labels from
+    evidence have none). Where ``frame`` has a ``confidence`` column, the label's confidence
+    is in the tooltip and sets each point's opacity.
     """
     data = _prepare(frame, [x, y, role, label], what="role_quadrant")
     data[label] = data[label].astype(str)
+    tooltip = [f"{label}:N", f"{role}:N", alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f")]
+    opacity: Any = alt.value(0.8)
+    if confidence in frame.columns:
+        data[confidence] = pd.to_numeric(data[confidence], errors="coerce")
+        tooltip.append(alt.Tooltip(f"{confidence}:Q", format=".2f", title="confidence"))
+        opacity = alt.Opacity(f"{confidence}:Q", scale=alt.Scale(domain=[0, 1], range=[0.25, 0.95]),
+                              legend=alt.Legend(title="confidence"))
     base = alt.Chart(data, width=_WIDTH - 100, height=_WIDTH - 100)
-    points = base.mark_circle(size=45, opacity=0.8).encode(
+    points = base.mark_circle(size=45).encode(
         x=alt.X(f"{x}:Q", title=f"{x} (percentile)", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y(f"{y}:Q", title=f"{y} (percentile)", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color(f"{role}:N", scale=alt.Scale(domain=list(ROLE_COLORS), range=list(ROLE_COLORS.values())),
                         legend=alt.Legend(title="role")),
-        tooltip=[f"{label}:N", f"{role}:N", alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f")],
+        opacity=opacity, tooltip=tooltip,
     )
-    cuts = alt.Chart(pd.DataFrame({"x": [reach_cut], "y": [influence_cut]}))
-    return alt.layer(points, cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(x="x:Q"),
-                     cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(y="y:Q"), title=title)
+    layers = [points]
+    if reach_cut is not None or influence_cut is not None:
+        cuts = alt.Chart(pd.DataFrame({"x": [reach_cut], "y": [influence_cut]}))
+        if reach_cut is not None:
+            layers.append(cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(x="x:Q"))
+        if influence_cut is not None:
+            layers.append(cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(y="y:Q"))
+    return alt.layer(*layers, title=title)
 
 
 def rank_disagreement(frame: pd.DataFrame, *, title: str = "Do the rankings agree? (Spearman)") -> alt.LayerChart:

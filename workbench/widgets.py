@@ -33,8 +33,8 @@ from workbench import viz
 from workbench.errors import ParameterError
 from workbench.privacy import NoPseudonymizer
 
-__all__ = ["Panel", "CommunityPanel", "RolePanel", "SeriesPanel", "NetworkView", "METHODS", "assign_roles",
-           "graph_frames", "CampaignPanel"]
+__all__ = ["Panel", "CommunityPanel", "RolePanel", "SeriesPanel", "NetworkView", "METHODS", "graph_frames",
+           "CampaignPanel"]
 
 METHODS = ("leiden", "louvain", "label_propagation", "walktrap", "greedy_modularity", "infomap")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -123,23 +123,24 @@ class CommunityPanel(Panel):
 
 
 # -- roles ------------------------------------------------------------------------------------
-def assign_roles(scores: pd.DataFrame, *, influence_cut: float = 0.95, reach_cut: float = 0.95) -> pd.Series:
-    """Roles from percentile scores: influencer, networker, hub or regular (DESIGN.md, "Roles").
-
-    Vectorised over the ``influence`` and ``reach`` columns (percentile ranks in [0, 1]).
-
-    >>> s = pd.DataFrame({"influence": [0.99, 0.1, 0.99, 0.5], "reach": [0.1, 0.99, 0.99, 0.5]})
-    >>> assign_roles(s).tolist()
-    ['influencer', 'networker', 'hub', 'regular']
-    """
-    influential = scores["influence"].to_numpy(dtype=float) >= influence_cut
-    reaching = scores["reach"].to_numpy(dtype=float) >= reach_cut
-    roles = np.select([influential & reaching, influential, reaching], ["hub", "influencer", "networker"], "regular")
-    return pd.Series(roles, index=scores.index, name="role")
+_LABEL_MODES = ("evidence", "percentile cut-offs")
+_MEANING = {
+    "evidence": ("a role only where the evidence says the account stands out: its true influence (or reach) lies "
+                 "beyond the bulk of this workspace with probability at least {level:.2f}; confidence is the "
+                 "probability of the role shown, and accounts with too little evidence are regular"),
+    "percentile cut-offs": ("the top of each ranking (influence at or above {influence:.3f}, reach at or above "
+                            "{reach:.3f}) is labelled whatever the evidence; confidence says how far the evidence "
+                            "backs each label"),
+}
 
 
 class RolePanel(Panel):
-    """Cut-off sliders over the influence-versus-reach quadrant, with counts and top lists per role.
+    """Influence versus reach, coloured by role, with the confidence of every label.
+
+    Labels come from evidence (the default when the scores carry ``influence_confidence`` and
+    ``reach_confidence``, as :func:`workbench.roles.score` gives them; the slider sets the
+    probability of standing out a label needs) or from percentile cut-offs (the two sliders).
+    Relabelling calls :func:`workbench.roles.label`; nothing is recomputed.
 
     Parameters
     ----------
@@ -152,35 +153,64 @@ class RolePanel(Panel):
     """
 
     def __init__(self, scores: pd.DataFrame, *, influence_cut: float = 0.95, reach_cut: float = 0.95,
-                 label: str = "handle", max_points: int = 3000, privacy: Any = None):
+                 min_confidence: float | None = None, label: str = "handle", max_points: int = 3000,
+                 privacy: Any = None):
+        from workbench import roles
+
         missing = [c for c in ("influence", "reach", label) if c not in scores.columns]
         if missing:
             raise ParameterError(f"RolePanel: scores need column(s) {', '.join(missing)}")
         self.label = label
         self.max_points = max_points
         self.scores = scores
+        self.has_evidence = {"influence_confidence", "reach_confidence"} <= set(scores.columns)
         slider = dict(min=0.5, max=0.995, step=0.005, continuous_update=False, readout_format=".3f")
+        self.mode = ipw.ToggleButtons(options=_LABEL_MODES if self.has_evidence else _LABEL_MODES[1:],
+                                      description="labels")
+        self.confidence_slider = ipw.FloatSlider(
+            value=roles.MIN_CONFIDENCE if min_confidence is None else min_confidence,
+            description="evidence", **{**slider, "max": 0.999})
         self.influence_slider = ipw.FloatSlider(value=influence_cut, description="influence cut", **slider)
         self.reach_slider = ipw.FloatSlider(value=reach_cut, description="reach cut", **slider)
-        super().__init__([self.influence_slider, self.reach_slider], privacy=privacy)
-        self.scores_shown = self.privacy.frame(scores[[label, "influence", "reach"]])
+        super().__init__([self.mode, self.confidence_slider, self.influence_slider, self.reach_slider],
+                         privacy=privacy)
+        self.explanation = ipw.HTML()
+        self.widget.children = (*self.widget.children[:2], self.explanation, *self.widget.children[2:])
+        columns = [c for c in (label, "influence", "reach", "influence_confidence", "reach_confidence")
+                   if c in scores.columns]
+        self.scores_shown = self.privacy.frame(scores[columns])
         self.roles = None
-        for control in (self.influence_slider, self.reach_slider):
+        for control in (self.mode, self.confidence_slider, self.influence_slider, self.reach_slider):
             control.observe(lambda change: self.update(), names="value")
         self.update()
 
-    def update(self, *, influence_cut: float | None = None, reach_cut: float | None = None) -> pd.DataFrame:
-        """Re-classify with the cut-offs and redraw; returns the accounts with their ``role``."""
+    def update(self, *, labels: str | None = None, influence_cut: float | None = None,
+               reach_cut: float | None = None, min_confidence: float | None = None) -> pd.DataFrame:
+        """Relabel (``labels``: "evidence" or "percentile cut-offs") and redraw; returns ``role`` and ``confidence``."""
+        from workbench import roles
+
+        labels = labels if labels is not None else self.mode.value
+        if labels not in self.mode.options:
+            raise ParameterError(f"RolePanel: labels must be one of {', '.join(self.mode.options)}; got {labels!r}")
         influence_cut = float(influence_cut if influence_cut is not None else self.influence_slider.value)
         reach_cut = float(reach_cut if reach_cut is not None else self.reach_slider.value)
-        shown = self.scores_shown.assign(role=assign_roles(self.scores_shown, influence_cut=influence_cut,
-                                                           reach_cut=reach_cut))
+        level = float(min_confidence if min_confidence is not None else self.confidence_slider.value)
+        by_evidence = labels == "evidence"
+        role = roles.label(self.scores_shown, cutoffs=None if by_evidence else
+                           {"influence": influence_cut, "reach": reach_cut}, min_confidence=level)
+        shown = self.scores_shown.assign(role=role, confidence=roles.confidence(self.scores_shown, role))
         self.roles = shown
         counts = shown["role"].value_counts()
+        setting = (f"labels from evidence, probability >= {level:.2f}" if by_evidence
+                   else f"cut-offs: influence {influence_cut:.3f}, reach {reach_cut:.3f}")
         self.status.value = ", ".join(f"{counts.get(r, 0)} {r}s" for r in ("influencer", "networker", "hub")) + \
-            f" among {len(shown)} accounts (cut-offs: influence {influence_cut:.3f}, reach {reach_cut:.3f})"
+            f" among {len(shown)} accounts ({setting})"
+        self.explanation.value = "<small>" + _MEANING[labels].format(level=level, influence=influence_cut,
+                                                                     reach=reach_cut) + "</small>"
         points = _thin(shown, self.max_points)
-        self._draw(viz.role_quadrant(points, label=self.label, influence_cut=influence_cut, reach_cut=reach_cut))
+        self._draw(viz.role_quadrant(points, label=self.label, influence_cut=None if by_evidence else influence_cut,
+                                     reach_cut=None if by_evidence else reach_cut,
+                                     title=f"Influence versus reach ({labels})"))
         return shown
 
 

@@ -103,3 +103,16 @@ LEFT JOIN (SELECT DISTINCT ON (member, line_no) member, line_no, line
            WHERE line_no IN (SELECT line_no FROM stage_rejects)) AS l
        ON l.line_no = r.line_no AND l.member IS NOT DISTINCT FROM r.member
 ORDER BY r.member, r.line_no;
+
+-- name: attributes_changed
+-- Staged account attributes that are new or whose value differs from the workspace's (before merging).
+SELECT count(*)::BIGINT AS changed
+FROM stage_attributes AS s
+LEFT JOIN account_attributes AS a ON a.account_id = s.account_id AND a.name = s.name
+WHERE a.value IS DISTINCT FROM s.value;
+
+-- name: merge_attributes
+-- Merge staged account attributes (one row per account and name): a later load's value replaces an earlier one.
+INSERT INTO account_attributes (account_id, name, value, load_id)
+SELECT account_id, name, value, $load_id FROM stage_attributes
+ON CONFLICT (account_id, name) DO UPDATE SET value = excluded.value, load_id = excluded.load_id;

@@ -88,8 +88,14 @@ FROM (SELECT lower(coalesce(a.handle, any_handle)) AS handle_key, id, a.seen_at 
 WHERE handle_key IN (SELECT handle_key FROM wanted)
 GROUP BY handle_key;
 
+-- A mention whose handle no id can be found for (twarc-csv's default mention lists are bare "@handle"s)
+-- is still a mention: its target is the account `<platform>:@<handle>` (lower case), named by the handle
+-- alone. A later load that mentions the same handle without an id reaches the same account.
 CREATE OR REPLACE TEMP TABLE tw_links AS
-SELECT l.post_id, l.author_id, l.created_at, l.kind, l.ref_id, l.hint_handle, coalesce(l.target_id, h.id) AS target_id
+SELECT l.post_id, l.author_id, l.created_at, l.kind, l.ref_id, l.hint_handle,
+       coalesce(l.target_id, h.id,
+                CASE WHEN l.kind = 'mention' AND coalesce(l.hint_handle, '') <> '' THEN '@' || lower(l.hint_handle) END)
+           AS target_id
 FROM tw_links AS l
 LEFT JOIN tw_handles AS h ON l.target_id IS NULL AND h.handle_key = lower(l.hint_handle);
 
@@ -110,9 +116,10 @@ SELECT $platform || ':' || id, $platform, coalesce(a.handle, any_handle), a.disp
        a.posts_count, a.created_at, false, a.seen_at
 FROM tw_account_rows;
 
--- Every author and every target is an account, even when the file has no user object for it.
-INSERT INTO stage_accounts (account_id, platform, is_focal)
-SELECT $platform || ':' || x, $platform, false
+-- Every author and every target is an account, even when the file has no user object for it; an account
+-- known only by a mentioned handle (`@handle`) has that handle.
+INSERT INTO stage_accounts (account_id, platform, handle, is_focal)
+SELECT $platform || ':' || x, $platform, CASE WHEN starts_with(x, '@') THEN substr(x, 2) END, false
 FROM (SELECT author_id AS x FROM tw_posts_k UNION SELECT target_id FROM tw_links)
 WHERE x IS NOT NULL AND x NOT IN (SELECT id FROM tw_account_rows);
 

@@ -272,7 +272,9 @@ DROP TABLE tw2_tweets;
 -- and JSON-encodes lists (mentions become ["@a", "@b"], or mention objects in older versions). A
 -- retweet's text, entities and metrics are those of the retweeted tweet ("merge retweets", its default),
 -- so a retweet has no "RT @x:" mention; its target comes from retweeted_user_id / retweeted_username.
--- Mentions carry no id: they are resolved by handle (see ingest.twitter_stage_common). Without
+-- Mentions carry no id (twarc-csv writes ["@a", "@b"] unless run with --no-process-entities, which keeps
+-- the mention objects and their ids): they are resolved by handle, and a handle no id is found for
+-- names the account `twitter:@<handle>` (see ingest.twitter_stage_common). Without
 -- offsets, a reply's auto-mentions are the handles of the leading @handles of its text.
 -- Fields are split with one regular expression (quoted fields may hold commas and doubled quotes).
 -- (Every statement here runs on DuckDB and, transpiled, on Spark: no UPDATE, DELETE or ALTER; rows

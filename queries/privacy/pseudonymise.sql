@@ -17,14 +17,15 @@ CREATE OR REPLACE TEMP MACRO wb_rounded(n) AS
          ELSE round(n, (1 - floor(log10(abs(n))))::INTEGER)::BIGINT END;
 
 -- name: strings
--- Every distinct free text that the pseudonymiser must read: post texts, channels, reject reasons, load messages, campaign names, notes and hashtags.
+-- Every distinct free text that the pseudonymiser must read: post texts, channels, reject reasons, load messages, campaign names, notes and hashtags, attribute values.
 SELECT text AS raw FROM posts WHERE text IS NOT NULL
 UNION SELECT channel FROM posts WHERE channel IS NOT NULL
 UNION SELECT reason FROM rejects WHERE reason IS NOT NULL
 UNION SELECT message FROM loads WHERE message IS NOT NULL
 UNION SELECT name FROM campaigns
 UNION SELECT note FROM campaigns WHERE note IS NOT NULL
-UNION SELECT '#' || unnest(hashtags) FROM campaigns;
+UNION SELECT '#' || unnest(hashtags) FROM campaigns
+UNION SELECT value FROM account_attributes;
 
 -- name: paths
 -- Every distinct path of a loaded file (loads and rejects).
@@ -101,6 +102,17 @@ FROM campaigns c
 LEFT JOIN shown_tags h USING (campaign_id)
 LEFT JOIN privacy_strings n ON n.raw = c.name
 LEFT JOIN privacy_strings m ON m.raw = c.note;
+
+-- name: account_attributes
+-- The account attributes with account ids pseudonymised and values as the pseudonymiser wrote them (a label can name an account).
+SELECT wb_qualified($inner_pad, $outer_pad, 'account', 'u_', a.account_id) AS account_id, a.name, v.shown AS value,
+       a.load_id
+FROM account_attributes a
+LEFT JOIN privacy_strings v ON v.raw = a.value;
+
+-- name: insert_account_attributes
+-- Fill the target workspace's account attributes from the registered privacy_rows.
+INSERT INTO account_attributes BY NAME SELECT * FROM privacy_rows;
 
 -- name: insert_campaigns
 -- Fill the target workspace's decision log from the registered privacy_rows.

@@ -28,7 +28,7 @@ SELECT (row_number() OVER (ORDER BY p.account_id) - 1)::BIGINT AS vid,
        p.account_id, a.handle, a.followers, coalesce(a.is_focal, false) AS is_focal
 FROM present p LEFT JOIN accounts a USING (account_id);
 
--- carried: a collected post of the window carries the interaction; parent_key/parent_at: the post it responds to,
+-- carried: a collected post of the window carries the interaction; parent_key/parent_at/parent_kind: the post it responds to,
 -- when the responding post names a parent written by the target
 CREATE OR REPLACE TEMP TABLE _roles_ix AS
 SELECT s.vid AS source, t.vid AS target, r.kind, r.created_at,
@@ -37,7 +37,7 @@ SELECT s.vid AS source, t.vid AS target, r.kind, r.created_at,
                 AND ($since::TIMESTAMPTZ IS NULL OR rp.created_at >= $since::TIMESTAMPTZ)
                 AND ($until::TIMESTAMPTZ IS NULL OR rp.created_at < $until::TIMESTAMPTZ), false) AS carried,
        CASE WHEN op.post_id IS NOT NULL THEN hash(op.post_id) END AS parent_key,
-       op.created_at AS parent_at
+       op.created_at AS parent_at, op.kind AS parent_kind
 FROM _roles_raw r
 JOIN _roles_accounts s ON s.account_id = r.source_id
 JOIN _roles_accounts t ON t.account_id = r.target_id
@@ -58,20 +58,16 @@ FROM _roles_collected c JOIN _roles_accounts a ON a.account_id = c.author_id;
 DROP TABLE _roles_raw;
 DROP TABLE _roles_collected;
 
--- One row per ordered pair: interactions by kind, and whether the source reached the target: an account reaches a
--- partner when it acted on them no later than they first acted on it; answering someone who came first is
--- conversation, not reach (so being replied to never raises reach).
+-- One row per ordered pair: interactions by kind (source acts on target) and when the source first acted on the target.
 CREATE OR REPLACE TEMP TABLE _roles_pairs AS
-WITH counted AS (
-    SELECT source, target, count(*) AS interactions,
-           count(*) FILTER (WHERE kind IN ('share', 'quote', 'reply', 'comment')) AS amplification,
-           count(*) FILTER (WHERE kind = 'mention') AS mentions,
-           count(*) FILTER (WHERE kind IN ('reply', 'comment')) AS replies,
-           min(created_at) AS first_at
-    FROM _roles_ix GROUP BY source, target
-)
-SELECT c.*, (b.first_at IS NULL OR c.first_at IS NULL OR c.first_at <= b.first_at) AS reached
-FROM counted c LEFT JOIN counted b ON b.source = c.target AND b.target = c.source;
+SELECT source, target, count(*) AS interactions,
+       count(*) FILTER (WHERE kind IN ('share', 'quote', 'reply', 'comment')) AS amplification,
+       count(*) FILTER (WHERE kind = 'mention') AS mentions,
+       count(*) FILTER (WHERE kind IN ('reply', 'comment')) AS replies,
+       count(*) FILTER (WHERE kind = 'share') AS shares,
+       count(*) FILTER (WHERE kind = 'quote') AS quotes,
+       min(created_at) AS first_at
+FROM _roles_ix GROUP BY source, target;
 
 -- name: cleanup
 -- Drop the temp tables of a scoring window.

@@ -15,3 +15,12 @@ CREATE VIEW rejects AS SELECT * FROM workspace.rejects;
 -- In an in-memory overlay, read the attached workspace's decision log (when it has one: schema version 2 and later).
 DROP TABLE campaigns;
 CREATE VIEW campaigns AS SELECT * FROM workspace.campaigns;
+
+-- name: overlay_has_attributes
+-- Whether the attached workspace has the account_attributes table (workspaces made before it have none).
+SELECT count(*) > 0 AS present FROM duckdb_tables() WHERE database_name = 'workspace' AND table_name = 'account_attributes';
+
+-- name: overlay_attributes
+-- In an in-memory overlay, replace the empty account_attributes table by a view of the attached workspace's.
+DROP TABLE account_attributes;
+CREATE VIEW account_attributes AS SELECT * FROM workspace.account_attributes;

@@ -8,6 +8,10 @@
 All three are 1 for identical partitions (up to labels); AMI and ARI are about 0 for
 independent ones. Computed with scikit-learn.
 
+Either side may be ground truth: a Series or mapping ``account_id -> label``, or the name of an
+account attribute of the workspace (``compare(partition, "department", store=store)``, the values
+imported with ``workbench attributes import`` or carried by a graph file).
+
 Examples
 --------
 >>> from workbench.communities import Partition
@@ -30,7 +34,7 @@ from workbench.errors import ParameterError
 
 __all__ = ["Comparison", "compare", "as_labels"]
 
-PartitionLike = Partition | pd.Series | pd.DataFrame | Mapping[Any, Any]
+PartitionLike = Partition | pd.Series | pd.DataFrame | Mapping[Any, Any] | str
 
 
 @dataclass(frozen=True)
@@ -49,12 +53,29 @@ class Comparison:
                 "only_in_a": self.only_in_a, "only_in_b": self.only_in_b}
 
 
-def as_labels(partition: PartitionLike) -> pd.Series:
+def _attribute(store: Any, name: str) -> pd.Series:
+    """The account attribute ``name`` of ``store`` as ``account_id -> value``."""
+    if store is None:
+        raise ParameterError(f"an attribute name ({name!r}) as a partition needs the workspace: pass store=")
+    exists = store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'account_attributes'")
+    frame = store.query("attributes.values", attribute=name.lower()) if exists else pd.DataFrame()
+    if frame.empty:
+        known = store.query("attributes.names")["name"].tolist() if exists else []
+        hint = (f"it has {', '.join(known)}" if known else
+                "it has none; import one with `workbench attributes import FILE --db ...`")
+        raise ParameterError(f"the workspace has no account attribute {name!r}: {hint}")
+    return pd.Series(frame["value"].to_numpy(dtype=object), index=pd.Index(frame["account_id"], name="account_id"),
+                     name=name.lower())
+
+
+def as_labels(partition: PartitionLike, *, store: Any = None) -> pd.Series:
     """A partition-like value as a Series ``account_id -> community label``.
 
     Accepts a :class:`Partition`, a Series indexed by account, a DataFrame with ``account_id``
-    and ``community``, or a mapping.
+    and ``community``, a mapping, or the name of an account attribute of ``store``.
     """
+    if isinstance(partition, str):
+        return _attribute(store, partition)
     if isinstance(partition, Partition):
         return partition.as_series()
     if isinstance(partition, pd.DataFrame):
@@ -68,13 +89,16 @@ def as_labels(partition: PartitionLike) -> pd.Series:
     raise ParameterError(f"expected a Partition, a Series, a DataFrame or a mapping; got {type(partition).__name__}")
 
 
-def compare(a: PartitionLike, b: PartitionLike) -> Comparison:
+def compare(a: PartitionLike, b: PartitionLike, *, store: Any = None) -> Comparison:
     """Compare two partitions on the accounts they share.
 
     Parameters
     ----------
-    a, b : Partition, pandas.Series, pandas.DataFrame or mapping
-        Partitions, or ground truth as ``account_id -> label``.
+    a, b : Partition, pandas.Series, pandas.DataFrame, mapping or str
+        Partitions, or ground truth as ``account_id -> label``, or the name of an account
+        attribute of ``store`` (e.g. ``"department"``).
+    store : Store, optional
+        The workspace that holds the attribute named by ``a`` or ``b``.
 
     Returns
     -------
@@ -86,7 +110,7 @@ def compare(a: PartitionLike, b: PartitionLike) -> Comparison:
     >>> compare({"p": 1, "q": 1, "r": 2, "s": 2}, {"p": "a", "q": "b", "r": "a", "s": "b"}).ari
     -0.5
     """
-    left, right = as_labels(a), as_labels(b)
+    left, right = as_labels(a, store=store), as_labels(b, store=store)
     for name, labels in (("a", left), ("b", right)):
         if labels.index.has_duplicates:
             raise ParameterError(f"partition {name} lists some account twice")

@@ -47,7 +47,7 @@ def check_row_kind(kind: str | None) -> str | None:
 
 def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *, format: str = "auto",
          strict: bool = False, platform: str | None = None, progress: bool | None = None,
-         kind: str | None = None) -> LoadReport:
+         kind: str | None = None, options: dict | None = None) -> LoadReport:
     """Load one or more exports into ``store``.
 
     Parameters
@@ -72,6 +72,9 @@ def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *
         The interaction kind of edge-list rows that name none (``--kind KIND``), e.g. ``"reply"``
         for KONECT's Digg replies; ``"mention"`` when not given, and the report says how many rows
         took it (``FileReport.assumed_kind``). A file of another format is an error with it.
+    options : dict, optional
+        Options of the format's loader (the ``attributes`` format: ``id_column``, ``name``; see
+        :func:`workbench.attributes.import_file`).
 
     Returns
     -------
@@ -105,7 +108,8 @@ def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *
     for source in expand(paths):
         try:
             report.files.append(load_source(store, source, format=format, strict=strict,
-                                            platform=platform, progress=progress, kind=kind))
+                                            platform=platform, progress=progress, kind=kind,
+                                            options=options))
         except WorkbenchError as error:
             failed = FileReport(path=source.name, format=format, status="failed", error=str(error))
             report.files.append(failed)

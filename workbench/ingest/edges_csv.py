@@ -50,7 +50,7 @@ import re
 from typing import Any
 
 __all__ = ["NAME", "PLATFORM", "LAYOUT", "TAKES_KIND", "COLUMN_NAMES", "KIND_ALIASES", "WEIGHT_CAP",
-           "sniff", "stage"]
+           "sniff", "check_sample", "stage"]
 
 NAME = "edges-csv"
 PLATFORM = "csv"
@@ -124,6 +124,30 @@ def sniff(sample: Any) -> bool:
         names = set(_header_names(line))
         return bool(names & set(COLUMN_NAMES["source"])) and bool(names & set(COLUMN_NAMES["target"]))
     return False
+
+
+#: Graph-file formats whose files are refused as edge lists (their syntax would load as "edges").
+GRAPH_FORMATS = {"gml": "GML", "graphml": "GraphML", "pajek": "Pajek"}
+
+
+def check_sample(sample: Any, path: str) -> None:
+    """Refuse a graph file (GML, GraphML, Pajek) given as an edge list, naming the format to use.
+
+    Read as ``src dst`` lines, a GML file's ``node [`` and ``id 1`` lines would load as tens of
+    thousands of "edges" between its keywords.
+
+    Raises
+    ------
+    ExportFormatError
+    """
+    from workbench.errors import ExportFormatError
+    from workbench.ingest.formats import FORMATS
+
+    for format_id, name in GRAPH_FORMATS.items():
+        module = FORMATS.get(format_id)
+        if module is not None and module.sniff(sample):
+            raise ExportFormatError(f"this is a {name} graph file, not an edge list; load it with --format "
+                                    f"{format_id} or without --format (it is detected)", path=path)
 
 
 def stage(ctx: Any) -> None:

@@ -22,7 +22,12 @@ _MODULES = {
     "bluesky": "workbench.ingest.bluesky",
     "mastodon": "workbench.ingest.mastodon",
     "reddit": "workbench.ingest.reddit",
+    "gml": "workbench.ingest.gml",
+    "graphml": "workbench.ingest.graphml",
+    "pajek": "workbench.ingest.pajek",
     "edges-csv": "workbench.ingest.edges_csv",
+    # never detected: account attributes are loaded when asked for (``workbench attributes import``)
+    "attributes": "workbench.ingest.attributes",
 }
 
 

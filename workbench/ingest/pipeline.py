@@ -53,6 +53,10 @@ class StageContext:
     default_kind: str | None = None
     #: how many loaded rows took that kind (set by loaders whose ``TAKES_KIND`` is true)
     assumed_kind_rows: int = 0
+    #: the format's own options (``load(..., options=...)``; the attributes format: ``id_column``, ``name``)
+    options: dict[str, Any] = field(default_factory=dict)
+    #: lines for the load summary that a loader wants the user to see (e.g. a graph file's multi-edges)
+    notes: list[str] = field(default_factory=list)
     #: SET statements that give back the connection's settings, run by load_source once the
     #: transaction is over (a failed one accepts no statement before its ROLLBACK)
     restore: list[str] = field(default_factory=list)
@@ -113,7 +117,8 @@ def _canonical_counts(store: Store) -> dict[str, int]:
 
 
 def load_source(store: Store, source: Source, *, format: str = "auto", strict: bool = False,
-                platform: str | None = None, progress: bool | None = None, kind: str | None = None) -> FileReport:
+                platform: str | None = None, progress: bool | None = None, kind: str | None = None,
+                options: dict[str, Any] | None = None) -> FileReport:
     """Load one source as one transaction; see the module docstring for the steps."""
     report = FileReport(path=source.name, format=format)
     sample = None
@@ -128,6 +133,9 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
                                 path=source.name)
     if sample is None:
         sample = read_sample(source)
+    check_sample = getattr(module, "check_sample", None)
+    if callable(check_sample):
+        check_sample(sample, source.name)  # e.g. a GML file given as an edge list
     layout = _layout(module, sample)
     platform_name = platform or module.PLATFORM
     report.platform = platform_name
@@ -141,7 +149,8 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         dict(load_id=load_id, path=source.name, format=format, bytes=source.size,
              started=_now(), platform=platform_name),
     )
-    ctx = StageContext(store, load_id, source.name, platform_name, strict, default_kind=kind)
+    ctx = StageContext(store, load_id, source.name, platform_name, strict, default_kind=kind,
+                       options=dict(options or {}))
     con.execute("BEGIN TRANSACTION")
     try:
         create_stage_tables(con)
@@ -149,6 +158,7 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         report.sha256, report.bytes = staged.sha256, staged.bytes
         ctx.records_read = staged_rows = int(store.scalar("SELECT count(*) FROM raw_lines"))
         module.stage(ctx)
+        report.notes = list(ctx.notes)
         if ctx.assumed_kind_rows:
             report.assumed_kind = kind or "mention"
             report.assumed_kind_rows = ctx.assumed_kind_rows
@@ -187,6 +197,8 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         store.execute("ingest.merge_accounts")
         store.execute("ingest.merge_posts", load_id=load_id)
         store.execute("ingest.merge_interactions", load_id=load_id)
+        report.new_attributes = int(store.query("ingest.attributes_changed")["changed"].iloc[0])
+        store.execute("ingest.merge_attributes", load_id=load_id)
         resolve = getattr(module, "resolve", None)
         if callable(resolve):
             resolve(ctx)
@@ -199,7 +211,8 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         previous = store.scalar(
             "SELECT min(load_id) FROM loads WHERE sha256 = $sha AND status = 'ok' AND load_id <> $load_id",
             {"sha": staged.sha256, "load_id": load_id})
-        if previous is not None and not (report.new_accounts or report.new_posts or report.new_interactions):
+        if previous is not None and not (report.new_accounts or report.new_posts or report.new_interactions
+                                         or report.new_attributes):
             con.execute("ROLLBACK")
             store.sql("DELETE FROM loads WHERE load_id = $load_id", {"load_id": load_id})
             report.already_loaded_as = int(previous)

@@ -34,6 +34,7 @@ class FileReport:
     new_accounts: int = 0
     new_posts: int = 0
     new_interactions: int = 0
+    new_attributes: int = 0
     unresolved: int = 0
     assumed_kind: str | None = None
     assumed_kind_rows: int = 0
@@ -41,6 +42,7 @@ class FileReport:
     status: str = "ok"
     already_loaded_as: int | None = None
     first_rejects: list[tuple[int | None, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     error: str | None = None
 
     def summary(self) -> str:
@@ -51,8 +53,10 @@ class FileReport:
         lines = [
             f"{head}: read {self.records_read:,}, loaded {self.records_loaded:,}, rejected {self.records_rejected:,}; "
             f"new accounts {self.new_accounts:,}, posts {self.new_posts:,}, interactions {self.new_interactions:,}"
+            + (f", account attributes {self.new_attributes:,}" if self.new_attributes else "")
             + (f"; unresolved targets {self.unresolved:,}" if self.unresolved else "")
         ]
+        lines.extend(f"  {note}" for note in self.notes)
         if self.assumed_kind is not None:
             lines.append(f"  kind: {self.assumed_kind_rows:,} rows name no kind and were loaded as "
                          f"'{self.assumed_kind}'" + (" (the default; choose with --kind, e.g. --kind reply)"
@@ -81,7 +85,8 @@ class LoadReport:
         return sum(getattr(f, name) or 0 for f in self.files)
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{k: v for k, v in f.__dict__.items() if k != "first_rejects"} for f in self.files])
+        return pd.DataFrame([{k: v for k, v in f.__dict__.items() if k not in ("first_rejects", "notes")}
+                             for f in self.files])
 
     def summary(self) -> str:
         return "\n".join(f.summary() for f in self.files)

@@ -15,6 +15,13 @@ author) and mention (author -> each mentioned account, without a reply's
 leading @handles and a retweet's "RT @x:"). See ``queries/ingest/twitter.sql``
 for how targets are resolved.
 
+twarc-csv writes a tweet's mentions as bare handles (``["@a", "@b"]``) unless it
+ran with ``--no-process-entities`` (mention objects with their ids). A handle is
+resolved to an id where the file or an earlier load ties the two (an author, a
+replied-to, retweeted or quoted user); any other mentioned handle is kept as the
+account ``twitter:@<handle>`` (lower case), so no mention is lost; it stays apart
+from the numeric account a later JSON load may bring for the same person.
+
 Examples
 --------
 >>> from workbench.ingest import twitter_v2

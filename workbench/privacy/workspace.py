@@ -1,8 +1,9 @@
 """Pseudonymising a workspace's data at the source, before anything is computed or shown.
 
 :func:`pseudonymise` reads the data tables of a workspace (``accounts``, ``posts``,
-``interactions``, ``loads``, ``rejects``) and its decision log (``campaigns``: names, notes and
-hashtags can name an account) and writes them, pseudonymised, into another workspace
+``interactions``, ``loads``, ``rejects``, ``account_attributes``) and its decision log
+(``campaigns``: names, notes and hashtags can name an account) and writes them, pseudonymised,
+into another workspace
 (in memory for a notebook): ids and post ids hashed in DuckDB with the keyed hash (the key is
 bound as the HMAC pads, never stored), handles and display names replaced wholly by the account's
 pseudonym, follower, following and post counts rounded to two significant digits, account
@@ -27,8 +28,8 @@ from workbench.privacy.text import Pseudonymizer
 
 __all__ = ["DATA_TABLES", "pseudonymise"]
 
-#: The tables an export fills, and the decision log, in the order they are copied.
-DATA_TABLES = ("accounts", "posts", "interactions", "loads", "rejects", "campaigns")
+#: The tables an export or an import fills, and the decision log, in the order they are copied.
+DATA_TABLES = ("accounts", "posts", "interactions", "loads", "rejects", "account_attributes", "campaigns")
 
 
 def _run(store: Any, name: str, **params: Any) -> Any:
@@ -70,7 +71,7 @@ def pseudonymise(source: Any, target: Any, pseudonymizer: Pseudonymizer, *, prog
         for table in DATA_TABLES:
             if progress is not None:
                 progress(table)
-            params = pads if table in ("accounts", "posts", "interactions") else {}
+            params = pads if table in ("accounts", "posts", "interactions", "account_attributes") else {}
             query = sql.get(f"privacy.{table}")
             rows = source.con.sql(query.text, params=query.bind(params) or None).to_arrow_table()
             target.con.register("privacy_rows", rows)

@@ -1,4 +1,4 @@
-"""Percentile ranks, composites of ranks, and role labels from cut-offs.
+"""Percentile ranks, composites of ranks, and the percentile cut-offs of role labels.
 
 Percentile rank (ties take the lowest rank, as DuckDB's ``percent_rank``)::
 
@@ -11,7 +11,9 @@ value held by many accounts (zero, typically) never lifts them into the top: wit
 default 0.95. Missing values (NaN) stay missing; with a single account ``p = 0``.
 
 A composite is the mean of the available percentile ranks of its inputs, itself then
-percentile-ranked, so that no input's units dominate another's.
+percentile-ranked, so that no input's units dominate another's. Percentile cut-offs label the
+top of a ranking whatever it holds; :mod:`workbench.roles.labels` labels from evidence by default
+and from these cut-offs on request.
 
 Examples
 --------
@@ -29,11 +31,11 @@ import pandas as pd
 
 from workbench.errors import ParameterError
 
-__all__ = ["percentile_rank", "composite", "label", "check_cutoffs", "DEFAULT_CUTOFFS", "ROLES"]
+__all__ = ["percentile_rank", "composite", "check_cutoffs", "DEFAULT_CUTOFFS"]
 
-#: Percentile cut-offs of the role labels (API and CLI defaults).
+#: Percentile cut-offs of role labels when cut-offs are asked for without values (``cutoffs={}``), and the
+#: missing key of a partial mapping.
 DEFAULT_CUTOFFS: Mapping[str, float] = MappingProxyType({"influence": 0.95, "reach": 0.95})
-ROLES = ("influencer", "networker", "hub", "regular")
 
 
 def percentile_rank(values) -> np.ndarray:
@@ -76,31 +78,3 @@ def check_cutoffs(cutoffs: float | Mapping[str, float] | None) -> dict[str, floa
         if not 0.0 < value <= 1.0:
             raise ParameterError(f"cutoff {key} must be a percentile rank in (0, 1], e.g. 0.95; got {value}")
     return merged
-
-
-def label(scores: pd.DataFrame, *, cutoffs: float | Mapping[str, float] | None = None) -> pd.Series:
-    """Role of each account from its influence and reach percentile ranks.
-
-    ``influencer``: influence at or above its cut-off, reach below; ``networker``: the
-    reverse; ``hub``: both; ``regular``: neither. Relabelling with other cut-offs needs
-    no recomputation (the notebook's sliders call this).
-
-    Parameters
-    ----------
-    scores : pandas.DataFrame
-        With columns ``influence`` and ``reach`` (percentile ranks).
-    cutoffs : float or mapping, optional
-        One percentile for both, or ``{"influence": q1, "reach": q2}``; default 0.95.
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"influence": [1.0, 0.2, 0.97, 0.1], "reach": [0.1, 0.99, 0.96, 0.3]})
-    >>> label(frame).tolist()
-    ['influencer', 'networker', 'hub', 'regular']
-    """
-    limits = check_cutoffs(cutoffs)
-    top_influence = scores["influence"].to_numpy(dtype=np.float64) >= limits["influence"]
-    top_reach = scores["reach"].to_numpy(dtype=np.float64) >= limits["reach"]
-    role = np.select([top_influence & top_reach, top_influence, top_reach],
-                     ["hub", "influencer", "networker"], "regular")
-    return pd.Series(role, index=scores.index, name="role")

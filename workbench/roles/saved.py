@@ -27,7 +27,7 @@ def load_scores(store, run_id: int | None = None) -> pd.DataFrame:
     >>> score(store).attrs["run_id"]
     1
     >>> load_scores(store)["handle"].iloc[0]
-    'ana_brews'
+    'pip_pots'
     """
     saved = runs(store)
     if saved.empty:

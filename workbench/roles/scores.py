@@ -1,57 +1,97 @@
-"""Visibility, influence, reach and activity of every account, and its role.
+"""Visibility, influence, reach and activity of every account, and its role, with the evidence for it.
 
-Each score is a percentile rank in [0, 1] within the scored accounts (ties share the lowest
-rank, see :mod:`workbench.roles.percentiles`); a composite score is the mean of the
-percentile ranks of its inputs, itself percentile-ranked. The raw inputs are kept as columns.
+Influencers are listened to when they speak; networkers have a large and broad audience. Followers
+predict neither (Cha, Haddadi, Benevenuto & Gummadi 2010, "Measuring user influence in Twitter: the
+million follower fallacy", ICWSM). Each of the four scores is a percentile rank in [0, 1] within
+the scored accounts (ties take the lowest rank, :mod:`workbench.roles.percentiles`); the raw
+values behind it are kept as columns.
 
 visibility
-    ``mentions_received + replies_received`` (replies include Reddit comments): how often
-    others talk to or about the account.
+    Attention received: ``attention_received = mentions_received + replies_received +
+    shares_received + quotes_received`` (replies include Reddit comments).
 influence
-    Whether people listen, rewarding consistent pull across an account's posts and from
-    many distinct accounts rather than one outlier (Cha et al. 2010, ICWSM: follower counts
-    do not predict it). *Amplification* is shares, quotes, replies and comments received.
-    Each is credited to the post it responds to: the responding post's parent when that is
-    by the target; else the target's latest post or quote at or before it (exports such as
-    twarc2 via our loader do not keep which tweet a retweet or quote shares); else the UTC
-    day it happened (edge lists have no posts). A post's *pull* is the number of distinct
-    accounts that amplified it. The composite averages the percentile ranks of
+    Whether people respond *when it speaks*: a rate per authored post, not a total. A *response*
+    is a share, quote, reply or comment; each is credited to the post it responds to (the
+    responding post's parent when that is by the target; else the target's latest post or quote
+    at or before it, since exports such as twarc2 do not say which tweet a retweet shares; else,
+    in edge lists without posts, the UTC day). A post's *pull* is the number of distinct accounts
+    that responded to it; posts nobody responded to count with pull 0. The account's *authored
+    posts* are its own posts other than shares (in edge lists: the UTC days on which it acted
+    other than by sharing, or was responded to).
 
-    - ``amplification_h_index``: the largest h such that h of the account's posts each
-      have a pull of at least h (Hirsch 2005's h-index applied to posts, as the retweet
-      h-index surveyed by Riquelme & González-Cantergiani 2016);
-    - ``amplification_per_post * amplification_consistency``: amplification received per
-      authored post times ``1 - (top post's pull / total pull)``, so that all the pull on a
-      single post counts for nothing;
-    - ``distinct_amplifiers``: accounts that amplified it at all;
-    - ``pagerank`` on the weighted amplifier -> amplified graph (Brin & Page 1998, damping 0.85).
+    1. Per post, ``x = ln(1 + pull)``: one post shared by 400 accounts weighs like a few posts
+       with 20, not like 20 posts.
+    2. A robust centre per account, the upper-trimmed mean of ``x``: the top
+       :data:`TRIM` (a quarter) of its posts by pull are left out, fractionally at the edge, so
+       with four or more posts one viral post does not count at all. Trimming a share (not a
+       number) of posts makes it a rate: posting each post ten times over, with the same
+       responses, leaves it unchanged.
+    3. Shrinkage toward the workspace (empirical Bayes, normal-normal; Efron & Morris 1975,
+       "Data analysis using Stein's estimator and its generalizations", JASA 70:311; Morris
+       1983, JASA 78:47): the centre's sampling variance is ``sigma^2 / ((1 - TRIM) n)``, with
+       ``n`` posts and ``sigma^2`` the within-account variance of ``x`` at the account's level
+       (posts of well-answered accounts vary more: a line ``c0 + c1 * level`` fitted on the
+       workspace's accounts with two posts or more); the workspace's mean and between-account variance are estimated by moments;
+       the posterior mean moves an account with few posts toward the workspace's typical value
+       and leaves one with many posts at its own (:mod:`workbench.roles.evidence`). An account
+       whose posts draw the workspace's typical response or less never gains by posting more;
+       one above it keeps more of its own rate as its posts add evidence, never more than that rate.
+
+    ``influence_rate = exp(posterior mean) - 1`` is the typical number of distinct accounts
+    responding to one of its posts; ``influence`` its percentile rank. Accounts that authored
+    nothing have rate 0. Totals that grow with volume stay as raw columns for comparison and are
+    not part of the score: ``amplification_received``, ``amplification_h_index`` (the largest h
+    such that h posts each have a pull of at least h; Hirsch 2005, as the retweet h-index surveyed
+    by Riquelme & González-Cantergiani 2016), ``distinct_amplifiers`` and ``pagerank`` on the
+    weighted responder -> author graph (Brin & Page 1998, damping 0.85); also
+    ``responders_per_post`` (plain mean pull, neither trimmed nor shrunk).
 reach
-    The audience the account reaches by its own actions; being amplified raises influence
-    and visibility, never reach. An account *reaches* a partner when it mentions, replies
-    to, shares or quotes them no later than they first acted on it: answering those who
-    came first (reply-backs to one's repliers) is conversation, not reach. The composite
-    averages the percentile ranks of ``followers`` (when the export has them),
-    ``reached_partners``, ``two_step_reach`` (accounts within two steps along reached
-    pairs: the partners and the partners' partners) and, with a community run,
-    ``participation``: the participation coefficient of the reached partners across
-    communities (Guimerà & Amaral 2005). ``unique_partners`` (every account it acted on) is
-    kept for comparison.
+    The size and breadth of the audience. The *exposed audience* ``exposed_partners`` is the
+    distinct accounts evidently exposed to it: those that acted on it at least once (responded,
+    mentioned it, or answered it in a conversation). Its *spread* is the participation coefficient
+    of those accounts across the communities of a community run, ``P = 1 - sum_s (k_s / k)^2``
+    (Guimerà & Amaral 2005, "Functional cartography of complex metabolic networks", Nature
+    433:895; 0 without a run). On the log scale, the reach measurement is
+
+        ln(1 + followers) * FOLLOWER_WEIGHT + ln(1 + exposed * (1 + P)) * (1 - FOLLOWER_WEIGHT)
+
+    where the export has follower counts (they weigh most, :data:`FOLLOWER_WEIGHT` = 2/3), and
+    ``ln(1 + exposed * (1 + P))`` where it has none; an exposed account in another community
+    counts up to double. The exposed count has Poisson sampling variance, ``1 / (1 + exposed)``
+    on the log scale; the measurement is shrunk like influence, and ``reach_estimate`` is its
+    posterior mean, ``reach`` its percentile rank. One-way actions that nobody returns (mass
+    retweeting, mass mentions) add nothing: a broadcaster is not a networker, and being acted on
+    is what makes an audience. ``unique_partners`` (accounts it acted on) is kept for comparison.
 activity
-    ``actions_per_active_day``: collected posts (shares included) and interactions that
-    no collected post carries, per UTC day with at least one.
+    ``actions_per_active_day``: collected posts (shares included) and interactions that no
+    collected post carries, per UTC day with at least one.
+
+**Labels from evidence** (:mod:`workbench.roles.labels`, :mod:`workbench.roles.evidence`): an
+account stands out on influence when the posterior probability that its true rate lies above the
+bulk of the workspace (3 standard deviations of the bulk, and at least double its typical value)
+is at least 0.9 (``influence_confidence``); likewise on reach (``reach_confidence``). Influencer:
+influence only; networker: reach only; hub: both; regular: neither, which includes every account
+with too little evidence. ``confidence`` is the posterior probability of the label given. A
+community where nobody stands out gets few or no labels. Percentile cut-offs (``cutoffs=0.95``)
+label the top of each ranking instead, as an explicit option; their ``confidence`` then says how
+far the evidence backs them.
+
+**When the data cannot support a score** (no share, quote, reply or comment in the window, as
+in an edge list of mentions only), the influence columns are NaN, nobody is labelled influencer
+or hub, and a :class:`~workbench.errors.RoleEvidenceWarning` is issued and kept in
+``attrs["warnings"]``; never a silent column of zeros.
 
 Further raw columns: ``betweenness`` on the directed action graph, exact up to
-:data:`~workbench.roles.centrality.EXACT_BETWEENNESS_MAX` accounts and estimated from
-sampled source pivots above (Brandes & Pich 2007; the pivot count is
-``attrs["params"]["betweenness_pivots"]``); it is brokerage shown beside reach, not part of
-it, because the paths through an account arrive by others' actions toward it. ``kshell``
-(Kitsak et al. 2010) on the undirected graph. With a community run, ``within_module_z`` and
-``ga_role`` (Guimerà & Amaral 2005, see :mod:`workbench.roles.ga_roles`); with focal
-accounts, ``advocacy`` (interactions toward them).
+:data:`~workbench.roles.centrality.EXACT_BETWEENNESS_MAX` accounts and estimated from sampled
+source pivots above (Brandes & Pich 2007; the pivot count is ``attrs["params"]["betweenness_pivots"]``).
+``kshell`` (Kitsak et al. 2010) on the undirected graph. With a community run, ``within_module_z``
+and ``ga_role`` (Guimerà & Amaral 2005, see :mod:`workbench.roles.ga_roles`); with focal accounts,
+``advocacy`` (interactions toward them).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -59,21 +99,35 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
-from workbench.errors import ParameterError
-from workbench.roles import centrality, percentiles
 from workbench.checks import DEFAULT_KINDS, TimeLike, check_kinds, check_time
+from workbench.errors import ParameterError, RoleEvidenceWarning
+from workbench.roles import centrality, evidence, labels, percentiles
 from workbench.roles.window import resolve_focal, window
 
-__all__ = ["score", "SCORE_COLUMNS"]
+__all__ = ["score", "SCORE_COLUMNS", "TRIM", "FOLLOWER_WEIGHT", "RESPONSE_KINDS"]
+
+#: Share of an account's most-responded posts left out of its influence centre.
+TRIM = 0.25
+#: Weight of ln(1 + followers) in the reach measurement where the export has follower counts.
+FOLLOWER_WEIGHT = 2.0 / 3.0
+#: Interaction kinds that are responses to a post (they make influence).
+RESPONSE_KINDS = ("share", "quote", "reply", "comment")
+#: Post kinds by which an account speaks to its audience: the units of influence (replies and comments
+#: answer someone else's post; they are the units only where the window holds no post or quote at all).
+LEAD_KINDS = ("post", "quote")
+#: Least distance above the bulk that makes influence stand out, on Anscombe's scale (one Poisson
+#: standard deviation; from a typical 0.7 responders per post, about 2.4).
+INFLUENCE_MIN_EFFECT = 1.5
 
 #: The score and raw columns of a scores table, in order (``handle`` and ``account_id`` come first).
 SCORE_COLUMNS = (
-    "role", "visibility", "influence", "reach", "activity",
-    "mentions_received", "replies_received", "amplification_received", "posts_authored",
-    "amplification_per_post", "amplification_consistency", "amplification_h_index", "distinct_amplifiers",
-    "pagerank", "influence_composite", "followers", "unique_partners", "reached_partners", "two_step_reach",
-    "participation",
-    "reach_composite", "betweenness", "kshell", "within_module_z", "ga_role",
+    "role", "confidence", "visibility", "influence", "reach", "activity",
+    "influence_confidence", "reach_confidence",
+    "mentions_received", "replies_received", "shares_received", "quotes_received", "attention_received",
+    "posts_authored", "responders_per_post", "influence_rate", "influence_se",
+    "amplification_received", "amplification_h_index", "distinct_amplifiers", "pagerank",
+    "followers", "exposed_partners", "participation", "reach_estimate", "reach_se", "unique_partners",
+    "betweenness", "kshell", "within_module_z", "ga_role",
     "actions", "active_days", "actions_per_active_day", "advocacy",
 )
 
@@ -86,19 +140,18 @@ def _graph(n: int, source: np.ndarray, target: np.ndarray, *, directed: bool = T
 def _graphs(n: int, edges: pd.DataFrame) -> dict[str, ig.Graph]:
     """The graphs of a scoring run on vertices 0..n-1, from the window's pair table.
 
-    ``actions``: every pair (directed); ``amplification``: amplifier -> amplified, weighted;
-    ``reach``: the pairs an account reached; ``undirected``: the simple undirected graph.
+    ``actions``: every pair (directed); ``amplification``: responder -> author, weighted;
+    ``undirected``: the simple undirected graph.
     """
     source, target = edges["source"].to_numpy(dtype=np.int64), edges["target"].to_numpy(dtype=np.int64)
     amplified = edges["amplification"].to_numpy(dtype=np.float64)
-    pulled, reached = amplified > 0, edges["reached"].to_numpy(dtype=bool)
+    pulled = amplified > 0
     amplification = _graph(n, source[pulled], target[pulled])
     amplification.es["weight"] = amplified[pulled]
     low, high = np.minimum(source, target), np.maximum(source, target)
     pairs = np.sort(low * max(n, 1) + high)  # sorted codes of undirected pairs, deduplicated below
     pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])] if len(pairs) else pairs
     return {"actions": _graph(n, source, target), "amplification": amplification,
-            "reach": _graph(n, source[reached], target[reached]),
             "undirected": _graph(n, pairs // max(n, 1), pairs % max(n, 1), directed=False)}
 
 
@@ -111,18 +164,123 @@ def _check_community_run(store, run_id: int | None) -> int | None:
     return int(run_id)
 
 
+#: Anscombe's transform of a post that nobody responded to.
+_UNANSWERED = 2.0 * np.sqrt(0.375)
+
+
+def _responders(x):
+    """Responders per post from Anscombe's scale (the inverse of ``2 sqrt(pull + 3/8)``)."""
+    return np.maximum((np.asarray(x) / 2.0) ** 2 - 0.375, 0.0)
+
+
+def _response_sums(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per account: posts, sum and sum of squares of ``x`` over all its posts, its largest ``x`` and the trimmed sum."""
+    n = table["posts_authored"].to_numpy(dtype=np.float64)
+    responded = table["responded_posts"].to_numpy(dtype=np.float64)
+    silent = np.maximum(n - responded, 0.0)
+    # the posts nobody answered sit at the bottom of the ranking; the top trim reaches them only past the answered ones
+    silent_kept = silent - np.clip(TRIM * n - responded, 0.0, silent)
+    return {
+        "n": n,
+        "sum": table["response_sum"].to_numpy() + silent * _UNANSWERED,
+        "square_sum": table["response_square_sum"].to_numpy() + silent * _UNANSWERED ** 2,
+        "top": np.where(n > 0, np.maximum(table["top_response"].to_numpy(), _UNANSWERED), 0.0),
+        "trimmed": table["response_trimmed_sum"].to_numpy() + silent_kept * _UNANSWERED,
+    }
+
+
+def _within_variance(sums: dict[str, np.ndarray]) -> float:
+    """Within-account variance of ``x`` per post, pooled over the accounts with three posts or more.
+
+    Each account's most responded post is left out of the pool, so that a few viral posts do not
+    make every account's evidence look weaker than it is.
+    """
+    n = sums["n"] - 1.0
+    total = sums["sum"] - sums["top"]
+    square = sums["square_sum"] - sums["top"] ** 2
+    several = n >= 2
+    if several.any():
+        within = square[several] - total[several] ** 2 / n[several]
+        return max(float(within.sum() / (n[several] - 1).sum()), 1e-3)
+    return 1.0  # nobody posted three times: Poisson's variance on this scale
+
+
+def _log_variance(table: pd.DataFrame) -> float:
+    """Within-account variance of ``ln(1 + pull)`` per post, pooled over accounts with three posts or more,
+    each account's most responded post left out."""
+    n = table["posts_authored"].to_numpy(dtype=np.float64) - 1.0
+    top = table["top_log"].to_numpy()
+    total = table["log_sum"].to_numpy() - top
+    square = table["log_square_sum"].to_numpy() - top ** 2
+    several = n >= 2
+    if several.any():
+        within = square[several] - total[several] ** 2 / n[several]
+        return max(float(within.sum() / (n[several] - 1).sum()), 1e-3)
+    return 1.0
+
+
+def _influence(table: pd.DataFrame) -> tuple[evidence.Posterior, evidence.Posterior, float]:
+    """The shrunk rate of every account (the score) and the evidence that it stands out (the label)."""
+    n = table["posts_authored"].to_numpy(dtype=np.float64)
+    effective = (1.0 - TRIM) * np.maximum(n, 1.0)
+    log_variance = _log_variance(table)
+    rating = evidence.shrink(table["log_trimmed_sum"].to_numpy() / effective, log_variance / effective,
+                             observed=n > 0)
+    sums = _response_sums(table)
+    sigma2 = _within_variance(sums)
+    rest = np.maximum(n - 1.0, 1.0)
+    standing = evidence.posterior((sums["sum"] - sums["top"]) / rest, sigma2 / rest, observed=n > 1,
+                                  min_effect=INFLUENCE_MIN_EFFECT)
+    return rating, standing, log_variance
+
+
+def _reach(table: pd.DataFrame) -> evidence.Posterior:
+    """Posterior of every account's log-audience (followers where known, exposed audience and its spread)."""
+    exposed = table["exposed_partners"].to_numpy(dtype=np.float64)
+    spread = np.clip(np.nan_to_num(table["participation"].to_numpy(dtype=np.float64), nan=0.0), 0.0, 0.99)
+    audience = np.log1p(exposed) - np.log1p(-spread)  # ln((1 + exposed) * effective number of communities)
+    noise = 1.0 / (1.0 + exposed)
+    followers = table["followers"].to_numpy(dtype=np.float64, na_value=np.nan)
+    known = ~np.isnan(followers)
+    measured = np.where(known, FOLLOWER_WEIGHT * np.log1p(np.where(known, followers, 0.0))
+                        + (1.0 - FOLLOWER_WEIGHT) * audience, audience)
+    noise = np.where(known, (1.0 - FOLLOWER_WEIGHT) ** 2 * noise, noise)
+    return evidence.posterior(measured, noise)
+
+
+def _support(present: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[bool, list[str], list[str]]:
+    """Whether influence can be measured; the warnings and notes that say what the data supports."""
+    counts = dict(zip(present["kind"], present["interactions"]))
+    followers = int(counts.pop("followers", 0))
+    counts.pop("lead_posts", None)
+    held = ", ".join(f"{k} ({v:,})" for k, v in sorted(counts.items())) or "none"
+    responses = sum(counts.get(k, 0) for k in RESPONSE_KINDS)
+    messages, notes = [], []
+    if counts and responses == 0:
+        asked = [k for k in RESPONSE_KINDS if k in kinds]
+        why = (f"the kinds asked for ({', '.join(kinds)}) include no response kind" if not asked
+               else "the workspace holds none of them in this window")
+        messages.append(
+            f"influence cannot be measured: it needs responses (share, quote, reply or comment) and {why}; "
+            f"interactions present: {held}. Influence is left empty (NaN) and nobody is labelled influencer or hub. "
+            "If the edge list's edges are responses, load it with their kind (e.g. `--kind share`).")
+    if counts and not followers:
+        notes.append("no follower counts in this window: reach is the exposed audience and its spread only")
+    return not messages, messages, notes
+
+
 def score(store, *, run_id: int | None = None, kinds: Iterable[str] = DEFAULT_KINDS,
           since: TimeLike = None, until: TimeLike = None, focal: str | Iterable[str] | None = None,
-          cutoffs: float | Mapping[str, float] | None = percentiles.DEFAULT_CUTOFFS,
+          cutoffs: float | Mapping[str, float] | None = None, min_confidence: float = evidence.MIN_CONFIDENCE,
           save: bool = True, betweenness_samples: int = 200, seed: int = 0) -> pd.DataFrame:
-    """Score every account taking part in the window and label its role.
+    """Score every account taking part in the window, label its role and give the label's confidence.
 
     Parameters
     ----------
     store : workbench.Store
     run_id : int, optional
-        Community run whose memberships give the participation coefficient (a reach
-        input) and the Guimerà-Amaral roles; None scores without communities.
+        Community run whose memberships give the participation coefficient (the spread of the
+        audience) and the Guimerà-Amaral roles; None scores without communities.
     kinds : iterable of str
         Interaction kinds considered (default reply, mention, share, quote, comment).
     since, until : str or datetime, optional
@@ -130,8 +288,11 @@ def score(store, *, run_id: int | None = None, kinds: Iterable[str] = DEFAULT_KI
     focal : str or iterable of str, optional
         Focal accounts (ids or handles) for the ``advocacy`` column; None uses the
         accounts flagged ``is_focal`` (no column values when there are none).
-    cutoffs : float or mapping
-        Percentile cut-offs of the roles, default 0.95 for influence and reach.
+    cutoffs : float or mapping, optional
+        None (default): labels from evidence. A percentile such as 0.95, or
+        ``{"influence": q1, "reach": q2}``: labels from percentile cut-offs instead.
+    min_confidence : float
+        Probability of standing out that an evidence label needs (default 0.9).
     save : bool
         Save the table to ``account_scores`` as a new scoring run (needs a writable
         workspace); notebooks pass ``save=False``.
@@ -149,29 +310,44 @@ def score(store, *, run_id: int | None = None, kinds: Iterable[str] = DEFAULT_KI
         One row per account taking part in the window (authoring a collected post or in an
         interaction of ``kinds``), columns ``account_id``, ``handle`` and :data:`SCORE_COLUMNS`;
         ``attrs["run_id"]`` is the saved scoring run (None when not saved, or when the
-        window is empty) and ``attrs["params"]`` the parameters.
+        window is empty), ``attrs["params"]`` the parameters and the populations the scores
+        were shrunk toward, ``attrs["warnings"]`` what the data could not support and
+        ``attrs["notes"]`` what it lacked.
+
+    Warns
+    -----
+    RoleEvidenceWarning
+        When the window holds no response (share, quote, reply, comment): influence is NaN.
 
     Examples
     --------
     >>> from workbench.roles._examples import tiny_store
     >>> scores = score(tiny_store(), save=False)
-    >>> top = pd.concat([scores.nlargest(2, "influence"), scores.nlargest(1, "reach")])
-    >>> print(top[["handle", "influence", "reach", "role"]].to_string(index=False))
-       handle  influence    reach       role
-    ana_brews   1.000000 0.157895 influencer
-      hal_tea   0.947368 0.210526    regular
-    omar_news   0.000000 1.000000  networker
+    >>> columns = ["handle", "posts_authored", "responders_per_post", "influence_rate", "role", "confidence"]
+    >>> print(scores.nlargest(3, "influence")[columns].round(2).to_string(index=False))
+       handle  posts_authored  responders_per_post  influence_rate    role  confidence
+     pip_pots               1                 5.00            2.66 regular         1.0
+      hal_tea               3                 2.67            2.09 regular         1.0
+    ana_brews               4                 2.50            1.91 regular         1.0
+    >>> print(scores[scores["role"] != "regular"][["handle", "followers", "role"]].to_string(index=False))
+        handle  followers      role
+        brewco      25000 networker
+     omar_news     250000 networker
+    cafe_times     120000 networker
     """
     kinds = check_kinds(kinds)
     since_at, until_at = check_time(since, name="since"), check_time(until, name="until")
-    limits = percentiles.check_cutoffs(cutoffs)
+    limits = None if cutoffs is None else percentiles.check_cutoffs(cutoffs)
     community_run_id = _check_community_run(store, run_id)
     focal_ids = resolve_focal(store, focal)
     if betweenness_samples < 1:
         raise ParameterError(f"betweenness_samples must be at least 1; got {betweenness_samples}")
 
     with window(store, kinds=kinds, since=since_at, until=until_at):
-        table = store.query("roles.account_counts", since=since_at, until=until_at)
+        present = store.query("roles.kinds_present", since=since_at, until=until_at)
+        lead = int(present.loc[present["kind"] == "lead_posts", "interactions"].sum())
+        unit_kinds = list(LEAD_KINDS if lead else LEAD_KINDS + ("reply", "comment"))
+        table = store.query("roles.account_counts", since=since_at, until=until_at, trim=TRIM, unit_kinds=unit_kinds)
         table = table.sort_values("vid", ignore_index=True)  # row i is vertex i of the graphs
         edges = store.query("roles.edges")
         participation = ga = None
@@ -181,9 +357,9 @@ def score(store, *, run_id: int | None = None, kinds: Iterable[str] = DEFAULT_KI
         advocacy = store.query("roles.advocacy", focal_ids=focal_ids) if focal_ids else None
 
     n = len(table)
+    measurable, messages, notes = _support(present, tuple(kinds))
     graphs = _graphs(n, edges)
     table["pagerank"] = centrality.pagerank_values(graphs["amplification"])
-    table["two_step_reach"] = centrality.two_step_reach_values(graphs["reach"])
     table["kshell"] = centrality.kshell_values(graphs["undirected"], simple=True)
     table["betweenness"], pivots = centrality.betweenness_values(
         graphs["actions"], samples=betweenness_samples, seed=seed)
@@ -198,43 +374,51 @@ def score(store, *, run_id: int | None = None, kinds: Iterable[str] = DEFAULT_KI
     table["advocacy"] = (pd.array([pd.NA] * n, dtype="Int64") if advocacy is None
                          else advocacy.set_index("vid")["advocacy"].reindex(by_vid).to_numpy())
 
-    _rank(table)
-    table["role"] = percentiles.label(table, cutoffs=limits)
+    populations = _estimate(table, measurable)
+    table["role"] = labels.label(table, cutoffs=limits, min_confidence=min_confidence)
+    table["confidence"] = labels.confidence(table, table["role"])
     result = table[["account_id", "handle", *SCORE_COLUMNS]].reset_index(drop=True)
 
     params: dict[str, Any] = dict(
         kinds=list(kinds), since=since_at, until=until_at, community_run_id=community_run_id,
-        cutoffs=limits, focal=focal_ids, betweenness_pivots=pivots, seed=seed, pagerank_damping=0.85)
+        labels="evidence" if limits is None else "percentile", influence_units=unit_kinds, cutoffs=limits, min_confidence=min_confidence,
+        standout_z=evidence.STANDOUT_Z, min_effect=evidence.MIN_EFFECT, trim=TRIM, follower_weight=FOLLOWER_WEIGHT,
+        focal=focal_ids, betweenness_pivots=pivots, seed=seed, pagerank_damping=0.85, **populations)
+    for message in messages:
+        warnings.warn(message, RoleEvidenceWarning, stacklevel=2)
     saved = None
     if save and len(result):  # an empty window saves nothing (a run without rows would be invisible)
         saved = store.save_scores(result.drop(columns="handle"), community_run_id=community_run_id,
-                                  params=params)
+                                  params={**params, "warnings": messages, "notes": notes})
     result.attrs["run_id"] = saved
     result.attrs["params"] = params
+    result.attrs["warnings"] = messages
+    result.attrs["notes"] = notes
     return result
 
 
-def _rank(table: pd.DataFrame) -> None:
-    """Fill the composites and the four percentile-ranked scores in place."""
-    # PageRank values of accounts nobody amplifies should tie exactly; round away float noise.
-    pagerank = table["pagerank"].to_numpy()
-    scale = pagerank.max() if len(pagerank) and pagerank.max() > 0 else 1.0
-    influence_inputs = pd.DataFrame({
-        "h_index": table["amplification_h_index"],
-        "consistent_per_post": table["amplification_per_post"] * table["amplification_consistency"],
-        "distinct_amplifiers": table["distinct_amplifiers"],
-        "pagerank": np.round(pagerank / scale, 12),
-    })
-    reach_inputs = pd.DataFrame({
-        "followers": table["followers"].astype("float64"),
-        "reached_partners": table["reached_partners"],
-        "two_step_reach": table["two_step_reach"],
-        "participation": table["participation"],
-    })
-    reach_inputs = reach_inputs.loc[:, reach_inputs.notna().any()]
-    table["influence_composite"] = percentiles.composite(influence_inputs)
-    table["reach_composite"] = percentiles.composite(reach_inputs)
-    table["visibility"] = percentiles.percentile_rank(table["mentions_received"] + table["replies_received"])
-    table["influence"] = percentiles.percentile_rank(table["influence_composite"])
-    table["reach"] = percentiles.percentile_rank(table["reach_composite"])
+def _estimate(table: pd.DataFrame, measurable: bool) -> dict[str, Any]:
+    """Fill the four scores, the posteriors and the probabilities of standing out in place."""
+    table["attention_received"] = (table["mentions_received"] + table["replies_received"]
+                                   + table["shares_received"] + table["quotes_received"])
+    table["visibility"] = percentiles.percentile_rank(table["attention_received"])
     table["activity"] = percentiles.percentile_rank(table["actions_per_active_day"])
+
+    reach = _reach(table)
+    table["reach_estimate"], table["reach_se"] = reach.mean, reach.sd
+    table["reach_confidence"] = reach.p_standout
+    table["reach"] = percentiles.percentile_rank(table["reach_estimate"])
+
+    if measurable:
+        rating, standing, sigma2 = _influence(table)
+        table["influence_rate"] = np.nan_to_num(np.expm1(rating.mean), nan=0.0)
+        table["influence_se"] = rating.sd
+        table["influence_confidence"] = standing.p_standout
+        table["influence"] = percentiles.percentile_rank(table["influence_rate"])
+        influence_population = {**standing.population, "rate_prior": rating.population,
+                                "log_within_sd": float(np.sqrt(sigma2))}
+    else:
+        for column in ("influence_rate", "influence_se", "influence_confidence", "influence"):
+            table[column] = np.nan
+        influence_population = None
+    return {"influence_population": influence_population, "reach_population": reach.population}
