@@ -198,6 +198,7 @@ def test_which_names_identify_on_their_own(name, distinctive):
     ("@<span>bob</span>", "mastodon:bob@example.social"),
     ("https://example.social/@bob", "mastodon:bob@example.social"),
     ("example.social/users/bob/statuses/7", "mastodon:bob@example.social"),
+    ("https://a.gup.pe/u/bob", "mastodon:bob@example.social"),
     ("https://www.reddit.com/u/spez", "reddit:spez"),
     ("https://old.reddit.com/user/spez/comments", "reddit:spez"),
     ("u/spez", "reddit:spez"),

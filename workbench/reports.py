@@ -8,11 +8,15 @@ the static result they show for the default parameters, and the page carries
 no script, stylesheet or font from elsewhere. Each report starts with a short
 header (dataset, parameters, generation time, workbench version).
 
-With ``pseudonymize=True`` the notebooks pseudonymise everything they display
-(:mod:`workbench.privacy`), the parameters shown are pseudonymised too, and
-every page is checked for every id, native id, handle and display name of the
-workspace before it is written: a page that still holds one is not written
-and :class:`~workbench.errors.PrivacyError` names what leaked.
+With ``pseudonymize=True`` the notebooks work on pseudonymised data (their
+session replaces every identifier before anything is computed, see
+:mod:`workbench.privacy`), the parameters shown are pseudonymised too, and
+every page is checked by :class:`workbench.privacy.LeakScanner` before it is
+written, as a person reads it: a page that still shows a name of the
+workspace (a distinctive one anywhere, any one where a name stands), a loaded
+file's name or the workspace's path is not written and
+:class:`~workbench.errors.PrivacyError` names what leaked. The parameters cell
+shows the workspace by its file name in every report.
 
 Examples
 --------

@@ -211,7 +211,7 @@ class LeakScanner:
 
     def _in_name_positions(self, prepared: str) -> Iterable[str]:
         for match in _URL.finditer(prepared):
-            for group in ("tw_name", "rd_name", "bs_name", "fd_name", "ap_name"):
+            for group in ("tw_name", "rd_name", "bs_name", "fd_name", "ap_name", "gu_name"):
                 if match.group(group):
                     yield match.group(group)
         for pattern in (_CHAT_MENTION, _MENTION, _REDDIT, _SEARCH):

@@ -7,13 +7,13 @@ loaded. It hides them:
 - as whole values (:meth:`Pseudonymizer.identifier`): a handle, a display name or an id becomes the
   account's pseudonym ``u_`` + 12 hex digits, a qualified id keeps its platform
   (``twitter:u_3f9a...``);
-- in text (:meth:`Pseudonymizer.text`), after :func:`~workbench.privacy.names.prepare` (NFC,
+- in text (:meth:`Pseudonymizer.text`), after :func:`~workbench.privacy.names.prepare` (NFKC,
   percent-escapes decoded, invisible characters removed): every @mention (also ``@user@host``,
   dotted Bluesky handles and mentions wrapped in markup such as Mastodon's
   ``@<span>name</span>``), Slack and Discord ``<@U123>`` mentions, ``u/name``, ``from:name``,
   DIDs, profile and post URLs (twitter.com/x.com, reddit.com/u, bsky.app/profile, any host's
-  ``/@name`` and ``/users/name``; the post ids in them and t.co short links, which lead to a post
-  and so to its author), whoever they name, known or not; and every *distinctive* name of a known
+  ``/@name``, ``/users/name`` and ``/u/name``; the post ids in them and t.co short links, which
+  lead to a post and so to its author), whoever they name, known or not; and every *distinctive* name of a known
   account wherever it stands (``KestrelCycles``, ``Jane Smith``, ``🦄🦄🦄``, ``783214``; see
   :func:`~workbench.privacy.names.is_distinctive`). An ordinary word that happens to be a handle
   (``root``, ``now``) is replaced where it stands as a name, not where it is a word: replacing
@@ -67,15 +67,17 @@ _URL = re.compile(
     r"|" + _HOSTS + r"(?P<bs>bsky\.app/profile/)(?P<bs_name>[\w.:-]{1,253})(?:(?P<bs_sep>/post/)(?P<bs_post>\w+))?"
     r"|(?P<fd>" + _DOMAIN + r"/@)(?P<fd_name>" + _FEDI_NAME + r")(?:(?P<fd_sep>/)(?P<fd_post>\d+))?"
     r"|(?P<ap>" + _DOMAIN + r"/users/)(?P<ap_name>\w{1,50})(?:(?P<ap_sep>/statuses/)(?P<ap_post>\d+))?"
+    r"|(?P<gu>" + _DOMAIN + r"/u/)(?P<gu_name>\w[\w.-]{0,99})"
     r"|(?P<sh>(?<![\w.-])(?:https?://)?(?:t\.co|pic\.twitter\.com|pic\.x\.com)/)(?P<sh_link>\w+)",
     re.IGNORECASE,
 )
 # Text without one of these holds no URL that names an account (a cheap test before _URL).
-_URL_HINT = re.compile(r"\.com/|\.app/|/@|/users/|t\.co/", re.IGNORECASE)
+_URL_HINT = re.compile(r"\.com/|\.app/|/@|/users/|/u/|t\.co/", re.IGNORECASE)
 # (prefix group, handle group, separator group, post group, platform of the post id)
 _URL_KINDS = (("tw_i", None, None, "tw_i_post", "twitter"), ("tw", "tw_name", "tw_sep", "tw_post", "twitter"),
               ("rd", "rd_name", None, None, "reddit"), ("bs", "bs_name", "bs_sep", "bs_post", "bluesky"),
-              ("fd", "fd_name", "fd_sep", "fd_post", "mastodon"), ("ap", "ap_name", "ap_sep", "ap_post", "mastodon"))
+              ("fd", "fd_name", "fd_sep", "fd_post", "mastodon"), ("ap", "ap_name", "ap_sep", "ap_post", "mastodon"),
+              ("gu", "gu_name", None, None, "mastodon"))
 # <@U024BE7LH>, <@U024BE7LH|bob> (Slack), <@!1234> (Discord).
 _CHAT_MENTION = re.compile(r"<@!?(?P<name>\w+)(?:\|(?P<label>[^<>|]{0,100}))?>")
 # @name, @user@host, @jane.smith.bsky.social, ＠name, and @<span>name</span> (Mastodon's HTML).
