@@ -37,6 +37,8 @@ bench: setup
 	$(PY) benchmarks/ingest_reddit.py
 	$(PY) benchmarks/communities.py
 	$(PY) benchmarks/roles.py
+	$(PY) benchmarks/reports.py
+	$(PY) benchmarks/campaigns.py
 	$(PY) benchmarks/spark.py
 	$(PY) benchmarks/spark.py --format twitter-v2
 

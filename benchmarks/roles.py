@@ -15,6 +15,10 @@ participation coefficient and the Guimerà-Amaral roles), so that the peak resid
 that run's own, read with ``os.wait4`` from the kernel's accounting of the child; the child also
 reports its resident memory before scoring (interpreter, imports, open workspace).
 
+``--baseline DIR`` also scores each workspace with the package in DIR (a checkout of an earlier commit,
+e.g. ``git archive 11c49f8 workbench queries | tar -x -C DIR``), in the same run, right before this one:
+the floor to compare with on a machine whose load changes.
+
 Writes ``benchmarks/results/roles.json``. Run: ``.venv/bin/python benchmarks/roles.py``
 (``--interactions 200000`` for a quick run).
 """
@@ -72,8 +76,9 @@ SELECT source_id, target_id, kind, post_id, created_at, 'bench' FROM resolved;
 """
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 import workbench as wb
+assert os.path.realpath(wb.__file__).startswith(os.path.realpath(os.environ["PYTHONPATH"])), wb.__file__
 from workbench import communities, roles
 from workbench import graphs
 path, with_run = sys.argv[1], sys.argv[2] == "1"
@@ -96,21 +101,37 @@ print(json.dumps({"seconds": round(seconds, 2), "rss_before_score_mb": round(bef
 """
 
 
-def measure(path: Path, *, with_run: bool) -> dict:
-    """Score ``path`` in a fresh subprocess; its wall time, peak RSS and what it reported."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+BASELINE: Path | None = None
+
+
+def measure(path: Path, *, with_run: bool, code: Path | None = None) -> dict:
+    """Score ``path`` in a fresh subprocess (with the package in ``code``, default this one); its wall time,
+    peak RSS and what it reported."""
+    env = {**os.environ, "PYTHONPATH": str(code or ROOT)}
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", _CHILD, str(path), "1" if with_run else "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+                               cwd=str(code or ROOT))  # `python -c` puts the working folder first on sys.path
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     out, err = process.stdout.read(), process.stderr.read()
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"scoring subprocess failed:\n{err}")
-    result = json.loads(out.strip().splitlines()[-1])
+    # DuckDB may draw its progress bar on stdout: the child's report is the last JSON object
+    result = json.loads(out[out.rindex('{"seconds"'):].splitlines()[0])
     result["process_seconds"] = round(wall, 2)
     result["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
+    result["load_average"] = round(os.getloadavg()[0], 2)
     return result
+
+
+def measure_pair(path: Path, *, with_run: bool) -> dict:
+    """This package's figures; with a baseline, the baseline's measured just before, and the ratio."""
+    if BASELINE is None:
+        return measure(path, with_run=with_run)
+    before = measure(path, with_run=with_run, code=BASELINE)
+    after = measure(path, with_run=with_run)
+    return {**after, "baseline": before, "ratio_to_baseline": round(after["seconds"] / before["seconds"], 2)}
 
 
 def row_synthetic(folder: Path, args) -> dict:
@@ -125,7 +146,7 @@ def row_synthetic(folder: Path, args) -> dict:
     built = time.perf_counter() - start
     return {"input": {"interactions": counts["interactions"], "posts": counts["posts"],
                       "accounts": counts["accounts"], "build_seconds": round(built, 2)},
-            "score": measure(path, with_run=False), "score_with_community_run": measure(path, with_run=True)}
+            "score": measure_pair(path, with_run=False), "score_with_community_run": measure_pair(path, with_run=True)}
 
 
 def row_higgs(folder: Path, args) -> dict | None:
@@ -141,7 +162,7 @@ def row_higgs(folder: Path, args) -> dict | None:
     loaded = time.perf_counter() - start
     return {"input": {"file": HIGGS.name, "interactions": counts["interactions"], "accounts": counts["accounts"],
                       "load_seconds": round(loaded, 2)},
-            "score": measure(path, with_run=False), "score_with_community_run": measure(path, with_run=True)}
+            "score": measure_pair(path, with_run=False), "score_with_community_run": measure_pair(path, with_run=True)}
 
 
 ROWS = {"synthetic": row_synthetic, "higgs": row_higgs}
@@ -152,7 +173,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--rows", default=",".join(ROWS))
+    parser.add_argument("--baseline", help="a folder with an earlier workbench/ and queries/ to measure first")
     args = parser.parse_args(argv)
+    global BASELINE
+    BASELINE = Path(args.baseline).resolve() if args.baseline else None
     import duckdb
     import igraph
 

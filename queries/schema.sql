@@ -80,6 +80,16 @@ CREATE TABLE IF NOT EXISTS account_attributes (
     PRIMARY KEY (account_id, name)
 );
 
+-- The links and hashtags of posts, as the export's entities give them (Twitter's expanded URLs rather
+-- than t.co, Mastodon tags, Bluesky facets) or, where it has none, as found in the text outside URLs
+-- (Reddit, Discord, Slack). One row per post, entity and value (workbench/ingest/entities.py).
+CREATE TABLE IF NOT EXISTS post_entities (
+    post_id VARCHAR NOT NULL,
+    entity  VARCHAR NOT NULL,            -- link, hashtag
+    value   VARCHAR NOT NULL,            -- a URL; a hashtag in lower case without '#'
+    load_id BIGINT
+);
+
 CREATE TABLE IF NOT EXISTS rejects (
     load_id BIGINT NOT NULL,
     path    VARCHAR NOT NULL,

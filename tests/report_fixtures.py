@@ -25,6 +25,7 @@ SECOND_PARAMETERS = {
     "resolution": 2.0,
     "seed": 3,
     "focal_accounts": ["KestrelCycles"],
+    "period": "week",
 }
 
 
@@ -39,6 +40,7 @@ def _workspace(path: Path, **sample_args) -> Path:
     export = datasets.write_sample(path.with_suffix(".jsonl"), **sample_args)
     with wb.open(path) as store:
         wb.load(store, export, progress=False)
+        wb.focal.add(store, wb.focal.SAMPLE_FOCAL)  # as `workbench demo` does: the brand is flagged
     CREATED[path] = hashlib.sha256(path.read_bytes()).hexdigest()
     return path
 

@@ -1,7 +1,7 @@
 """What the Spark identity tests share: load the same paths with both engines, compare the tables.
 
 ``load_both`` loads with ``wb.load`` (DuckDB) and with ``workbench.spark.workspace.load_with_spark``
-(Spark -> Parquet -> DuckDB import); ``assert_same_tables`` compares the five canonical tables row
+(Spark -> Parquet -> DuckDB import); ``assert_same_tables`` compares the canonical tables (and the posts' links and hashtags) row
 for row (``loads`` without its wall-clock times) and returns their sizes.
 """
 
@@ -17,6 +17,7 @@ TABLES = {
     "interactions": "SELECT * FROM interactions",
     "rejects": "SELECT * FROM rejects",
     "loads": "SELECT * EXCLUDE (started_at, finished_at) FROM loads",
+    "post_entities": "SELECT * FROM post_entities",
 }
 
 

@@ -305,8 +305,10 @@ def test_cli_campaigns(tmp_path, capsys):
     assert cli.main(["campaigns", "--db", str(db), "add", "January push", "--start", "2022-01-17", "--end",
                      "2022-01-24", "--hashtags", "#push", "--note", "newsletter and a prize"]) == 0
     assert "logged campaign 1: January push" in capsys.readouterr().out
-    assert cli.main(["campaigns", "--db", str(db), "list"]) == 0
+    assert cli.main(["campaigns", "list", "--db", str(db)]) == 0  # --db after the action works too
     assert "newsletter and a prize" in capsys.readouterr().out
+    assert cli.main(["campaigns", "list"]) == 2
+    assert "needs --db" in capsys.readouterr().err
     assert cli.main(["campaigns", "--db", str(db), "compare", "January push"]) == 0
     out = capsys.readouterr().out
     assert "new_members" in out and "recruits_retained" in out
@@ -345,3 +347,71 @@ def test_timeline_and_panel_move_the_window(hand):
     assert "before" in bars and "new_members" in bars
     empty = widgets.CampaignPanel(hand, series=series, campaigns=known.iloc[0:0])
     assert empty.table is None and "No campaign" in empty.status.value and empty.static_chart is not None
+
+
+# -- the bundled sample's planted campaign ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def planted_sample(tmp_path_factory):
+    from workbench.datasets import generate_sample
+
+    sample = generate_sample()
+    path = sample.write(tmp_path_factory.mktemp("sample") / "sample.jsonl")
+    with wb.open(":memory:") as store:
+        wb.load(store, path, progress=False)
+        yield store, sample
+
+
+def _first_and_last_tweets(pages):
+    """Per author id: the time of the first and the last collected tweet, counted from the raw pages."""
+    first, last = {}, {}
+    for page in pages:
+        for tweet in page["data"]:
+            when = pd.Timestamp(tweet["created_at"])
+            author = tweet["author_id"]
+            first[author] = min(first.get(author, when), when)
+            last[author] = max(last.get(author, when), when)
+    return first, last
+
+
+def test_the_sample_states_its_campaign_and_the_pages_agree(planted_sample):
+    _, sample = planted_sample
+    truth = sample.truth_campaign
+    assert (truth["name"], truth["hashtag"], truth["start"], truth["end"]) == (
+        "Spring ride", "KestrelSpringRide", "2022-03-31T00:00:00.000Z", "2022-04-04T00:00:00.000Z")
+    start, end = pd.Timestamp(truth["start"]), pd.Timestamp(truth["end"])
+    first, last = _first_and_last_tweets(sample.pages)
+    tagged_first = set()
+    for page in sample.pages:  # recruits: accounts whose first tweet is in the window and carries the hashtag
+        for tweet in page["data"]:
+            if pd.Timestamp(tweet["created_at"]) == first[tweet["author_id"]] and start <= first[tweet["author_id"]] < end \
+                    and "#kestrelspringride" in tweet["text"].lower():
+                tagged_first.add(f"twitter:{tweet['author_id']}")
+    # every recruit arrives with the hashtag inside the window (quiet members whose first tweet joins in are not recruits)
+    assert set(truth["recruit_ids"]) <= tagged_first and truth["recruits"] == len(set(truth["recruit_ids"])) == 280
+    mentioned_before = {m["id"] for page in sample.pages for tweet in page["data"]
+                        if pd.Timestamp(tweet["created_at"]) < start for m in tweet.get("entities", {}).get("mentions", [])}
+    assert not {r.removeprefix("twitter:") for r in truth["recruit_ids"]} & mentioned_before  # unseen before it
+    stayed = {r for r in truth["recruit_ids"] if last[r.removeprefix("twitter:")] >= end}
+    assert stayed == set(truth["stayer_ids"]) and truth["stayers"] == len(stayed)
+    assert truth["retained_share"] == pytest.approx(len(stayed) / truth["recruits"])
+
+
+def test_the_planted_campaign_is_detected_and_compared(planted_sample):
+    store, sample = planted_sample
+    truth = sample.truth_campaign
+    start, end = pd.Timestamp(truth["start"]).tz_localize(None), pd.Timestamp(truth["end"]).tz_localize(None)
+    found = campaigns.detect(store)
+    assert len(found) == 1, found  # the campaign, and nothing else in six weeks
+    burst = found.iloc[0]
+    assert abs((burst["start"] - start).days) <= 1 and abs((burst["end"] - end).days) <= 2
+    table = campaigns.compare(store, int(burst["campaign_id"]))
+    new, retained = table.loc["during", "new_members"], table.loc["after", "recruits_retained"]
+    print(f"\nsample: detected {burst['start']:%Y-%m-%d} to {burst['end']:%Y-%m-%d} (planted {start:%Y-%m-%d} to "
+          f"{end:%Y-%m-%d}), lift {burst['lift']:.2f}; new members {new} (planted recruits {truth['recruits']}); "
+          f"retained after {retained:.3f} (planted {truth['retained_share']:.3f})")
+    assert abs(new - truth["recruits"]) <= 0.10 * truth["recruits"]
+    assert abs(retained - truth["retained_share"]) <= 0.05
+    hashtag = campaigns.detect(store, hashtag="#KestrelSpringRide", save=False)
+    assert len(hashtag) == 1 and hashtag["start"].iloc[0] == start
+    weekly = campaigns.retained(store, int(burst["campaign_id"]))
+    assert weekly["week"].tolist() == [1, 2] and (weekly["recruits_retained"] >= 0.3).all()  # the plateau holds

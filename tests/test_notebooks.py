@@ -108,7 +108,8 @@ def test_every_notebook_runs_with_other_parameters(second_report, second_db):
     assert re.search(r"[\d,]+ accounts and [\d,]+ weighted edges from reply, share, mention", communities_page)
     # since/until narrow the weekly activity chart to the weeks starting 2022-03-07, -14 and -21.
     explore = (second_report.out / "01_load_and_explore.html").read_text(encoding="utf-8")
-    activity_chart = explore.split("Collected posts per week")[1].split("</svg>")[0]
+    activity_chart = next(svg for svg in re.findall(r"<svg.*?</svg>", explore, flags=re.DOTALL)
+                          if "Collected posts per week" in svg)
     assert "2022-03-21" in activity_chart and "2022-03-28" not in activity_chart
 
 

@@ -157,3 +157,131 @@ def test_pseudonymised_report_contains_no_handle_name_or_id(sample_report, sampl
     brand = accounts.loc[accounts["handle"] == "KestrelCycles", "account_id"].iloc[0]
     token = privacy.Pseudonymizer(accounts, key=key).token(brand)
     assert sum(token in text for text in pages.values()) >= 3
+
+
+# -- options, periods, exports without posts (fast) ------------------------------------------------
+def edge_list(path, days: int = 16, accounts: int = 70):
+    """An edge list of ``accounts`` accounts over ``days`` days: interactions only, no posts."""
+    rows = ["source,target,kind,timestamp"]
+    for i in range(accounts):
+        day = 1 + (i * days) // accounts
+        hour = 6 + i % 12
+        rows.append(f"a{i},a{(i * 7 + 1) % accounts},{('reply', 'mention', 'share')[i % 3]},"
+                    f"2024-05-{day:02d}T{hour:02d}:15:00Z")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_report_options_reach_the_notebook_parameters(tmp_path, capsys):
+    from workbench.cli import build_parser, main, report_parameters
+
+    args = build_parser().parse_args(["report", "--db", "w.duckdb", "--out", "o", "--kinds", "reply, share",
+                                      "--method", "louvain", "--resolution", "2", "--seed", "3", "--since",
+                                      "2024-05-02", "--until", "2024-05-10", "--focal", "@a1,a2", "--period", "day"])
+    assert report_parameters(args) == {"kinds": ["reply", "share"], "method": "louvain", "resolution": 2.0, "seed": 3,
+                                       "since": "2024-05-02", "until": "2024-05-10", "focal_accounts": ["@a1", "a2"],
+                                       "period": "day"}
+    assert report_parameters(build_parser().parse_args(["report", "--db", "w", "--out", "o"])) == {}
+    db = tmp_path / "w.duckdb"
+    with wb.open(db) as store:
+        wb.load(store, edge_list(tmp_path / "e.csv"), format="edges-csv", progress=False)
+    # checked before any kernel starts: exit 2 with one line
+    assert main(["report", "--db", str(db), "--out", str(tmp_path / "o"), "--kinds", "retweet"]) == 2
+    assert "unknown interaction kind(s) 'retweet'" in capsys.readouterr().err
+    assert main(["report", "--db", str(db), "--out", str(tmp_path / "o"), "--focal", "ghost"]) == 2
+    assert "not found in the workspace: ghost" in capsys.readouterr().err
+    assert main(["report", "--db", str(db), "--out", str(tmp_path / "o"), "--since", "2024-05-09",
+                 "--until", "2024-05-02"]) == 2
+    with pytest.raises(SystemExit):
+        main(["report", "--db", str(db), "--out", str(tmp_path / "o"), "--period", "fortnight"])
+    assert not list((tmp_path / "o").glob("*.html"))
+
+
+def test_exports_without_posts_take_their_span_from_interactions(tmp_path, capsys):
+    """A 16-day edge list: the span, the period and the metrics come from interactions; partial periods marked."""
+    from workbench import metrics, session
+
+    db = tmp_path / "edges.duckdb"
+    with wb.open(db) as store:
+        wb.load(store, edge_list(tmp_path / "e.csv"), format="edges-csv", progress=False)
+    s = session.start(db_path=str(db))
+    first, last = s.span
+    assert (str(first), str(last)) == ("2024-05-01 06:15:00+00:00", "2024-05-16 15:15:00+00:00")
+    assert s.period == "day"  # 16 days: five weeks would be too few points, so days
+    facts, _ = reports._workspace_facts(db, db.name, s)
+    assert facts["time span"] == "2024-05-01 to 2024-05-16 (UTC), from interactions (no posts)"
+    assert facts["period"] == "day (chosen from the time span)"
+    growth = metrics.growth(s.store, period=s.period)
+    assert growth["new_members"].sum() == 70 and len(growth) == 16
+    marked = s.mark_partial(growth)
+    assert marked["partial"].tolist() == [True] + [False] * 14 + [True]  # the data starts 06:15, ends 15:15
+    weekly = s.mark_partial(metrics.growth(s.store, period="week"), period="week")
+    assert weekly["partial"].tolist() == [True, False, True]  # Wed 1 May .. Thu 16 May: weeks of 29 Apr, 6 and 13 May
+    engagement = metrics.engagement(s.store, period=s.period)
+    assert not s.has(engagement, "engagement rates need collected posts")
+    assert capsys.readouterr().out == "Not shown: engagement rates need collected posts\n"
+    s.close()
+    # a 34-minute stream is charted per minute, not as one weekly dot
+    short = tmp_path / "short.csv"
+    short.write_text("source,target,kind,timestamp\n" + "".join(
+        f"u{i},u{i + 1},mention,2016-01-22T05:{i:02d}:30Z\n" for i in range(35)), encoding="utf-8")
+    with wb.open(tmp_path / "short.duckdb") as store:
+        wb.load(store, short, format="edges-csv", progress=False)
+    s = session.start(db_path=str(tmp_path / "short.duckdb"))
+    assert s.period == "minute"
+    per_minute = metrics.activity(s.store, period=s.period)
+    assert len(per_minute) == 35 and str(per_minute["period"].iloc[1]) == "2016-01-22 05:01:00+00:00"
+    assert metrics.retention(s.store, period="hour")["cohort_size"].tolist() == [35]
+    s.close()
+
+
+def test_a_report_computes_its_analysis_once(tmp_path):
+    """The report's process writes partition and scores; a kernel with the same parameters reads them."""
+    from workbench import session, snapshot
+
+    db = tmp_path / "edges.duckdb"
+    with wb.open(db) as store:
+        wb.load(store, edge_list(tmp_path / "e.csv", accounts=120), format="edges-csv", progress=False)
+    maker = session.start(db_path=str(db), seed=2)
+    folder = session.share(maker)
+    assert folder == snapshot.shared_folder(db) and (folder / "manifest.json").exists()
+    reader = session.start(db_path=str(db), seed=2)
+    assert reader.shared is not None
+    assert reader.partition.to_frame().equals(maker.partition.to_frame())
+    assert reader.partition.modularity == pytest.approx(maker.partition.modularity)
+    pd.testing.assert_frame_equal(reader.scores.drop(columns="pagerank"), maker.scores.drop(columns="pagerank"),
+                                  check_dtype=False)
+    assert "computed once by the report" in reader.summary()["value"].tolist()[-1]
+    # other parameters: the kernel computes its own
+    for other in ({"seed": 3}, {"kinds": ["reply"]}, {"focal_accounts": ["a1"]}, {"pseudonymize": True}):
+        assert session.start(db_path=str(db), **{"seed": 2, **other}).shared is None, other
+    maker.close()
+    reader.close()
+
+
+@pytest.mark.notebooks
+def test_a_load_during_a_report_changes_nothing_in_it(tmp_path, monkeypatch):
+    """A load right after the report started: header and notebook both show 70 accounts, the workspace 71."""
+    from workbench import snapshot
+
+    db = tmp_path / "edges.duckdb"
+    with wb.open(db) as store:
+        wb.load(store, edge_list(tmp_path / "e.csv"), format="edges-csv", progress=False)
+    late = tmp_path / "late.csv"
+    late.write_text("source,target,kind,timestamp\nnewcomer,a1,reply,2024-05-10T10:00:00Z\n", encoding="utf-8")
+    take = snapshot.take
+
+    def take_then_load(source, target):
+        copied = take(source, target)
+        with wb.open(source) as store:  # the worst moment: after the header's snapshot, before any kernel
+            wb.load(store, late, format="edges-csv", progress=False)
+        return copied
+
+    monkeypatch.setattr(snapshot, "take", take_then_load)
+    result = reports.render(db, tmp_path / "out", notebooks=["01_load_and_explore"], jobs=1)
+    page = result.pages[0].read_text(encoding="utf-8")
+    assert "edges.duckdb: 70 accounts, 0 posts, 70 interactions" in page  # header
+    summary = re.search(r"<td[^>]*>accounts</td><td[^>]*>([\d,]+)</td>", page)
+    assert summary and summary.group(1) == "70"  # the notebook's own count
+    with wb.open(db, read_only=True) as store:
+        assert store.counts()["accounts"] == 71

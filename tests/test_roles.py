@@ -4,8 +4,6 @@ one's own one-way actions)."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import igraph as ig
 import networkx as nx
 import numpy as np
@@ -475,7 +473,7 @@ def test_workspace_of_an_older_schema_gains_the_confidence_columns(tmp_path):
             store.sql(f"ALTER TABLE account_scores DROP COLUMN {column}")
         store.sql("UPDATE workbench_meta SET value = '1' WHERE key = 'schema_version'")
     with wb.open(db) as store:
-        assert store.schema_version == 4
+        assert store.schema_version >= 4  # and any later step
         wb.load(store, write_tiny(tmp_path / "tiny.jsonl"))
         scores = roles.score(store)
         saved = roles.load_scores(store, scores.attrs["run_id"])

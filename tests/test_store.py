@@ -17,7 +17,7 @@ from workbench.store import TABLES
 
 def test_new_workspace_has_every_canonical_table_empty(store):
     assert store.counts() == {name: 0 for name in TABLES}
-    assert store.schema_version == 4
+    assert store.schema_version == 5
 
 
 def test_canonical_columns_follow_the_design(store):

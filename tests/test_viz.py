@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import viz
+from workbench import tables, viz
 from workbench.errors import ParameterError, WorkbenchError
 
 WEEKS = pd.date_range("2024-01-01", periods=3, freq="W-MON", tz="UTC")
@@ -31,17 +31,18 @@ def engagement() -> pd.DataFrame:
 def test_time_series_one_line_per_community():
     chart = viz.time_series(engagement(), y="applause_rate", color="community")
     spec = chart.to_dict()
-    assert spec["mark"]["type"] == "line"
-    assert spec["encoding"]["x"]["field"] == "period" and spec["encoding"]["x"]["type"] == "temporal"
-    assert spec["encoding"]["x"]["scale"]["type"] == "utc"
-    assert spec["encoding"]["color"]["field"] == "community"
+    line = spec["layer"][0]
+    assert line["mark"]["type"] == "line" and spec["layer"][1]["mark"]["type"] == "point"
+    assert line["encoding"]["x"]["field"] == "period" and line["encoding"]["x"]["type"] == "temporal"
+    assert line["encoding"]["x"]["scale"]["type"] == "utc"
+    assert line["encoding"]["color"]["field"] == "community"
     assert [r["applause_rate"] for r in data_of(chart)] == [2.0, 2.5, 1.0, 1.0, 0.0, 2.0]
     assert data_of(chart)[0]["period"].startswith("2024-01-01T00:00:00")
 
 
 def test_time_series_folds_several_measures():
     spec = viz.time_series(engagement(), y=["posts", "likes"]).to_dict()
-    assert spec["transform"] == [{"fold": ["posts", "likes"], "as": ["metric", "value"]}]
+    assert spec["layer"][0]["transform"] == [{"fold": ["posts", "likes"], "as": ["metric", "value"]}]
     with pytest.raises(ParameterError, match="either several y columns or a color"):
         viz.time_series(engagement(), y=["posts", "likes"], color="community")
 
@@ -123,9 +124,62 @@ def test_missing_columns_are_named():
 
 
 def test_more_rows_than_a_chart_should_embed_is_refused():
-    frame = pd.DataFrame({"handle": [str(i) for i in range(viz.MAX_ROWS + 1)], "v": np.arange(viz.MAX_ROWS + 1)})
+    frame = pd.DataFrame({"period": pd.date_range("2000-01-01", periods=viz.MAX_ROWS + 1, freq="h", tz="UTC"),
+                          "v": np.arange(viz.MAX_ROWS + 1)})
     with pytest.raises(ParameterError, match="5001 rows .* aggregate"):
-        viz.ranked_bars(frame, label="handle", value="v")
+        viz.time_series(frame, y="v")
+
+
+def test_ranked_charts_aggregate_large_frames():
+    """SNAP Higgs has 13,305 communities: the chart draws the largest and one bar for the rest."""
+    sizes = pd.DataFrame({"community": np.arange(13305), "size": np.r_[[500, 300, 200], np.full(13302, 2)]})
+    rows = data_of(viz.community_sizes(sizes, n=40))
+    assert len(rows) == 41 and rows[:3] == [{"community": "0", "size": 500}, {"community": "1", "size": 300},
+                                            {"community": "2", "size": 200}]
+    assert rows[-1] == {"community": "others (13,265 communities)", "size": 2 * 13265}
+    assert sum(r["size"] for r in rows) == sizes["size"].sum()
+    top = pd.DataFrame({"handle": [f"a{i}" for i in range(9000)], "v": np.arange(9000)})
+    assert [r["handle"] for r in data_of(viz.ranked_bars(top, label="handle", value="v", n=3))] == ["a8999", "a8998", "a8997"]
+    svg = viz.to_svg(viz.community_sizes(sizes))
+    assert "others (13,265 communities)" in svg
+
+
+def test_time_series_marks_partial_periods_hollow():
+    frame = engagement().assign(partial=[True, False, True] * 2)
+    spec = viz.time_series(frame, y="applause_rate", color="community", title="t").to_dict()
+    assert "partial" in spec["title"]["subtitle"]
+    fill = spec["layer"][1]["encoding"]["fill"]
+    assert fill["condition"]["test"] == "datum.partial" and fill["condition"]["value"] == "white"
+    assert [r["partial"] for r in data_of(viz.time_series(frame, y="applause_rate", color="community"))] == \
+        [True, False, True] * 2
+    hourly = pd.DataFrame({"period": pd.date_range("2016-01-22 05:00", periods=3, freq="min", tz="UTC"), "n": [1, 2, 3]})
+    svg = viz.to_svg(viz.time_series(hourly, y="n"))
+    assert "05:01" in svg  # sub-day periods are labelled with their time
+
+
+def test_network_colours_the_largest_groups_and_greys_the_rest():
+    n = 130
+    community = np.r_[np.zeros(20, int), np.arange(1, 120), np.full(n - 139, 0)] if n > 139 else \
+        np.r_[np.zeros(12, int), np.ones(5, int), np.arange(2, 2 + n - 17)]
+    nodes = pd.DataFrame({"x": np.arange(n, dtype=float), "y": np.zeros(n), "community": community,
+                          "score": np.ones(n), "handle": [f"h{i}" for i in range(n)]})
+    edges = pd.DataFrame({"x": [0.0], "y": [0.0], "x2": [1.0], "y2": [1.0]})
+    spec = viz.network(nodes, edges, max_colors=4).to_dict()
+    color = spec["layer"][1]["encoding"]["color"]
+    domain = color["scale"]["domain"]
+    assert domain[:2] == ["0", "1"] and domain[-1] == "other" and len(domain) == 5
+    assert domain[:-1] == sorted(domain[:-1], key=int)  # numeric order: 2 before 10, not after
+    assert color["scale"]["range"][-1] == viz.OTHER_COLOR and len(set(color["scale"]["range"])) == 5
+    nodes_shown = [r for r in data_of(viz.network(nodes, edges, max_colors=4)) if "community" in r]
+    assert sum(r["community"] == "other" for r in nodes_shown) == n - 12 - 5 - 2
+
+
+def test_table_has_no_index_and_scrolls():
+    wide = pd.DataFrame({f"column_{i}": [1234567, None] for i in range(30)}, index=[10, 11])
+    html = tables.table(wide, total=50).html
+    assert 'overflow-x:auto' in html and "1,234,567" in html and "first 2 of 50 rows" in html
+    assert "<th" in html and ">10<" not in html and ">11<" not in html  # no index column
+    assert html.count("<th ") == 30
 
 
 def test_svg_and_the_offline_renderer():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -130,3 +131,41 @@ def test_network_view_static_drawing_and_widget(karate):
     bundle = view._repr_mimebundle_()
     assert WIDGET_VIEW in bundle and bundle["image/svg+xml"].startswith("<svg")
     assert view.widget.__class__.__name__ == "Sigma"
+
+
+@pytest.mark.notebooks
+def test_plain_nbconvert_shows_each_panel_as_a_static_chart(tmp_path):
+    """Run by papermill and converted with plain nbconvert (no widget scripts), a panel still shows its chart;
+    a workbench report shows it exactly once."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from workbench import reports
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(
+        "from workbench import datasets, widgets\n"
+        "g = datasets.karate()\n"
+        "panel = widgets.CommunityPanel(g, method='leiden', resolution=1.0)\n"
+        "panel"),
+        nbformat.v4.new_code_cell("widgets.NetworkView(g, panel.partition.to_frame(), seed=0)")]
+    source = tmp_path / "panels.ipynb"
+    nbformat.write(nb, source)
+    executed = reports.execute(source, tmp_path / "executed.ipynb", {})
+    for cell in executed.cells:
+        kinds = [sorted(o.get("data", {})) for o in cell.outputs]
+        assert any(WIDGET_VIEW in k for k in kinds) and any("image/svg+xml" in k for k in kinds), kinds
+        assert not any(WIDGET_VIEW in k and "image/svg+xml" in k for k in kinds)  # two outputs, not one bundle
+    plain, _ = HTMLExporter().from_notebook_node(executed)  # what `jupyter nbconvert --to html` writes
+    import base64
+
+    images = [base64.b64decode(b).decode("utf-8") for b in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', plain)]
+    images += re.findall(r"<svg.*?</svg>", plain, flags=re.DOTALL)
+    assert any("Community sizes (leiden, resolution 1.00)" in svg for svg in images)
+    assert any("Network: 34 accounts" in svg for svg in images)
+    ours = reports.to_html(executed, code=False)
+    charts = re.findall(r"<svg.*?</svg>", ours, flags=re.DOTALL)
+    assert len(charts) == 2  # one chart per panel, no duplicate
+    assert sum("Community sizes (leiden, resolution 1.00)" in svg for svg in charts) == 1
+    assert "Interactive panel" in ours

@@ -15,13 +15,13 @@ from workbench.checks import DEFAULT_KINDS
 # wb.graph(store, ...) is the function; the module that holds it and its helpers is wb.graphs
 from workbench import checks, graphs
 from workbench.graphs import graph
-from workbench import communities, datasets, metrics, roles
+from workbench import communities, datasets, focal, metrics, roles
 from workbench import attributes
 
 __version__ = "0.1.0"
 
 __all__ = ["open", "load", "LoadReport", "Store", "WorkbenchError", "query", "graph", "graphs", "checks",
-           "DEFAULT_KINDS", "communities", "roles", "metrics", "datasets", "attributes", "__version__"]
+           "DEFAULT_KINDS", "communities", "roles", "focal", "metrics", "datasets", "attributes", "__version__"]
 
 
 def query(store: Store, name: str, **params):

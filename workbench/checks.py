@@ -30,6 +30,7 @@ from workbench.errors import ParameterError
 __all__ = [
     "INTERACTION_KINDS", "DEFAULT_KINDS", "PERIODS", "TimeLike",
     "is_interaction_kind", "check_kinds", "check_time", "check_window", "is_period", "check_period",
+    "DATE_PERIODS", "choose_period", "period_length",
 ]
 
 #: Every interaction kind of the store: ``source_id`` acts on ``target_id``.
@@ -38,8 +39,11 @@ INTERACTION_KINDS = ("reply", "mention", "share", "quote", "like", "follow", "co
 #: (reply, Reddit's comment, mention) and amplification (share, quote). Likes, reactions and
 #: follows only on request: they are abundant where present and absent from most exports.
 DEFAULT_KINDS = ("reply", "mention", "share", "quote", "comment")
-#: Calendar periods of metrics and charts, truncated in UTC; weeks start on Monday.
-PERIODS = ("day", "week", "month")
+#: Calendar periods of metrics and charts, truncated in UTC; weeks start on Monday. Hours and minutes
+#: are for short exports (a stream captured over half an hour); :func:`choose_period` picks one from a time span.
+PERIODS = ("day", "week", "month", "hour", "minute")
+#: Periods whose start is a calendar date (metrics give them as dates; hours and minutes as UTC timestamps).
+DATE_PERIODS = ("day", "week", "month")
 
 TimeLike = str | date | datetime | pd.Timestamp | None
 
@@ -126,8 +130,44 @@ def check_period(period: object) -> str:
     >>> check_period("fortnight")
     Traceback (most recent call last):
     ...
-    workbench.errors.ParameterError: period must be one of day, week, month; got 'fortnight'
+    workbench.errors.ParameterError: period must be one of day, week, month, hour, minute; got 'fortnight'
     """
     if not is_period(period):
         raise ParameterError(f"period must be one of {', '.join(PERIODS)}; got {period!r}")
     return str(period)
+
+
+_LENGTHS = {"minute": pd.Timedelta(minutes=1), "hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1),
+            "week": pd.Timedelta(days=7), "month": pd.Timedelta(days=30.44)}
+
+
+def period_length(period: str) -> pd.Timedelta:
+    """The (mean) length of a period: a month counts 30.44 days.
+
+    >>> period_length("week")
+    Timedelta('7 days 00:00:00')
+    """
+    return _LENGTHS[check_period(period)]
+
+
+def choose_period(first: TimeLike, last: TimeLike, *, at_least: int = 5) -> str:
+    """The coarsest period that cuts the span ``[first, last]`` into at least ``at_least`` periods.
+
+    Month, week, day, hour, then minute; ``week`` when the span is unknown (no timestamps).
+    A 34-minute stream gets minutes, a week of activity days, six weeks weeks.
+
+    >>> choose_period("2022-03-07", "2022-04-17")
+    'week'
+    >>> choose_period("2012-07-01", "2012-07-07 23:59")
+    'day'
+    >>> choose_period("2016-01-22 05:00", "2016-01-22 05:34")
+    'minute'
+    """
+    first_at, last_at = check_time(first, name="first"), check_time(last, name="last")
+    if first_at is None or last_at is None:
+        return "week"
+    span = pd.Timestamp(last_at) - pd.Timestamp(first_at)
+    for period in ("month", "week", "day", "hour"):
+        if span >= at_least * _LENGTHS[period] * 0.98:  # six weeks less a few minutes still make six weeks
+            return period
+    return "minute"

@@ -192,12 +192,47 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_focal(args: argparse.Namespace) -> int:
+    import workbench as wb
+    from workbench import focal
+
+    if args.action == "list":
+        with wb.open(args.db, read_only=True) as store:
+            listed = focal.listed(store)
+        if not len(listed):
+            print(focal.HOW_TO_SET)
+            return 0
+        print(f"{len(listed)} focal account(s):")
+        _print_frame(listed)
+        return 0
+    if not args.names:
+        raise WorkbenchError(f"focal {args.action}: name at least one account (a handle such as @brand or an id)")
+    with wb.open(args.db) as store:
+        ids = (focal.add if args.action == "add" else focal.remove)(store, args.names)
+        total = len(focal.listed(store))
+    verb = "flagged" if args.action == "add" else "unflagged"
+    print(f"{verb} {len(ids)} account(s): {', '.join(ids)}; {total} focal account(s) in {args.db}")
+    return 0
+
+
+def report_parameters(args: argparse.Namespace) -> dict:
+    """The notebook parameters that ``workbench report``'s options set (only those given)."""
+    from workbench.checks import check_kinds
+
+    given = {"kinds": list(check_kinds(args.kinds)) if args.kinds else None, "method": args.method,
+             "resolution": args.resolution, "seed": args.seed, "since": args.since, "until": args.until,
+             "focal_accounts": _csv(args.focal), "period": args.period}
+    return {key: value for key, value in given.items() if value is not None}
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from workbench import reports
 
-    written = reports.render_all(args.db, args.out, pseudonymize=args.pseudonymize, include_code=not args.no_code)
-    for path in written:
+    result = reports.render(args.db, args.out, pseudonymize=args.pseudonymize, code=not args.no_code,
+                            parameters=report_parameters(args), jobs=args.jobs)
+    for path in [*result.pages, result.index]:
         print(f"wrote {path}")
+    print(f"{len(result.pages)} pages in {result.seconds:.0f} s")
     return 0
 
 
@@ -211,6 +246,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         db.unlink()
     with wb.open(db) as store:
         report = wb.load(store, export_path)
+        from workbench import focal
+
+        focal.add(store, focal.SAMPLE_FOCAL)  # the sample's brand: advocates and responsiveness measure against it
         print(report.summary())
         print()
         for name, rows in store.counts().items():
@@ -232,6 +270,8 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
     from workbench import campaigns
 
     action = args.campaign_command
+    if not args.db:
+        raise ParameterError("campaigns needs --db FILE (the workspace)")
     writes = action in ("add", "rename", "adjust", "delete") or (action == "detect" and not args.dry_run)
     with wb.open(args.db, read_only=not writes) as store:
         if action == "add":
@@ -349,24 +389,42 @@ def build_parser() -> argparse.ArgumentParser:
     graph_options(p)
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("focal", help="flag, unflag or list the focal (brand) accounts")
+    p.add_argument("action", choices=["add", "remove", "list"])
+    p.add_argument("names", nargs="*", metavar="ACCOUNT", help="handles (@brand or brand) or account ids")
+    p.add_argument("--db", required=True)
+    p.set_defaults(func=cmd_focal)
+
     p = sub.add_parser("report", help="render every notebook against a workspace as self-contained HTML")
     p.add_argument("--db", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--pseudonymize", action="store_true", help="replace ids, handles and names by keyed hashes")
     p.add_argument("--no-code", action="store_true", help="hide code cells")
+    p.add_argument("--kinds", help=f"interaction kinds of the graph, comma-separated (default {','.join(DEFAULT_KINDS)})")
+    p.add_argument("--method", help="community detection method (default leiden)")
+    p.add_argument("--resolution", type=float, help="resolution of leiden or louvain (default 1.0)")
+    p.add_argument("--seed", type=int, help="random seed (default 0)")
+    p.add_argument("--since", help="only data at or after this time (ISO 8601)")
+    p.add_argument("--until", help="only data before this time (ISO 8601)")
+    p.add_argument("--focal", help="focal accounts for this report (handles or ids, comma-separated); "
+                                   "default: those flagged with `workbench focal add`")
+    p.add_argument("--period", choices=["auto", "day", "week", "month", "hour", "minute"],
+                   help="period of the charts (default auto: the coarsest that cuts the data's span into five)")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (default 2)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("campaigns", help="the decision log: log, detect and compare campaigns")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", help="the workspace (also accepted after the action)")
     p.set_defaults(func=cmd_campaigns)
     actions = p.add_subparsers(dest="campaign_command", required=True, metavar="ACTION")
+    actions_parsers = []
     a = actions.add_parser("add", help="log a campaign")
     a.add_argument("name")
     a.add_argument("--start", required=True, help="first day or time (ISO 8601, UTC)")
     a.add_argument("--end", required=True, help="end, exclusive (ISO 8601; a date means its midnight)")
     a.add_argument("--hashtags", help="hashtags, comma-separated")
     a.add_argument("--note", help="what was done and why")
-    actions.add_parser("list", help="the decision log")
+    actions_parsers.append(actions.add_parser("list", help="the decision log"))
     a = actions.add_parser("detect", help="find bursts of activity and log them (source detected)")
     a.add_argument("--hashtag", help="only posts with this hashtag")
     a.add_argument("--focal", action="store_true", help="only actions towards the focal accounts")
@@ -391,6 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--note")
     a = actions.add_parser("delete", help="remove a campaign from the log")
     a.add_argument("campaign", help="campaign id or name")
+    actions_parsers.extend(actions.choices[name] for name in ("add", "detect", "compare", "rename", "adjust", "delete"))
+    for action_parser in actions_parsers:
+        action_parser.add_argument("--db", default=argparse.SUPPRESS, help="the workspace (DuckDB file)")
 
     p = sub.add_parser("demo", help="bundled sample -> workspace -> reports")
     p.add_argument("--db", default="data/demo.duckdb")

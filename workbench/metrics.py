@@ -2,7 +2,8 @@
 
 Every metric is computed per period: ``period`` is ``"day"``, ``"week"`` (weeks start on
 Monday) or ``"month"``, truncated in UTC, and the ``period`` column holds the period's
-first day as a date. With ``run_id`` (a saved community run) the rows are split by the
+first day as a date; for short exports ``"hour"`` or ``"minute"``, whose ``period`` is the
+start as a UTC timestamp. With ``run_id`` (a saved community run) the rows are split by the
 ``community`` of the account concerned (the post's author, the interaction's actor, the
 question's asker); accounts outside the run fall in community ``<NA>``. Without it there
 is no ``community`` column. ``since`` / ``until`` restrict to the half-open UTC interval
@@ -33,7 +34,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from workbench.checks import DEFAULT_KINDS, PERIODS, TimeLike, check_kinds, check_period, check_time
+from workbench.checks import DATE_PERIODS, DEFAULT_KINDS, PERIODS, TimeLike, check_kinds, check_period, check_time
 from workbench.errors import ParameterError
 from workbench.roles.window import resolve_focal
 
@@ -57,12 +58,20 @@ def _run(store, name: str, *, period: str, run_id: int | None, since: TimeLike, 
     frame = store.query(name, period=period, run_id=run_id, since=check_time(since, name="since"),
                         until=check_time(until, name="until"), **params)
     if "period" in frame.columns:
-        frame["period"] = pd.to_datetime(frame["period"]).dt.date
+        frame["period"] = _period_values(frame["period"], period)
     if run_id is None:
         frame = frame.drop(columns="community")
     else:
         frame["community"] = frame["community"].astype("Int64")
     return frame
+
+
+def _period_values(values: pd.Series, period: str) -> pd.Series:
+    """Period starts as dates (day, week, month) or UTC timestamps (hour, minute)."""
+    stamps = pd.to_datetime(values)
+    if period in DATE_PERIODS:
+        return stamps.dt.date
+    return stamps.dt.tz_localize("UTC") if stamps.dt.tz is None else stamps.dt.tz_convert("UTC")
 
 
 def engagement(store, *, period: str = "week", run_id: int | None = None,
@@ -164,7 +173,7 @@ def retention(store, *, period: str = "week", run_id: int | None = None,
     [[0, 14, 14], [1, 14, 10], [2, 14, 8], [0, 5, 5], [1, 5, 0]]
     """
     frame = _run(store, "metrics.retention", period=period, run_id=run_id, since=since, until=until)
-    frame["cohort"] = pd.to_datetime(frame["cohort"]).dt.date
+    frame["cohort"] = _period_values(frame["cohort"], period)
     return frame
 
 

@@ -8,13 +8,18 @@ the static result they show for the default parameters, and the page carries
 no script, stylesheet or font from elsewhere. Each report starts with a short
 header (dataset, parameters, generation time, workbench version).
 
+A report reads one snapshot (:mod:`workbench.snapshot`): the workspace is copied once
+at the start, the header and every notebook read that copy, and the graph partition
+and role scores are computed once in the report's process and read by every notebook
+instead of each kernel computing them again.
+
 With ``pseudonymize=True`` the notebooks work on pseudonymised data (their
 session replaces every identifier before anything is computed, see
 :mod:`workbench.privacy`), the parameters shown are pseudonymised too, and
 every page is checked by :class:`workbench.privacy.LeakScanner` before it is
 written, as a person reads it: a page that still shows a name of the
 workspace (a distinctive one anywhere, any one where a name stands), a loaded
-file's name or the workspace's path is not written and
+file's name or a path of the machine is not written and
 :class:`~workbench.errors.PrivacyError` names what leaked. The parameters cell
 shows the workspace by its file name in every report.
 
@@ -35,7 +40,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -43,6 +48,11 @@ import nbformat
 
 from workbench.errors import PrivacyError, ReportError, WorkspaceError
 from workbench.session import PARAMETERS
+
+_STOPS = ("EmptyGraphError",)  # errors that end a notebook with a note in a report: the data lacks what it needs
+_NEEDS_NOTE = ('<p class="wb-note">The rest of this notebook needs more than this workspace holds: {message}</p>')
+# Notebooks that need neither the partition nor the scores: they start while the report computes those.
+_INDEPENDENT = ("01_load_and_explore",)
 
 __all__ = ["NOTEBOOKS", "NOTEBOOKS_DIR", "DEFAULT_PARAMETERS", "ReportResult", "render", "execute",
            "to_html", "network_references", "demo", "render_all"]
@@ -80,7 +90,7 @@ main { max-width: 1100px; margin: 0 auto; }
 </style>{%- endblock extra_css -%}
 """
 _WIDGET_NOTE = ('<p class="wb-note">Interactive panel: open this notebook in JupyterLab to move the controls; '
-                'the chart above shows the default parameters.</p>')
+                'this chart shows the default parameters.</p>')
 # Anything a browser would fetch: external scripts, stylesheets, images, fonts, frames, CSS imports.
 _FETCH = re.compile(
     r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc\s*=\s*[\"']?(?!data:)([^\"'\s>]+)"
@@ -115,6 +125,10 @@ def execute(notebook: str | Path, output: str | Path, parameters: Mapping[str, A
     ------
     ReportError
         A cell failed; the message names the notebook, the cell and the error.
+
+    A cell that raises :class:`~workbench.errors.EmptyGraphError` (the data has no
+    interaction graph for the chosen kinds and window) ends the notebook instead: the
+    cells before it stay, the failing cell shows what the rest needs.
     """
     import papermill
 
@@ -124,8 +138,23 @@ def execute(notebook: str | Path, output: str | Path, parameters: Mapping[str, A
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             execution_timeout=timeout, cwd=str(cwd) if cwd else None)
     except papermill.PapermillExecutionError as error:
+        if error.ename in _STOPS and Path(output).exists():
+            return _stopped(nbformat.read(str(output), as_version=4), str(error.evalue))
         raise ReportError(f"notebook {Path(notebook).name} failed in cell {error.exec_count}: "
                           f"{error.ename}: {error.evalue}") from None
+
+
+def _stopped(nb: nbformat.NotebookNode, message: str) -> nbformat.NotebookNode:
+    """The notebook up to its first error, whose output becomes a note saying what the rest needs."""
+    for position, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            kept = [o for o in cell.outputs if o.get("output_type") != "error"]
+            kept.append(nbformat.v4.new_output("display_data", data={
+                "text/html": _NEEDS_NOTE.format(message=html.escape(message)), "text/plain": message}))
+            cell.outputs = kept
+            nb.cells = nb.cells[:position + 1]
+            break
+    return nb
 
 
 def _notebook_paths(names: Sequence[str] | None) -> list[Path]:
@@ -263,47 +292,54 @@ def _visible(page: str) -> str:
 
 
 # -- pseudonymised reports: the leak scan --------------------------------------------------------
-def _privacy_checks(db: Path, out: Path, accounts: Any) -> tuple[Any, Any]:
+def _privacy_checks(db: Path, copy: Path, key: bytes) -> tuple[Any, Any]:
     """The pseudonymiser of the header and the parameters, and the scanner every page must pass.
 
-    The kernels load the same key (same environment); loading it here makes it if missing and
-    refuses a key file inside the report folder. The scanner knows every name of the workspace,
-    the loaded files and the workspace's own path and folder.
+    Both read the raw names from the report's snapshot ``copy`` of ``db`` (closed again before any
+    session opens it). The scanner knows every name of the workspace, the loaded files, and the
+    paths of the workspace, its snapshot and their folders.
     """
     import workbench as wb
     from workbench import privacy
 
-    key = privacy.load_key(forbid_under=out)
-    with wb.open(db, read_only=True) as store:
+    with wb.open(copy, read_only=True) as store:
+        accounts = store.sql("SELECT account_id, handle, display_name FROM accounts").df()
         files = [row[0] for row in store.sql("SELECT DISTINCT path FROM loads").fetchall()]
     pseudonymizer = privacy.Pseudonymizer(accounts, key=key, files=[*files, db.name])
-    local = [str(db)] + [str(folder) for folder in (db.parent, Path.home()) if len(folder.parts) > 2]
+    local = [str(db), str(copy)] + [str(folder) for folder in (db.parent, copy.parent, Path.home())
+                                    if len(folder.parts) > 2]
     return pseudonymizer, privacy.LeakScanner(accounts, files=[*files, db.name], paths=local)
 
 
 # -- the whole report ---------------------------------------------------------------------------
-def _workspace_facts(db: Path) -> tuple[dict[str, Any], Any]:
-    """Header facts and the accounts table, read then closed before any kernel opens the file."""
-    import workbench as wb
+def _span_text(first: Any, last: Any) -> str:
+    """A time span as the header shows it; minutes where it is shorter than two days."""
+    if first is None or last is None:
+        return "no timestamps (neither posts nor interactions carry a time)"
+    short = (last - first) < timedelta(days=2)
+    form = "%Y-%m-%d %H:%M" if short else "%Y-%m-%d"
+    return f"{first:{form}} to {last:{form}} (UTC)"
 
-    with wb.open(db, read_only=True) as store:
-        counts = store.counts()
-        span = store.con.execute(
-            "SELECT min(created_at), max(created_at) FROM posts WHERE collected").fetchone()
-        platforms = [r[0] for r in store.con.execute(
-            "SELECT DISTINCT platform FROM accounts ORDER BY 1").fetchall()]
-        accounts = store.sql("SELECT account_id, handle, display_name FROM accounts").df()
+
+def _workspace_facts(db: Path, shown_name: str, session: Any) -> tuple[dict[str, Any], Any]:
+    """Header facts and the accounts table, read from the report's snapshot through its session."""
+    store = session.store
+    counts = store.counts()
+    platforms = store.query("info.platforms")["platform"].tolist()
+    accounts = store.sql("SELECT account_id, handle, display_name FROM accounts").df()
+    first, last = session.span
     facts = {
-        "dataset": f"{db.name}: {counts.get('accounts', 0)} accounts, {counts.get('posts', 0)} posts, "
-                   f"{counts.get('interactions', 0)} interactions ({', '.join(platforms) or 'no platform'})",
-        "time span": (f"{span[0]:%Y-%m-%d} to {span[1]:%Y-%m-%d} (UTC)" if span and span[0] is not None else "no posts"),
+        "dataset": f"{shown_name}: {counts.get('accounts', 0):,} accounts, {counts.get('posts', 0):,} posts, "
+                   f"{counts.get('interactions', 0):,} interactions ({', '.join(platforms) or 'no platform'})",
+        "time span": _span_text(first, last) + ("" if counts.get("posts", 0) else ", from interactions (no posts)"),
+        "period": session.period + (" (chosen from the time span)" if session.period_choice == "auto" else ""),
     }
     return facts, accounts
 
 
 def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code: bool = True,
            parameters: Mapping[str, Any] | None = None, notebooks: Sequence[str] | None = None,
-           jobs: int = 2, timeout: int = 600) -> ReportResult:
+           jobs: int = 2, timeout: int = 600, share: bool = True) -> ReportResult:
     """Execute every notebook against the workspace ``db`` and write one HTML page each into ``out``.
 
     Parameters
@@ -327,6 +363,9 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
         Notebooks executed at once (one kernel each).
     timeout : int
         Seconds one cell may run.
+    share : bool
+        Compute the partition and scores once for all notebooks (default); False lets each
+        kernel compute its own (what reports did before; benchmarks/reports.py compares).
 
     Returns
     -------
@@ -342,6 +381,8 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
         A pseudonymised page still holds an identifier (nothing of it is written).
     """
     import workbench as wb
+    from workbench import privacy, snapshot
+    from workbench import session as session_module
 
     started = time.perf_counter()
     db = Path(db).resolve()
@@ -353,33 +394,39 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
                           f"the parameters are {', '.join(DEFAULT_PARAMETERS)}")
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    params = {**DEFAULT_PARAMETERS, **dict(parameters or {}), "db_path": str(db), "export_path": "",
+    # The kernels run in the snapshot's folder and open it by its bare name: no absolute path of this
+    # machine reaches a notebook, and the name shown is the workspace's own.
+    params = {**DEFAULT_PARAMETERS, **dict(parameters or {}), "db_path": db.name, "export_path": "",
               "pseudonymize": bool(pseudonymize)}
-    facts, accounts = _workspace_facts(db)
-    pseudonymizer = scanner = None
+    key = None
     if pseudonymize:
-        pseudonymizer, scanner = _privacy_checks(db, out, accounts)
-        facts = {name: pseudonymizer.text(value) for name, value in facts.items()}
-    shown = pseudonymizer.params(params) if pseudonymizer else {**params, "db_path": db.name}
-    header = {**facts,
-              "parameters": ", ".join(f"{k}={v!r}" for k, v in shown.items() if k not in ("db_path", "export_path")),
-              "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-              "workbench": wb.__version__ + (" (pseudonymised)" if pseudonymize else "")}
+        # The kernels load the same key (same environment); loading it here makes it if missing
+        # and refuses a key file inside the report folder.
+        key = privacy.load_key(forbid_under=out)
     paths = _notebook_paths(notebooks)
 
     with tempfile.TemporaryDirectory(prefix="workbench-report-") as scratch:
-        # One process per running notebook, not threads: nbclient clients sharing a process's zmq and
-        # asyncio state were seen to wait forever on an idle kernel. No cwd: the notebooks do not
-        # depend on the working directory.
-        outputs = [Path(scratch) / path.name for path in paths]
-        if jobs <= 1:
-            executed = [execute(path, output, params, timeout=timeout) for path, output in zip(paths, outputs)]
-        else:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                futures = [pool.submit(execute, path, output, params, timeout=timeout)
-                           for path, output in zip(paths, outputs)]
-                executed = [future.result(timeout=timeout * len(paths)) for future in futures]
+        copy = snapshot.take(db, Path(scratch) / db.name)
+        pseudonymizer = scanner = None
+        if pseudonymize:
+            pseudonymizer, scanner = _privacy_checks(db, copy, key)
+        shared_session = session_module.start(
+            db_path=str(copy), **{k: params[k] for k in ("kinds", "since", "until", "method", "resolution", "seed",
+                                                          "focal_accounts", "pseudonymize", "period")})
+        try:
+            facts, _ = _workspace_facts(copy, db.name, shared_session)
+            if pseudonymizer is not None:
+                facts = {name: pseudonymizer.text(value) for name, value in facts.items()}
+            shown = pseudonymizer.params(params) if pseudonymizer else dict(params)
+            header = {**facts,
+                      "parameters": ", ".join(f"{k}={v!r}" for k, v in shown.items()
+                                              if k not in ("db_path", "export_path")),
+                      "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                      "workbench": wb.__version__ + (" (pseudonymised)" if pseudonymize else "")}
+            executed = _execute_all(paths, Path(scratch), params, jobs=jobs, timeout=timeout,
+                                    before_the_rest=lambda: session_module.share(shared_session) if share else None)
+        finally:
+            shared_session.close()
 
     pages = []
     rendered = []
@@ -405,9 +452,33 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
                         pseudonymized=bool(pseudonymize), parameters=shown)
 
 
+def _execute_all(paths: Sequence[Path], scratch: Path, params: Mapping[str, Any], *, jobs: int, timeout: int,
+                 before_the_rest: Any) -> list[nbformat.NotebookNode]:
+    """Execute the notebooks in ``scratch``; ``before_the_rest()`` runs once the independent ones have started.
+
+    One process per running notebook, not threads: nbclient clients sharing a process's zmq and
+    asyncio state were seen to wait forever on an idle kernel.
+    """
+    outputs = {path: scratch / "executed" / path.name for path in paths}
+    outputs[paths[0]].parent.mkdir(exist_ok=True) if paths else None
+    first = [p for p in paths if p.stem in _INDEPENDENT]
+    rest = [p for p in paths if p.stem not in _INDEPENDENT]
+    if jobs <= 1:
+        before_the_rest()
+        return [execute(path, outputs[path], params, timeout=timeout, cwd=scratch) for path in paths]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {path: pool.submit(execute, path, outputs[path], params, timeout=timeout, cwd=scratch)
+                   for path in first}
+        before_the_rest()
+        futures.update({path: pool.submit(execute, path, outputs[path], params, timeout=timeout, cwd=scratch)
+                        for path in rest})
+        return [futures[path].result(timeout=timeout * len(paths)) for path in paths]
+
+
 def render_all(db: str | Path, out: str | Path, *, pseudonymize: bool = False, include_code: bool = True,
                parameters: Mapping[str, Any] | None = None) -> list[Path]:
-    """:func:`render`, returning the pages written followed by ``index.html`` (the CLI's call)."""
+    """:func:`render`, returning the pages written followed by ``index.html``."""
     result = render(db, out, pseudonymize=pseudonymize, code=include_code, parameters=parameters)
     return [*result.pages, result.index]
 
@@ -430,7 +501,7 @@ def demo(out: str | Path = "reports", *, db: str | Path | None = None, pseudonym
     existing file there is replaced.
     """
     import workbench as wb
-    from workbench import datasets
+    from workbench import datasets, focal
 
     export = datasets.sample_path()
     if db is None:
@@ -441,4 +512,5 @@ def demo(out: str | Path = "reports", *, db: str | Path | None = None, pseudonym
             stale.unlink()
     with wb.open(db) as store:
         wb.load(store, export)
+        focal.add(store, focal.SAMPLE_FOCAL)
     return render(db, out, pseudonymize=pseudonymize, jobs=jobs)

@@ -27,18 +27,22 @@ from typing import Any, Iterator, Sequence
 import pandas as pd
 
 from workbench import privacy as privacy_module
-from workbench import sql, viz
-from workbench.checks import DEFAULT_KINDS, check_kinds, check_window
+from workbench import snapshot, sql, tables, viz
+from workbench.checks import DEFAULT_KINDS, check_kinds, check_period, check_window, choose_period
+from workbench.focal import SAMPLE_FOCAL
 
-__all__ = ["Session", "start", "pseudonymised", "PARAMETERS", "SAMPLE_FOCAL"]
+__all__ = ["Session", "start", "share", "pseudonymised", "PARAMETERS", "SAMPLE_FOCAL", "LARGE_GRAPH_EDGES"]
 
-SAMPLE_FOCAL = ("KestrelCycles",)  # the bundled sample's brand account
+#: Above this many edges, the exploratory sweeps (resolution, stability) run Leiden for two iterations
+#: instead of to convergence: 17x faster on SNAP Higgs (461k edges) for a modularity 0.002 lower.
+LARGE_GRAPH_EDGES = 100_000
 
 #: The parameters every notebook declares in its cell tagged ``parameters``, with their defaults: the one
 #: definition (each notebook's cell repeats these literals for papermill; tests/test_notebooks.py keeps them equal).
 PARAMETERS: dict[str, Any] = {
     "db_path": "", "export_path": "", "kinds": list(DEFAULT_KINDS), "since": "", "until": "",
     "method": "leiden", "resolution": 1.0, "seed": 0, "focal_accounts": [], "pseudonymize": False,
+    "period": "auto",
 }
 
 
@@ -46,7 +50,8 @@ class Session:
     """An open workspace plus the notebook's parameters. Create one with :func:`start`."""
 
     def __init__(self, store: Any, *, origin: str, kinds: Sequence[str], since: Any, until: Any, method: str,
-                 resolution: float, seed: int, focal_accounts: Sequence[str], privacy: Any):
+                 resolution: float, seed: int, focal_accounts: Sequence[str], privacy: Any,
+                 period: str = "auto", pseudonymize: bool = False):
         self.store = store
         self.origin = origin
         self.kinds = list(kinds)
@@ -56,6 +61,9 @@ class Session:
         self.seed = int(seed)
         self.focal_accounts = list(focal_accounts)
         self.privacy = privacy
+        self.period_choice = period if period == "auto" else check_period(period)
+        self.pseudonymize = bool(pseudonymize)
+        self.shared: snapshot.Shared | None = None  # the analysis a report computed once, when it matches
 
     # -- queries ------------------------------------------------------------------------------
     def query(self, name: str, **params: Any) -> pd.DataFrame:
@@ -86,9 +94,14 @@ class Session:
 
     @functools.cached_property
     def partition(self) -> Any:
-        """Communities of :attr:`graph` with the chosen method, resolution and seed (not saved)."""
+        """Communities of :attr:`graph` with the chosen method, resolution and seed (not saved).
+
+        In a report, the partition the report computed once for all its notebooks.
+        """
         from workbench import communities
 
+        if self.shared is not None:
+            return self.shared.partition()
         return communities.detect(self.graph, method=self.method, resolution=self.resolution, seed=self.seed)
 
     @functools.cached_property
@@ -110,12 +123,84 @@ class Session:
         """Role scores of every account with the session's communities (``roles.score(..., save=False)``)."""
         from workbench import roles
 
+        if self.shared is not None:
+            return self.shared.scores.copy()
         frame = roles.score(self.store, run_id=self.run_id, kinds=tuple(self.kinds), since=self.since,
                             until=self.until, focal=self.focal_accounts or None, save=False, seed=self.seed)
         if "handle" not in frame.columns:
             handles = self.store.sql("SELECT account_id, coalesce(handle, account_id) AS handle FROM accounts").df()
             frame = frame.merge(handles, on="account_id", how="left")
         return frame
+
+    def shared_key(self) -> dict[str, Any]:
+        """The parameters that decide graph, partition and scores (see :mod:`workbench.snapshot`)."""
+        return snapshot.shared_key(kinds=self.kinds, since=self.since, until=self.until, method=self.method,
+                                   resolution=self.resolution, seed=self.seed, focal=self.focal_accounts,
+                                   pseudonymize=self.pseudonymize)
+
+    # -- time ---------------------------------------------------------------------------------
+    @functools.cached_property
+    def span(self) -> tuple[Any, Any]:
+        """First and last time of a collected post or an interaction in the window (UTC), or (None, None)."""
+        row = self.query("explore.span").iloc[0]
+        first, last = row["first_at"], row["last_at"]
+        if pd.isna(first) or pd.isna(last):
+            return None, None
+        return pd.Timestamp(first).tz_convert("UTC"), pd.Timestamp(last).tz_convert("UTC")
+
+    @functools.cached_property
+    def period(self) -> str:
+        """The period of every chart: the parameter, or with ``auto`` the coarsest giving five periods of the span."""
+        if self.period_choice != "auto":
+            return self.period_choice
+        return choose_period(*self.span)
+
+    @property
+    def periods(self) -> list[str]:
+        """The periods a panel offers: the chosen one first, then day, week and month."""
+        return [self.period, *(p for p in ("day", "week", "month") if p != self.period)]
+
+    def focal_or_explain(self) -> list[str]:
+        """The focal accounts' ids; with none set, print one line saying how to set them."""
+        from workbench.focal import HOW_TO_SET
+
+        if not self.focal:
+            print(HOW_TO_SET)
+        return self.focal
+
+    def mark_partial(self, frame: pd.DataFrame, *, period: str | None = None, column: str = "period") -> pd.DataFrame:
+        """``frame`` with a ``partial`` column: True where the period is cut by the start or end of the data.
+
+        The first period is partial when the data starts after it starts (a weekly chart of an
+        export that begins on a Thursday), the last when the data ends before it ends; a
+        partial period's counts are not comparable with full ones.
+        """
+        from workbench.checks import period_length
+
+        period = period or self.period
+        frame = frame.copy()
+        first, last = self.span
+        if column not in frame.columns or first is None or not len(frame):
+            frame["partial"] = False
+            return frame
+        starts = pd.to_datetime(frame[column])
+        starts = starts.dt.tz_localize("UTC") if starts.dt.tz is None else starts.dt.tz_convert("UTC")
+        ends = starts + pd.DateOffset(months=1) if period == "month" else starts + period_length(period)
+        frame["partial"] = ((starts < first) | (ends > last + pd.Timedelta(seconds=1))).to_numpy()
+        return frame
+
+    def has(self, frame: pd.DataFrame, needs: str) -> bool:
+        """True when ``frame`` has rows; otherwise print one line saying what the section needs, and False."""
+        if len(frame):
+            return True
+        print(f"Not shown: {needs}")
+        return False
+
+    def exploration_options(self) -> dict[str, Any]:
+        """Options for the exploratory sweeps of :attr:`graph`: two Leiden iterations on large graphs."""
+        if self.method == "leiden" and self.graph.ecount() > LARGE_GRAPH_EDGES:
+            return {"n_iterations": 2}
+        return {}
 
     def largest_communities(self, count: int = 6) -> list[int]:
         """Ids of the ``count`` largest communities of :attr:`partition`, largest first."""
@@ -125,8 +210,13 @@ class Session:
     def summary(self) -> pd.DataFrame:
         """Rows per data table of the workspace, and where it came from."""
         counts = {table: rows for table, rows in self.store.counts().items() if table in DATA_TABLES}
-        return pd.DataFrame({"what": ["workspace", *counts],
-                             "value": [self.privacy.text(self.origin), *(f"{v:,}" for v in counts.values())]})
+        frame = pd.DataFrame({"what": ["workspace", *counts],
+                              "value": [self.privacy.text(self.origin), *(f"{v:,}" for v in counts.values())]})
+        if self.shared is not None:
+            shared = pd.DataFrame({"what": ["communities and scores"],
+                                   "value": ["computed once by the report for all its notebooks"]})
+            frame = pd.concat([frame, shared], ignore_index=True)
+        return frame
 
     @functools.cached_property
     def focal(self) -> list[str]:
@@ -141,17 +231,22 @@ class Session:
         return self.privacy.frame(frame)
 
     def show(self, frame: pd.DataFrame, *, rows: int = 20) -> None:
-        """Display the first ``rows`` rows of ``frame``, pseudonymised when asked."""
+        """Display the first ``rows`` rows of ``frame``, pseudonymised when asked, as a scrolling HTML table.
+
+        No index column (the row numbers mean nothing); wide tables scroll sideways instead of
+        being cut off; numbers are right-aligned with thousands separators.
+        """
         from IPython.display import display
 
-        display(self.table(frame.head(rows)))
+        shown = self.table(frame.head(rows))
+        display(tables.table(shown, total=len(frame)))
 
     def parameters(self) -> dict[str, Any]:
         """The parameters as they may be shown (focal accounts pseudonymised when asked)."""
         return self.privacy.params({
             "origin": self.origin, "kinds": self.kinds, "since": str(self.since or ""), "until": str(self.until or ""),
             "method": self.method, "resolution": self.resolution, "seed": self.seed,
-            "focal_accounts": self.focal_accounts})
+            "focal_accounts": self.focal_accounts, "period": self.period})
 
     def close(self) -> None:
         self.store.close()
@@ -190,6 +285,8 @@ def overlay(db_path: str | Path) -> Any:
         store.execute("workspace.overlay_campaigns")  # the decision log, read-only (older workspaces have none)
     if bool(store.query("workspace.overlay_has_attributes")["present"].iloc[0]):
         store.execute("workspace.overlay_attributes")  # ground truth and node attributes, read-only too
+    if bool(store.query("workspace.overlay_has_post_entities")["present"].iloc[0]):
+        store.execute("workspace.overlay_post_entities")  # links and hashtags of the posts
     store.path = str(db_path)
     return store
 
@@ -223,15 +320,15 @@ def pseudonymised(store: Any, *, focal: Sequence[str] = (), origin: str = "",
     except BaseException:
         target.close()
         raise
+    target.path = store.path  # where a report's shared analysis lies beside the workspace (never shown)
     store.close()
     origin = pseudonymizer.text(origin)
-    target.path = origin
     return target, pseudonymizer, [pseudonymizer.qualified(account) for account in focal_ids], origin
 
 
 def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = DEFAULT_KINDS,
           since: Any = "", until: Any = "", method: str = "leiden", resolution: float = 1.0, seed: int = 0,
-          focal_accounts: Sequence[str] = (), pseudonymize: bool = False) -> Session:
+          focal_accounts: Sequence[str] = (), pseudonymize: bool = False, period: str = "auto") -> Session:
     """Open the notebook's workspace and return a :class:`Session`.
 
     Parameters
@@ -250,12 +347,17 @@ def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = DE
         in the workspace (the brand, for the bundled sample).
     pseudonymize : bool
         Work on pseudonymised data (see :func:`pseudonymised`; key from :func:`workbench.privacy.load_key`).
+    period : str
+        ``auto`` (the coarsest of month, week, day, hour, minute that gives five periods of the
+        data's time span) or one of them.
     """
     import workbench as wb
 
     kinds = check_kinds(kinds)
     viz.enable_offline_renderer()
     focal = list(focal_accounts)
+    if period != "auto":
+        check_period(period)
     if db_path:
         store = overlay(db_path)
         origin = Path(db_path).name
@@ -269,11 +371,33 @@ def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = DE
 
             path = datasets.sample_path()
             origin = "bundled sample (loaded in memory)"
-            focal = focal or list(SAMPLE_FOCAL)
         wb.load(store, path, progress=False)
+        if not export_path:
+            from workbench import focal as focal_module
+
+            focal_module.add(store, SAMPLE_FOCAL)  # the sample's brand, as `workbench demo` flags it
     privacy: Any = privacy_module.NoPseudonymizer()
     if pseudonymize:
         store, privacy, focal, origin = pseudonymised(store, focal=focal, origin=origin,
                                                       names=[Path(db_path).name] if db_path else [])
-    return Session(store, origin=origin, kinds=kinds, since=since, until=until, method=method,
-                   resolution=resolution, seed=seed, focal_accounts=focal, privacy=privacy)
+    session = Session(store, origin=origin, kinds=kinds, since=since, until=until, method=method,
+                      resolution=resolution, seed=seed, focal_accounts=focal, privacy=privacy, period=period,
+                      pseudonymize=pseudonymize)
+    if db_path:
+        session.shared = snapshot.read_shared(db_path, session.shared_key())
+    return session
+
+
+def share(session: Session) -> Path | None:
+    """Compute the session's partition and scores and write them beside its workspace for other kernels.
+
+    What a report does once before its notebooks run (:mod:`workbench.snapshot`). Returns
+    the folder written, or None when the window holds no graph (each notebook then says so).
+    """
+    from workbench.errors import EmptyGraphError
+
+    try:
+        partition, scores = session.partition, session.scores
+    except EmptyGraphError:
+        return None
+    return snapshot.write_shared(session.store.path, session.shared_key(), partition=partition, scores=scores)

@@ -31,10 +31,11 @@ from workbench.errors import QueryError, WorkspaceBusyError, WorkspaceError
 
 __all__ = ["Store", "open", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
     "community_runs", "memberships", "account_scores", "campaigns", "account_attributes",
+    "post_entities",
 )
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
 
@@ -60,6 +61,8 @@ _MIGRATIONS: list[str] = [
     ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_estimate DOUBLE;
     ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_se DOUBLE;
     """,
+    # 4 -> 5: the links and hashtags of posts (post_entities), as for 1 -> 2; reload an export to fill it.
+    sql.get("workspace.post_entities_table").text,
 ]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -136,8 +139,10 @@ class Store:
 
     def scalar(self, text: str, params: Mapping[str, Any] | None = None) -> Any:
         """The first column of the first row of ``text``, or None."""
-        row = self.sql(text, params).fetchone()
-        return None if row is None else row[0]
+        # fetchall, not fetchone: DuckDB 2 keeps a half-read result open, and the connection then refuses
+        # the next register() ("connection has an unfinished result")
+        rows = self.sql(text, params).fetchall()
+        return rows[0][0] if rows else None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator["Store"]:
@@ -304,7 +309,7 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
     ...     store.schema_version
-    4
+    5
     """
     path = str(path)
     memory = path == ":memory:"
@@ -334,6 +339,8 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
             store.execute("workspace.campaigns_temp_table")
         if store.schema_version < 3:
             store.execute("workspace.attributes_temp_table")
+        if store.schema_version < 5:
+            store.execute("workspace.post_entities_temp_table")
     else:
         _create_schema(con)
     store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)

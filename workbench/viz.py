@@ -46,13 +46,19 @@ _HEIGHT = 260
 
 
 # -- plumbing -------------------------------------------------------------------------------
-def _prepare(frame: pd.DataFrame, columns: Sequence[str], *, what: str) -> pd.DataFrame:
-    """Check the columns and the size of ``frame``; return a copy altair can serialise."""
+def _check(frame: pd.DataFrame, columns: Sequence[str], *, what: str) -> pd.DataFrame:
+    """Check that ``frame`` is a DataFrame with ``columns``."""
     if not isinstance(frame, pd.DataFrame):
         raise ParameterError(f"{what}: expected a pandas DataFrame, got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ParameterError(f"{what}: missing column(s) {', '.join(missing)}; the frame has {', '.join(map(str, frame.columns)) or 'none'}")
+    return frame
+
+
+def _prepare(frame: pd.DataFrame, columns: Sequence[str], *, what: str) -> pd.DataFrame:
+    """Check the columns and the size of ``frame``; return a copy altair can serialise."""
+    _check(frame, columns, what=what)
     if len(frame) > MAX_ROWS:
         raise ParameterError(f"{what}: {len(frame)} rows is more than a chart should embed ({MAX_ROWS}); "
                              "aggregate or keep the top rows first")
@@ -109,25 +115,50 @@ def time_series(frame: pd.DataFrame, *, y: str | Sequence[str], x: str = "period
     if len(measures) > 1 and color is not None:
         raise ParameterError("time_series: give either several y columns or a color column, not both")
     data = _prepare(frame, [x, *measures, *([color] if color else [])], what="time_series")
-    base = alt.Chart(data, title=title, width=_WIDTH, height=_HEIGHT)
+    partial = "partial" in data.columns and bool(data["partial"].fillna(False).astype(bool).any())
+    if "partial" in data.columns:
+        data["partial"] = data["partial"].fillna(False).astype(bool)
+    subtitle = "hollow points: partial periods (cut by the start or end of the data)" if partial else alt.Undefined
+    heading = alt.TitleParams(title, subtitle=subtitle)
+    base = alt.Chart(data, width=_WIDTH, height=_HEIGHT)
     if len(measures) > 1:
         base = base.transform_fold(measures, as_=["metric", "value"])
-        y_enc, color_enc, tip = alt.Y("value:Q", title=None), alt.Color("metric:N"), ["metric:N", "value:Q"]
+        y_enc, series, tip = alt.Y("value:Q", title=None), "metric:N", ["metric:N", "value:Q"]
     else:
         y_enc, tip = alt.Y(f"{measures[0]}:Q", title=measures[0]), [f"{measures[0]}:Q"]
-        color_enc = alt.Color(f"{color}:N") if color else alt.Undefined
+        series = f"{color}:N" if color else None
         if color:
             tip = [f"{color}:N", *tip]
-    marked = base.mark_bar() if mark == "bar" else base.mark_line(point=True)
-    return marked.encode(x=_time_axis(x), y=y_enc, color=color_enc,
-                         tooltip=[alt.Tooltip(f"{x}:T", format="%Y-%m-%d"), *tip])
+    color_enc = alt.Color(series) if series else alt.Undefined
+    stamps = data[x]
+    short = pd.api.types.is_datetime64_any_dtype(stamps) and len(stamps) and \
+        bool((stamps.dropna() != stamps.dropna().dt.normalize()).any())
+    time_format = "%Y-%m-%d %H:%M" if short else "%Y-%m-%d"
+    x_enc = _time_axis(x)
+    if short:
+        x_enc = alt.X(f"{x}:T", title=x, scale=alt.Scale(type="utc"), axis=alt.Axis(format=time_format, labelAngle=-30))
+    tooltip = [alt.Tooltip(f"{x}:T", format=time_format), *tip, *(["partial:N"] if partial else [])]
+    if mark == "bar":
+        return base.mark_bar().encode(x=x_enc, y=y_enc, color=color_enc, tooltip=tooltip,
+                                      opacity=alt.condition("datum.partial", alt.value(0.4), alt.value(1.0))
+                                      if partial else alt.Undefined).properties(title=heading)
+    line = base.mark_line().encode(x=x_enc, y=y_enc, color=color_enc)
+    points = base.mark_point(filled=True, size=45).encode(
+        x=x_enc, y=y_enc, tooltip=tooltip,
+        stroke=alt.Stroke(series, legend=None) if series else alt.value("#4c78a8"),
+        fill=(alt.condition("datum.partial", alt.value("white"), alt.Fill(series, legend=None)) if series and partial
+              else alt.Fill(series, legend=None) if series
+              else alt.condition("datum.partial", alt.value("white"), alt.value("#4c78a8")) if partial
+              else alt.value("#4c78a8")))
+    return alt.layer(line, points, title=heading)
 
 
 def ranked_bars(frame: pd.DataFrame, *, label: str, value: str, color: str | None = None, n: int = 20,
                 title: str = "", color_scale: dict[str, str] | None = None) -> alt.Chart:
     """Horizontal bars of the ``n`` largest ``value`` (top accounts, hashtags, links)."""
-    data = _prepare(frame, [label, value, *([color] if color else [])], what="ranked_bars")
-    data = data.sort_values(value, ascending=False, kind="stable").head(n)
+    _check(frame, [label, value, *([color] if color else [])], what="ranked_bars")
+    data = _prepare(frame.sort_values(value, ascending=False, kind="stable").head(n),
+                    [label, value, *([color] if color else [])], what="ranked_bars")
     data[label] = data[label].astype(str)
     if color and color_scale:
         color_enc = alt.Color(f"{color}:N", scale=alt.Scale(domain=list(color_scale), range=list(color_scale.values())))
@@ -152,13 +183,28 @@ def share_bars(frame: pd.DataFrame, *, category: str, value: str, title: str = "
 
 def community_sizes(frame: pd.DataFrame, *, community: str = "community", size: str = "size", n: int = 40,
                     title: str = "Community sizes") -> alt.Chart:
-    """Bars of community sizes, largest first (the ``n`` largest)."""
-    data = _prepare(frame, [community, size], what="community_sizes")
-    data = data.sort_values(size, ascending=False, kind="stable").head(n)
-    data[community] = data[community].astype(str)
+    """Bars of community sizes, largest first: the ``n`` largest, then one bar for all the others.
+
+    >>> big = pd.DataFrame({"community": range(13305), "size": [50] + [2] * 13304})
+    >>> bars = community_sizes(big, n=3).to_dict()["datasets"]
+    >>> [row["community"] for row in list(bars.values())[0]][-1]
+    'others (13,302 communities)'
+    """
+    _check(frame, [community, size], what="community_sizes")
+    ordered = frame[[community, size]].sort_values(size, ascending=False, kind="stable")
+    top = ordered.head(n).copy()
+    top[community] = top[community].astype(str)
+    rest = ordered.iloc[n:]
+    if len(rest):
+        label = f"others ({len(rest):,} communities)"
+        top = pd.concat([top, pd.DataFrame({community: [label], size: [rest[size].sum()]})], ignore_index=True)
+    data = _prepare(top, [community, size], what="community_sizes")
+    order = data[community].tolist()
     return alt.Chart(data, title=title, width=_WIDTH, height=_HEIGHT).mark_bar().encode(
-        x=alt.X(f"{community}:N", sort="-y", title="community"),
+        x=alt.X(f"{community}:N", sort=order, title="community", axis=alt.Axis(labelAngle=-45 if len(rest) else 0)),
         y=alt.Y(f"{size}:Q", title="accounts"),
+        color=alt.condition(f"datum['{community}'] == '{order[-1]}'", alt.value("#adb5bd"), alt.value("#4c78a8"))
+        if len(rest) else alt.value("#4c78a8"),
         tooltip=[f"{community}:N", f"{size}:Q"],
     )
 
@@ -243,11 +289,20 @@ def rank_disagreement(frame: pd.DataFrame, *, title: str = "Do the rankings agre
 
 
 def cohort_heatmap(frame: pd.DataFrame, *, cohort: str = "cohort", offset: str = "offset", value: str = "retained_share",
-                   title: str = "Retention by cohort") -> alt.LayerChart:
-    """Cohort table: rows are first-seen periods, columns periods later, cells a share in [0, 1]."""
+                   title: str = "Retention by cohort", max_cohorts: int = 30) -> alt.LayerChart:
+    """Cohort table: rows are first-seen periods, columns periods later, cells a share in [0, 1].
+
+    At most ``max_cohorts`` cohorts (the first ones) and as many periods later are drawn.
+    """
+    _check(frame, [cohort, offset, value], what="cohort_heatmap")
+    cohorts = sorted(pd.unique(frame[cohort].dropna()))
+    if len(cohorts) > max_cohorts:
+        frame = frame[frame[cohort].isin(cohorts[:max_cohorts]) & (frame[offset] < max_cohorts)]
+        title = f"{title} (first {max_cohorts} of {len(cohorts)} cohorts)"
     data = _prepare(frame, [cohort, offset, value], what="cohort_heatmap")
     if pd.api.types.is_datetime64_any_dtype(data[cohort]):
-        data[cohort] = data[cohort].dt.strftime("%Y-%m-%d")
+        short = bool((data[cohort] != data[cohort].dt.normalize()).any())
+        data[cohort] = data[cohort].dt.strftime("%Y-%m-%d %H:%M" if short else "%Y-%m-%d")
     data[cohort] = data[cohort].astype(str)
     base = alt.Chart(data, title=title, width=_WIDTH, height=max(120, 18 * data[cohort].nunique())).encode(
         x=alt.X(f"{offset}:O", title="periods later"), y=alt.Y(f"{cohort}:O", title="cohort (first seen)"))
@@ -256,23 +311,41 @@ def cohort_heatmap(frame: pd.DataFrame, *, cohort: str = "cohort", offset: str =
     return alt.layer(cells, base.mark_text(fontSize=9).encode(text=alt.Text(f"{value}:Q", format=".0%")))
 
 
+NETWORK_PALETTE = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6",
+                   "#9d755d")
+OTHER_COLOR = "#ced4da"
+
+
 def network(nodes: pd.DataFrame, edges: pd.DataFrame, *, color: str = "community", size: str = "score",
-            label: str = "handle", title: str = "Network") -> alt.LayerChart:
+            label: str = "handle", title: str = "Network", max_colors: int = len(NETWORK_PALETTE)) -> alt.LayerChart:
     """A static node-link drawing from precomputed positions.
 
     ``nodes`` has ``x``, ``y``, ``color``, ``size`` and ``label`` columns;
-    ``edges`` has ``x``, ``y``, ``x2``, ``y2`` (positions of both ends).
+    ``edges`` has ``x``, ``y``, ``x2``, ``y2`` (positions of both ends). The
+    ``max_colors`` groups with most nodes get a colour each, the legend in
+    numeric order; every other node is grey ("other"), so that no colour stands
+    for two groups.
     """
     node_data = _prepare(nodes, ["x", "y", color, size, label], what="network nodes")
     edge_data = _prepare(edges, ["x", "y", "x2", "y2"], what="network edges")
-    node_data[color] = node_data[color].astype(str)
+    counts = node_data[color].value_counts(sort=True)
+    biggest = list(counts.index[:max_colors])
+    try:
+        biggest = sorted(biggest, key=float)
+    except (TypeError, ValueError):
+        biggest = sorted(biggest, key=str)
+    named = [str(v) for v in biggest]
+    node_data[color] = node_data[color].map(lambda v: str(v) if v in set(biggest) else "other")
+    domain = named + (["other"] if (node_data[color] == "other").any() else [])
+    palette = list(NETWORK_PALETTE[:len(named)]) + ([OTHER_COLOR] if "other" in domain else [])
     node_data[label] = node_data[label].astype(str)
     axis = dict(axis=None, scale=alt.Scale(zero=False))
     lines = alt.Chart(edge_data).mark_rule(opacity=0.25, color="#868e96").encode(
         x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis), x2="x2:Q", y2="y2:Q")
     dots = alt.Chart(node_data).mark_circle(opacity=0.9, stroke="white", strokeWidth=0.5).encode(
         x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis),
-        color=alt.Color(f"{color}:N", legend=alt.Legend(title=color, columns=2, symbolLimit=20)),
+        color=alt.Color(f"{color}:N", scale=alt.Scale(domain=domain, range=palette),
+                        legend=alt.Legend(title=color, columns=2, symbolLimit=len(domain))),
         size=alt.Size(f"{size}:Q", legend=None, scale=alt.Scale(range=[15, 400])),
         tooltip=[f"{label}:N", f"{color}:N", alt.Tooltip(f"{size}:Q", format=".3f")])
     return alt.layer(lines, dots, title=title).properties(width=_WIDTH, height=_WIDTH - 80).configure_view(stroke=None)

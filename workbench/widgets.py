@@ -1,8 +1,11 @@
 """Widget panels: controls that recompute through the package and redraw a chart.
 
-Every panel shows, wherever it is displayed, both the live widget (in a
-kernel) and a static SVG of its result for the default parameters (what an
-HTML report, which has no kernel, shows instead). Panels keep their logic
+Every panel displays as two outputs: the live widget (controls, status and a
+chart area, drawn by a kernel) and, beside it, a static SVG of its result for
+the default parameters. A notebook converted with plain ``jupyter nbconvert``
+(no kernel, no widget JavaScript) or a workbench report shows the static chart;
+in JupyterLab the static chart is the panel's picture until a control moves,
+when it gives way to the live one, so the chart is never shown twice. Panels keep their logic
 out of the callbacks: ``panel.update(resolution=2.0)`` is what moving the
 slider does, so tests drive panels in-process without a browser.
 
@@ -50,16 +53,31 @@ class Panel:
         self.widget = ipw.VBox([ipw.HBox(list(controls)), self.status, self.output])
         self.chart = None
         self.static_chart = None
+        self._static_display = None  # the handle of the static output, cleared when a control first moves
 
     def _draw(self, chart: Any) -> None:
         self.chart = chart
         if self.static_chart is None:
-            self.static_chart = chart
+            self.static_chart = chart  # the first picture is the static one, shown beside the widget
+            return
         if get_ipython() is None:  # plain Python (scripts, tests): no front end to draw in
             return
+        if self._static_display is not None:
+            self._static_display.update({"text/plain": ""}, raw=True)  # the live chart takes its place
+            self._static_display = None
         with self.output:
             clear_output(wait=True)
             display(chart)
+
+    def static_bundle(self) -> dict:
+        """The static chart of the default parameters as a display bundle (SVG)."""
+        if self.static_chart is None:
+            return {"text/plain": "(nothing to draw)"}
+        return {"image/svg+xml": viz.to_svg(self.static_chart), "text/plain": "<static chart of the default parameters>"}
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)
+        self._static_display = display(self.static_bundle(), raw=True, display_id=True)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
@@ -80,10 +98,13 @@ class CommunityPanel(Panel):
         The starting point, as in :func:`workbench.communities.detect`.
     methods : sequence of str
         The methods offered in the menu.
+    partition : Partition, optional
+        The partition of ``graph`` with ``method``, ``resolution`` and ``seed`` when it is
+        already computed (a notebook's session has it): shown first instead of detecting again.
     """
 
     def __init__(self, graph: Any, *, method: str = "leiden", resolution: float = 1.0, seed: int = 0,
-                 methods: Sequence[str] = METHODS, privacy: Any = None):
+                 methods: Sequence[str] = METHODS, privacy: Any = None, partition: Any = None):
         if method not in methods:
             methods = (method, *methods)
         self.graph = graph
@@ -96,13 +117,13 @@ class CommunityPanel(Panel):
         self.partition = None
         self.resolution_slider.observe(lambda change: self.update(resolution=change["new"]), names="value")
         self.method_menu.observe(lambda change: self.update(method=change["new"]), names="value")
-        self.update()
+        self.update(known=partition)
 
     @property
     def n_communities(self) -> int:
         return int(self.partition.to_frame()["community"].nunique())
 
-    def update(self, *, method: str | None = None, resolution: float | None = None) -> Any:
+    def update(self, *, method: str | None = None, resolution: float | None = None, known: Any = None) -> Any:
         """Recompute the partition (what moving a control does) and redraw; returns the partition."""
         from workbench import communities
 
@@ -111,7 +132,8 @@ class CommunityPanel(Panel):
         tunable = method in communities.RESOLUTION_METHODS
         self.resolution_slider.disabled = not tunable  # only Leiden and Louvain have a resolution
         options = {"resolution": resolution} if tunable else {}
-        self.partition = communities.detect(self.graph, method=method, seed=self.seed, **options)
+        self.partition = (known if known is not None
+                          else communities.detect(self.graph, method=method, seed=self.seed, **options))
         frame = self.partition.to_frame()
         sizes = frame.groupby("community", as_index=False).size()
         modularity = getattr(self.partition, "modularity", float("nan"))
@@ -242,12 +264,16 @@ class SeriesPanel(Panel):
         Offered periods; the first is the default.
     kinds : sequence of str, optional
         Interaction kinds offered as toggles (all on at first).
+    partial : callable, optional
+        Adds a ``partial`` column marking periods cut by the data's start or end
+        (:meth:`workbench.session.Session.mark_partial`); drawn hollow.
     """
 
     def __init__(self, compute: Callable[..., pd.DataFrame], *, metrics: Sequence[str], color: str | None = None,
                  periods: Sequence[str] = ("week", "day", "month"), kinds: Sequence[str] | None = None,
-                 title: str = "", privacy: Any = None):
+                 title: str = "", privacy: Any = None, partial: Callable[[pd.DataFrame], pd.DataFrame] | None = None):
         self.compute = compute
+        self.partial = partial
         self.color = color
         self.title = title
         self.period_menu = ipw.Dropdown(options=list(periods), value=periods[0], description="period")
@@ -308,6 +334,8 @@ class SeriesPanel(Panel):
             frame = frame[keep]
         metric = self.metric_menu.value
         self.status.value = f"{metric} per {self.period_menu.value}: {len(frame)} rows"
+        if self.partial is not None and len(frame):
+            frame = self.partial(frame, period=self.period_menu.value)
         self._draw(viz.time_series(frame, y=metric, color=self.color if self.color in frame.columns else None,
                                    title=self.title or f"{metric} per {self.period_menu.value}"))
         return frame
@@ -410,6 +438,15 @@ class NetworkView:
             g.add_weighted_edges_from(self.edges[["source", "target", "weight"]].itertuples(index=False, name=None))
             self._sigma = Sigma(g, node_color="community", node_size="score", node_label="label", height=500, start_layout=False)
         return self._sigma
+
+    def static_bundle(self) -> dict:
+        """The static drawing as a display bundle (SVG)."""
+        return {"image/svg+xml": viz.to_svg(self.static_chart), "text/plain": "<static network drawing>"}
+
+    def _ipython_display_(self) -> None:
+        # Two outputs: the live view, and the drawing that a page without a kernel or widget scripts shows.
+        display(self.widget)
+        display(self.static_bundle(), raw=True)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})

@@ -20,11 +20,13 @@ ORDER BY community, rank;
 
 -- name: community_hashtags
 -- The $n most used hashtags in each community's own posts (shares excluded; needs a registered partition_frame).
+-- Hashtags come from post_entities (the export's own entities, or the text outside URLs: never a URL's fragment).
 WITH tags AS (
-    SELECT p.community, lower(unnest(regexp_extract_all(t.text, '#(\w+)', 1))) AS tag
-    FROM posts t
+    SELECT p.community, e.value AS tag
+    FROM post_entities e
+    JOIN posts t ON t.post_id = e.post_id
     JOIN partition_frame p ON p.account_id = t.author_id
-    WHERE t.collected AND t.kind <> 'share' AND t.text IS NOT NULL
+    WHERE e.entity = 'hashtag' AND t.collected AND t.kind <> 'share'
 ), counted AS (
     SELECT community, tag, count(*)::BIGINT AS uses FROM tags GROUP BY ALL
 ), ranked AS (
@@ -36,15 +38,16 @@ WHERE rank <= $n
 ORDER BY community, rank;
 
 -- name: community_links
--- The $n most posted links (posted at least twice) in each community's own posts (shares excluded; needs a registered partition_frame).
+-- The $n most posted links in each community's own posts (shares excluded; needs a registered partition_frame).
+-- Links come from post_entities: expanded URLs where the export has them (Twitter's t.co resolved), else the text's.
 WITH links AS (
-    SELECT p.community, unnest(regexp_extract_all(t.text, 'https?://[^\s]+')) AS link
-    FROM posts t
+    SELECT p.community, e.value AS link
+    FROM post_entities e
+    JOIN posts t ON t.post_id = e.post_id
     JOIN partition_frame p ON p.account_id = t.author_id
-    WHERE t.collected AND t.kind <> 'share' AND t.text IS NOT NULL
+    WHERE e.entity = 'link' AND t.collected AND t.kind <> 'share'
 ), counted AS (
-    -- a link posted once (every t.co short link) says nothing about a community
-    SELECT community, link, count(*)::BIGINT AS uses FROM links GROUP BY ALL HAVING count(*) > 1
+    SELECT community, link, count(*)::BIGINT AS uses FROM links GROUP BY ALL
 ), ranked AS (
     SELECT *, row_number() OVER (PARTITION BY community ORDER BY uses DESC, link) AS rank FROM counted
 )

@@ -62,3 +62,15 @@ SELECT load_id, reason, count(*)::BIGINT AS records
 FROM rejects
 GROUP BY ALL
 ORDER BY load_id, records DESC;
+
+-- name: span
+-- First and last time of a collected post or an interaction of the given kinds within [$since, $until) (NULLs when none).
+WITH times AS (
+    SELECT created_at FROM posts WHERE collected AND created_at IS NOT NULL
+    UNION ALL
+    SELECT created_at FROM interactions WHERE created_at IS NOT NULL AND list_contains(CAST($kinds AS VARCHAR[]), kind)
+)
+SELECT min(created_at) AS first_at, max(created_at) AS last_at
+FROM times
+WHERE (CAST($since AS TIMESTAMPTZ) IS NULL OR created_at >= CAST($since AS TIMESTAMPTZ))
+  AND (CAST($until AS TIMESTAMPTZ) IS NULL OR created_at < CAST($until AS TIMESTAMPTZ));

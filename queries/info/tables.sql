@@ -10,3 +10,4 @@ UNION ALL SELECT 'memberships', count(*)::BIGINT FROM memberships
 UNION ALL SELECT 'account_scores', count(*)::BIGINT FROM account_scores
 UNION ALL SELECT 'account_attributes', count(*)::BIGINT FROM account_attributes
 UNION ALL SELECT 'campaigns', count(*)::BIGINT FROM campaigns
+UNION ALL SELECT 'post_entities', count(*)::BIGINT FROM post_entities

@@ -181,8 +181,9 @@ SELECT row_number() OVER () AS vid, line_no, place, role, collected, view, v.uri
        json_transform(record_json, '{
          "$type": "VARCHAR", "text": "VARCHAR", "createdAt": "VARCHAR", "langs": ["VARCHAR"],
          "reply": {"root": {"uri": "VARCHAR"}, "parent": {"uri": "VARCHAR"}},
-         "embed": {"$type": "VARCHAR", "record": {"uri": "VARCHAR", "record": {"uri": "VARCHAR"}}},
-         "facets": [{"features": [{"$type": "VARCHAR", "did": "VARCHAR"}]}],
+         "embed": {"$type": "VARCHAR", "record": {"uri": "VARCHAR", "record": {"uri": "VARCHAR"}},
+                   "external": {"uri": "VARCHAR"}, "media": {"external": {"uri": "VARCHAR"}}},
+         "facets": [{"features": [{"$type": "VARCHAR", "did": "VARCHAR", "uri": "VARCHAR", "tag": "VARCHAR"}]}],
          "subject": {"uri": "VARCHAR"}
        }') AS r,
        CASE WHEN json_type(record_json -> 'subject') = 'VARCHAR' THEN record_json ->> 'subject' END AS subject_did,
@@ -290,6 +291,21 @@ SELECT $platform || ':' || uri, $platform, $platform || ':' || did, created_at, 
             ELSE 'post' END,
        likeCount, repostCount, replyCount, quoteCount, collected, line_no
 FROM bluesky_posts;
+
+-- Links and hashtags (workbench/ingest/entities.py): the facets' #link URIs and #tag tags, and the URI
+-- of an external embed (a link card, also beside media).
+INSERT INTO stage_post_entities (post_id, entity, value)
+SELECT DISTINCT $platform || ':' || uri,
+       CASE WHEN feature."$type" = 'app.bsky.richtext.facet#link' THEN 'link' ELSE 'hashtag' END,
+       CASE WHEN feature."$type" = 'app.bsky.richtext.facet#link' THEN feature.uri ELSE lower(feature.tag) END
+FROM (SELECT uri, unnest(facet.features) AS feature
+      FROM (SELECT uri, unnest(r.facets) AS facet FROM bluesky_posts WHERE r.facets IS NOT NULL))
+WHERE (feature."$type" = 'app.bsky.richtext.facet#link' AND regexp_matches(feature.uri, '^https?://'))
+   OR (feature."$type" = 'app.bsky.richtext.facet#tag' AND coalesce(feature.tag, '') <> '')
+UNION ALL
+SELECT DISTINCT $platform || ':' || uri, 'link', coalesce(r."embed".external.uri, r."embed".media.external.uri)
+FROM bluesky_posts
+WHERE regexp_matches(coalesce(r."embed".external.uri, r."embed".media.external.uri), '^https?://');
 
 -- Replies: author -> author of the parent post (the repository of its uri).
 INSERT INTO stage_interactions (source_id, target_id, kind, post_id, created_at, platform)

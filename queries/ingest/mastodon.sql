@@ -154,6 +154,7 @@ WITH parsed AS (
              "id": "VARCHAR", "uri": "VARCHAR", "created_at": "VARCHAR",
              "in_reply_to_id": "VARCHAR", "in_reply_to_account_id": "VARCHAR",
              "language": "VARCHAR", "content": "VARCHAR",
+             "tags": [{"name": "VARCHAR"}], "card": {"url": "VARCHAR"},
              "replies_count": "BIGINT", "reblogs_count": "BIGINT", "favourites_count": "BIGINT", "quotes_count": "BIGINT",
              "account": {"id": "VARCHAR", "username": "VARCHAR", "acct": "VARCHAR", "display_name": "VARCHAR",
                          "url": "VARCHAR", "uri": "VARCHAR", "followers_count": "BIGINT",
@@ -173,7 +174,7 @@ WITH parsed AS (
 SELECT row_number() OVER () AS sid, line_no, place, depth, item,
        s.id AS local_id, s.uri, s.in_reply_to_id, s.in_reply_to_account_id, s.language, s.content,
        s.replies_count, s.reblogs_count, s.favourites_count, s.quotes_count, s.account, s.mentions,
-       s.reblog, s.quote,
+       s.reblog, s.quote, s.tags, s.card,
        try_cast(s.created_at AS TIMESTAMPTZ) AS created_at,
        mastodon_acct(s.account.acct, coalesce(s.account.url, s.account.uri)) AS acct,
        CASE
@@ -347,6 +348,22 @@ SELECT $platform || ':' || s.uri, $platform, $platform || ':' || lower(s.acct), 
        s.favourites_count, s.reblogs_count, s.replies_count, s.quotes_count, s.depth = 0, s.line_no
 FROM mastodon_statuses AS s
 LEFT JOIN mastodon_replies AS r ON r.sid = s.sid;
+
+-- Links and hashtags (workbench/ingest/entities.py): the status's tags; the href of each link of the
+-- HTML content that is not a mention or a hashtag (Mastodon marks both with the class "mention"); the
+-- URL of its preview card.
+INSERT INTO stage_post_entities (post_id, entity, value)
+SELECT DISTINCT $platform || ':' || uri, 'hashtag', lower(tag.name)
+FROM (SELECT uri, unnest(tags) AS tag FROM mastodon_statuses WHERE tags IS NOT NULL)
+WHERE coalesce(tag.name, '') <> ''
+UNION ALL
+SELECT DISTINCT $platform || ':' || uri, 'link', replace(regexp_extract(anchor, 'href="([^"]+)"', 1), '&amp;', '&')
+FROM (SELECT uri, unnest(regexp_extract_all(content, '<a\s[^>]*>')) AS anchor
+      FROM mastodon_statuses WHERE content IS NOT NULL AND contains(content, '<a'))
+WHERE regexp_matches(anchor, 'href="https?://') AND NOT regexp_matches(anchor, 'class="[^"]*\bmention\b')
+UNION ALL
+SELECT DISTINCT $platform || ':' || uri, 'link', card.url
+FROM mastodon_statuses WHERE regexp_matches(card.url, '^https?://');
 
 -- Replies (author -> the account answered).
 INSERT INTO stage_interactions (source_id, target_id, kind, post_id, created_at, platform)

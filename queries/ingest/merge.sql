@@ -116,3 +116,11 @@ WHERE a.value IS DISTINCT FROM s.value;
 INSERT INTO account_attributes (account_id, name, value, load_id)
 SELECT account_id, name, value, $load_id FROM stage_attributes
 ON CONFLICT (account_id, name) DO UPDATE SET value = excluded.value, load_id = excluded.load_id;
+
+-- name: merge_post_entities
+-- Merge staged links and hashtags: those of a post the workspace holds none for (its first load that had any wins, as for posts).
+INSERT INTO post_entities (post_id, entity, value, load_id)
+SELECT DISTINCT s.post_id, s.entity, s.value, $load_id
+FROM stage_post_entities AS s
+WHERE s.post_id IS NOT NULL AND coalesce(s.value, '') <> ''
+  AND s.post_id NOT IN (SELECT post_id FROM post_entities);

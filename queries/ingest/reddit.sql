@@ -20,7 +20,7 @@ WITH parsed AS (
                "subreddit": "VARCHAR", "parent_id": "VARCHAR", "link_id": "VARCHAR",
                "body": "VARCHAR", "title": "VARCHAR", "selftext": "VARCHAR",
                "score": "BIGINT", "num_comments": "BIGINT", "num_crossposts": "BIGINT",
-               "author_created_utc": "DOUBLE"
+               "author_created_utc": "DOUBLE", "url": "VARCHAR", "is_self": "BOOLEAN"
            }')) END AS r
     FROM raw_lines
 ),
@@ -78,11 +78,19 @@ SELECT line_no,
        r.num_comments AS num_comments,
        r.num_crossposts AS num_crossposts,
        CASE WHEN r.author_created_utc BETWEEN -62135596800 AND 253402300799
-            THEN to_timestamp(r.author_created_utc) END AS author_created_at
+            THEN to_timestamp(r.author_created_utc) END AS author_created_at,
+       -- a link submission's url (a self post's url is its own page)
+       CASE WHEN NOT is_comment AND NOT coalesce(r.is_self, false) AND regexp_matches(r.url, '^https?://')
+                 AND NOT contains(r.url, '/comments/' || native_id)
+            THEN replace(r.url, '&amp;', '&') END AS link_url
 FROM typed;
 
 INSERT INTO stage_rejects (line_no, reason)
 SELECT line_no, reject_reason FROM reddit_rows WHERE reject_reason IS NOT NULL;
+
+-- The link a submission points to (the links and hashtags of the text: ingest.text_entities).
+INSERT INTO stage_post_entities (post_id, entity, value)
+SELECT post_id, 'link', link_url FROM reddit_rows WHERE reject_reason IS NULL AND link_url IS NOT NULL;
 
 -- score is Reddit's net score (upvotes minus downvotes, may be negative): the platform's own
 -- approval counter, so it goes to like_count. num_comments -> reply_count and num_crossposts ->

@@ -3,7 +3,8 @@
 --
 -- Both Twitter loaders (twitter-v2: twarc2 JSON and twarc-csv; twitter-v1: classic tweets) fill three
 -- work tables with native (unprefixed) ids, and this query does the rest the same way for both:
---   tw_posts    one row per tweet seen: collected or context, its references and resolution hints
+--   tw_posts    one row per tweet seen: collected or context, its references and resolution hints,
+--               its links (expanded URLs) and hashtags
 --   tw_accounts one row per user object seen (duplicates allowed), or (id, handle) pairs without counters
 --   tw_mentions the mentions of collected tweets, auto-mentions already left out
 -- Ids: accounts `<platform>:<user id>`, posts `<platform>:<tweet id>` (Twitter's numeric ids, as strings).
@@ -30,6 +31,23 @@ SELECT $platform || ':' || id, $platform, $platform || ':' || author_id, created
        $platform || ':' || conversation_id, NULL, kind,
        like_count, share_count, reply_count, quote_count, collected, line_no
 FROM tw_posts_k;
+
+-- Links and hashtags of every staged tweet (workbench/ingest/entities.py): the expanded URLs, less the
+-- tweet's own photos and videos (twitter.com/<x>/status/<id>/photo/1, or pic.twitter.com as twarc-csv
+-- writes them) and the link of the tweet a quote quotes (the quote itself, already an interaction);
+-- hashtags in lower case.
+INSERT INTO stage_post_entities (post_id, entity, value)
+SELECT DISTINCT $platform || ':' || id, 'link', link
+FROM (SELECT id, quoted_id, unnest(links) AS link FROM tw_posts_k WHERE links IS NOT NULL)
+WHERE regexp_matches(link, '^https?://')
+  AND NOT regexp_matches(link, '(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\w+/status(?:es)?/\d+/(?:photo|video)/\d+$')
+  AND (quoted_id IS NULL
+       OR regexp_extract(link, '(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\w+/status(?:es)?/(\d+)', 1)
+          <> quoted_id)
+UNION ALL
+SELECT DISTINCT $platform || ':' || id, 'hashtag', lower(tag)
+FROM (SELECT id, unnest(hashtags) AS tag FROM tw_posts_k WHERE hashtags IS NOT NULL)
+WHERE coalesce(tag, '') <> '';
 
 -- The account of each user id: one row, the newest observation (a page's includes repeat the same users
 -- over and over: keeping one row here spares the merge from sorting them all). A row with counters wins

@@ -60,7 +60,10 @@ CREATE OR REPLACE TEMP MACRO tw1_post(t) AS {
     'quote_count': t.quote_count,
     'mentions': list_transform(coalesce(t.extended_tweet.entities.user_mentions, t.entities.user_mentions),
                                lambda m: {'start': m.indices[1], 'id': m.id_str, 'username': m.screen_name}),
-    'urls': list_transform(coalesce(t.extended_tweet.entities.urls, t.entities.urls), lambda u: u.expanded_url)
+    'urls': list_transform(coalesce(t.extended_tweet.entities.urls, t.entities.urls), lambda u: u.expanded_url),
+    -- (v1.1 keeps a tweet's photos and videos in entities.media, apart from its links)
+    'links': list_transform(coalesce(t.extended_tweet.entities.urls, t.entities.urls), lambda u: u.expanded_url),
+    'hashtags': list_transform(coalesce(t.extended_tweet.entities.hashtags, t.entities.hashtags), lambda h: h.text)
 };
 
 CREATE OR REPLACE TEMP MACRO tw1_account(u, seen) AS {
@@ -154,7 +157,8 @@ SELECT line_no, collected, seen_at, id, author_id, created_at, text, lang,
        CASE WHEN retweeted_id IS NOT NULL THEN length(regexp_extract(text, '^RT @\w+:?', 0))
             WHEN replied_id IS NOT NULL OR in_reply_to_user_id IS NOT NULL
             THEN length(regexp_extract(text, '^(?:@\w+\s*)+', 0))
-            ELSE 0 END AS auto_mention_end
+            ELSE 0 END AS auto_mention_end,
+       links, hashtags
 FROM tw1_tweets;
 
 CREATE OR REPLACE TEMP TABLE tw_mentions AS

@@ -29,7 +29,7 @@ FROM (
                                      "quote_count": "BIGINT", "followers_count": "BIGINT",
                                      "following_count": "BIGINT", "tweet_count": "BIGINT"},
                   "entities": {"mentions": [{"start": "BIGINT", "id": "VARCHAR", "username": "VARCHAR"}],
-                               "urls": [{"expanded_url": "VARCHAR"}]},
+                               "urls": [{"expanded_url": "VARCHAR", "media_key": "VARCHAR"}], "hashtags": [{"tag": "VARCHAR"}]},
                   "username": "VARCHAR", "name": "VARCHAR", "tweet_count": "BIGINT"}],
         "includes": {
             "users": [{"id": "VARCHAR", "username": "VARCHAR", "name": "VARCHAR", "created_at": "VARCHAR",
@@ -41,7 +41,7 @@ FROM (
                         "public_metrics": {"retweet_count": "BIGINT", "reply_count": "BIGINT",
                                            "like_count": "BIGINT", "quote_count": "BIGINT"},
                         "entities": {"mentions": [{"start": "BIGINT", "id": "VARCHAR", "username": "VARCHAR"}],
-                                     "urls": [{"expanded_url": "VARCHAR"}]}}]},
+                                     "urls": [{"expanded_url": "VARCHAR", "media_key": "VARCHAR"}], "hashtags": [{"tag": "VARCHAR"}]}}]},
         "meta": {"result_count": "BIGINT"},
         "errors": [{"title": "VARCHAR"}],
         "__twarc": {"retrieved_at": "VARCHAR"},
@@ -54,7 +54,7 @@ FROM (
                                    "created_at": "VARCHAR",
                                    "public_metrics": {"followers_count": "BIGINT", "following_count": "BIGINT",
                                                       "tweet_count": "BIGINT"}}],
-                     "urls": [{"expanded_url": "VARCHAR"}]},
+                     "urls": [{"expanded_url": "VARCHAR", "media_key": "VARCHAR"}], "hashtags": [{"tag": "VARCHAR"}]},
         "author": {"id": "VARCHAR", "username": "VARCHAR", "name": "VARCHAR", "created_at": "VARCHAR",
                    "public_metrics": {"followers_count": "BIGINT", "following_count": "BIGINT", "tweet_count": "BIGINT"}},
         "in_reply_to_user": {"id": "VARCHAR", "username": "VARCHAR", "name": "VARCHAR", "created_at": "VARCHAR",
@@ -67,7 +67,7 @@ FROM (
                                "public_metrics": {"retweet_count": "BIGINT", "reply_count": "BIGINT",
                                                   "like_count": "BIGINT", "quote_count": "BIGINT"},
                                "entities": {"mentions": [{"start": "BIGINT", "id": "VARCHAR", "username": "VARCHAR"}],
-                                            "urls": [{"expanded_url": "VARCHAR"}]},
+                                            "urls": [{"expanded_url": "VARCHAR", "media_key": "VARCHAR"}], "hashtags": [{"tag": "VARCHAR"}]},
                                "author": {"id": "VARCHAR", "username": "VARCHAR", "name": "VARCHAR",
                                           "created_at": "VARCHAR",
                                           "public_metrics": {"followers_count": "BIGINT", "following_count": "BIGINT",
@@ -89,7 +89,7 @@ FROM (SELECT r.line_no,
                                     "quote_count": "BIGINT", "followers_count": "BIGINT",
                                     "following_count": "BIGINT", "tweet_count": "BIGINT"},
                  "entities": {"mentions": [{"start": "BIGINT", "id": "VARCHAR", "username": "VARCHAR"}],
-                              "urls": [{"expanded_url": "VARCHAR"}]},
+                              "urls": [{"expanded_url": "VARCHAR", "media_key": "VARCHAR"}], "hashtags": [{"tag": "VARCHAR"}]},
                  "username": "VARCHAR", "name": "VARCHAR", "tweet_count": "BIGINT"}}')).data END AS item
       FROM raw_lines AS r JOIN tw2_docs AS d ON d.line_no = r.line_no AND d.shape = 'other')
 WHERE item.id IS NOT NULL OR item.text IS NOT NULL;
@@ -126,7 +126,10 @@ CREATE OR REPLACE TEMP MACRO tw2_post(t) AS {
     'quote_count': t.public_metrics.quote_count,
     'mentions': list_transform(t.entities.mentions,
                                lambda m: {'start': m.start, 'id': m.id, 'username': m.username}),
-    'urls': list_transform(t.entities.urls, lambda u: u.expanded_url)
+    'urls': list_transform(t.entities.urls, lambda u: u.expanded_url),
+    -- the links a reader sees: expanded URLs, not t.co, and not the tweet's own photos and videos
+    'links': list_transform(list_filter(t.entities.urls, lambda u: u.media_key IS NULL), lambda u: u.expanded_url),
+    'hashtags': list_transform(t.entities.hashtags, lambda h: h.tag)
 };
 
 -- A counts page holds no tweets.
@@ -207,7 +210,8 @@ SELECT line_no, collected, seen_at, id, author_id, created_at, text, lang, conve
             WHEN retweeted_id IS NOT NULL THEN length(regexp_extract(text, '^RT @\w+:?', 0))
             WHEN (replied_id IS NOT NULL OR in_reply_to_user_id IS NOT NULL) AND starts_with(text, '@')
             THEN length(regexp_extract(text, '^(?:@\w+\s*)+', 0))
-            ELSE 0 END AS auto_mention_end
+            ELSE 0 END AS auto_mention_end,
+       links, hashtags
 FROM refs;
 
 CREATE OR REPLACE TEMP TABLE tw_mentions AS
@@ -345,6 +349,14 @@ SELECT r.line_no,
                       lambda m: CASE WHEN json_type(m) = 'VARCHAR' THEN {'id': NULL::VARCHAR,
                                                                           'username': ltrim(m ->> '$', '@')}
                                      ELSE {'id': m ->> '$.id', 'username': m ->> '$.username'} END) AS mentions,
+       -- ["https://..."] (expanded by twarc-csv) or [{"expanded_url": ...}, ...]; ["#tag"] or [{"tag": ...}]
+       list_filter(list_transform(TRY(json_transform(tw2c(f, names, 'entities.urls'), '["JSON"]')),
+                                  lambda u: CASE WHEN json_type(u) = 'VARCHAR' THEN u ->> '$'
+                                                 WHEN (u ->> '$.media_key') IS NULL THEN u ->> '$.expanded_url' END),
+                   lambda u: u IS NOT NULL) AS links,
+       list_transform(TRY(json_transform(tw2c(f, names, 'entities.hashtags'), '["JSON"]')),
+                      lambda h: CASE WHEN json_type(h) = 'VARCHAR' THEN ltrim(h ->> '$', '#')
+                                     ELSE h ->> '$.tag' END) AS hashtags,
        coalesce(TRY_CAST(tw2c(f, names, '__twarc.retrieved_at') AS TIMESTAMPTZ),
                 TRY_CAST(tw2c(f, names, 'created_at') AS TIMESTAMPTZ)) AS seen_at,
        tw2c(f, names, 'author.id') AS user_id,
@@ -373,7 +385,7 @@ SELECT line_no, true AS collected, seen_at, id, author_id, created_at, text, lan
             WHEN replied_id IS NOT NULL OR in_reply_to_user_id IS NOT NULL
             THEN regexp_extract_all(lower(regexp_extract(text, '^(?:@\w+\s*)+', 0)), '@(\w+)', 1)
             ELSE [] END AS auto_handles,
-       mentions
+       mentions, links, hashtags
 FROM tw2c_tweets
 WHERE id IS NOT NULL AND author_id IS NOT NULL;
 

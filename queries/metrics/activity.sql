@@ -5,7 +5,7 @@ WITH weights AS (
     SELECT unnest($weight_kinds::VARCHAR[]) AS kind, unnest($weight_values::DOUBLE[]) AS weight
 ),
 selected AS (
-    SELECT date_trunc($period, i.created_at AT TIME ZONE 'UTC')::DATE AS period,
+    SELECT date_trunc($period, i.created_at AT TIME ZONE 'UTC') AS period,
            m.community, i.source_id, i.kind
     FROM interactions i
     LEFT JOIN memberships m ON m.run_id = $run_id AND m.account_id = i.source_id

@@ -3,7 +3,7 @@
 -- Members are the accounts in an interaction of the period (either side); with a run, only links inside one community count
 -- and accounts outside the run are left out. Self-interactions are excluded.
 WITH selected AS (
-    SELECT date_trunc($period, i.created_at AT TIME ZONE 'UTC')::DATE AS period,
+    SELECT date_trunc($period, i.created_at AT TIME ZONE 'UTC') AS period,
            i.source_id, i.target_id, ms.community AS source_community, mt.community AS target_community
     FROM interactions i
     LEFT JOIN memberships ms ON ms.run_id = $run_id AND ms.account_id = i.source_id

@@ -3,7 +3,7 @@
 -- Rates are sums of the platform counters divided by the number of those posts (Kaushik 2011); a post without a counter
 -- adds nothing to that sum, and a rate is NULL when no post of the period has its counter(s).
 WITH selected AS (
-    SELECT date_trunc($period, p.created_at AT TIME ZONE 'UTC')::DATE AS period,
+    SELECT date_trunc($period, p.created_at AT TIME ZONE 'UTC') AS period,
            m.community, p.like_count, p.share_count, p.quote_count, p.reply_count
     FROM metric_rated_posts() p
     LEFT JOIN memberships m ON m.run_id = $run_id AND m.account_id = p.author_id

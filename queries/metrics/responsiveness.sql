@@ -29,7 +29,7 @@ answered AS (
     WHERE list_contains($focal_ids, r.author_id) AND r.created_at >= q.created_at
     GROUP BY q.post_id
 )
-SELECT date_trunc($period, q.created_at AT TIME ZONE 'UTC')::DATE AS period, m.community,
+SELECT date_trunc($period, q.created_at AT TIME ZONE 'UTC') AS period, m.community,
        count(*)::BIGINT AS questions,
        count(a.first_response)::BIGINT AS answered,
        (count(a.first_response) / count(*))::DOUBLE AS share_answered,

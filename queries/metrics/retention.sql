@@ -1,7 +1,7 @@
 -- name: retention
 -- Cohort table: accounts whose first own action (collected post, or interaction as source) falls in a period, and how many act again k periods later.
 WITH active AS (
-    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC')::DATE AS period
+    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC') AS period
     FROM metric_acts()
     WHERE ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
       AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
@@ -38,7 +38,7 @@ ORDER BY g.cohort, g.community NULLS LAST, "offset";
 -- name: churn
 -- Per period: accounts that acted, how many act again in the next period, and the churn rate (NULL for the last period, whose next is unknown).
 WITH active AS (
-    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC')::DATE AS period
+    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC') AS period
     FROM metric_acts()
     WHERE ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
       AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
@@ -46,8 +46,9 @@ WITH active AS (
 ),
 stepped AS (
     SELECT a.account_id, a.period, m.community,
-           (a.period + CASE $period WHEN 'day' THEN INTERVAL 1 DAY WHEN 'week' THEN INTERVAL 7 DAY
-                                    ELSE INTERVAL 1 MONTH END)::DATE AS next_period
+           a.period + CASE $period WHEN 'minute' THEN INTERVAL 1 MINUTE WHEN 'hour' THEN INTERVAL 1 HOUR
+                               WHEN 'day' THEN INTERVAL 1 DAY WHEN 'week' THEN INTERVAL 7 DAY
+                               ELSE INTERVAL 1 MONTH END AS next_period
     FROM active a LEFT JOIN memberships m ON m.run_id = $run_id AND m.account_id = a.account_id
 ),
 last_period AS (SELECT max(period) AS period FROM active)

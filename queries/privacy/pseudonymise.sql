@@ -17,7 +17,7 @@ CREATE OR REPLACE TEMP MACRO wb_rounded(n) AS
          ELSE round(n, (1 - floor(log10(abs(n))))::INTEGER)::BIGINT END;
 
 -- name: strings
--- Every distinct free text that the pseudonymiser must read: post texts, channels, reject reasons, load messages, campaign names, notes and hashtags, attribute values.
+-- Every distinct free text that the pseudonymiser must read: post texts, channels, reject reasons, load messages, campaign names, notes and hashtags, attribute values, the links and hashtags of posts.
 SELECT text AS raw FROM posts WHERE text IS NOT NULL
 UNION SELECT channel FROM posts WHERE channel IS NOT NULL
 UNION SELECT reason FROM rejects WHERE reason IS NOT NULL
@@ -25,7 +25,8 @@ UNION SELECT message FROM loads WHERE message IS NOT NULL
 UNION SELECT name FROM campaigns
 UNION SELECT note FROM campaigns WHERE note IS NOT NULL
 UNION SELECT '#' || unnest(hashtags) FROM campaigns
-UNION SELECT value FROM account_attributes;
+UNION SELECT value FROM account_attributes
+UNION SELECT CASE WHEN entity = 'hashtag' THEN '#' || value ELSE value END FROM post_entities;
 
 -- name: paths
 -- Every distinct path of a loaded file (loads and rejects).
@@ -109,6 +110,17 @@ SELECT wb_qualified($inner_pad, $outer_pad, 'account', 'u_', a.account_id) AS ac
        a.load_id
 FROM account_attributes a
 LEFT JOIN privacy_strings v ON v.raw = a.value;
+
+-- name: post_entities
+-- The links and hashtags of posts with post ids pseudonymised and values as the pseudonymiser wrote them (a link or a hashtag can name an account).
+SELECT wb_qualified($inner_pad, $outer_pad, 'post', 'p_', e.post_id) AS post_id, e.entity,
+       CASE WHEN e.entity = 'hashtag' THEN lower(ltrim(v.shown, '#')) ELSE v.shown END AS value, e.load_id
+FROM post_entities e
+LEFT JOIN privacy_strings v ON v.raw = CASE WHEN e.entity = 'hashtag' THEN '#' || e.value ELSE e.value END;
+
+-- name: insert_post_entities
+-- Fill the target workspace's links and hashtags of posts from the registered privacy_rows.
+INSERT INTO post_entities BY NAME SELECT * FROM privacy_rows;
 
 -- name: insert_account_attributes
 -- Fill the target workspace's account attributes from the registered privacy_rows.

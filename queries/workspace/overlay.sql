@@ -24,3 +24,12 @@ SELECT count(*) > 0 AS present FROM duckdb_tables() WHERE database_name = 'works
 -- In an in-memory overlay, replace the empty account_attributes table by a view of the attached workspace's.
 DROP TABLE account_attributes;
 CREATE VIEW account_attributes AS SELECT * FROM workspace.account_attributes;
+
+-- name: overlay_has_post_entities
+-- Whether the attached workspace has the post_entities table (workspaces made before it have none).
+SELECT count(*) > 0 AS present FROM duckdb_tables() WHERE database_name = 'workspace' AND table_name = 'post_entities';
+
+-- name: overlay_post_entities
+-- In an in-memory overlay, replace the empty post_entities table by a view of the attached workspace's.
+DROP TABLE post_entities;
+CREATE VIEW post_entities AS SELECT * FROM workspace.post_entities;

@@ -28,6 +28,8 @@ ROLE_NAMES = ("regular", "influencer", "networker")
 # Text styles (how sample.py writes the text of a row).
 (S_POST, S_NET_POST, S_BRAND_POST, S_EXTERNAL_POST, S_QUESTION_MENTION, S_PRAISE_MENTION,
  S_REPLY, S_PEER_QUESTION, S_NET_REPLY, S_QUESTION_REPLY, S_ANSWER, S_SHARE, S_QUOTE) = range(13)
+# The campaign's (workbench/datasets/_campaign.py): a ride post with the hashtag, the brand's call.
+S_CAMPAIGN_POST, S_CAMPAIGN_BRAND = 13, 14
 
 # Share of activity by hour of day (UTC) and by weekday (Monday first): a European
 # audience with a lunch and an evening peak, quieter weekends.

@@ -228,3 +228,28 @@ def brand_answer(rng: np.random.Generator) -> str:
 
 def external_post(rng: np.random.Generator) -> str:
     return _pick(rng, _EXTERNAL_POSTS)
+
+
+_CAMPAIGN_CALLS = [
+    "Spring is here: show us your first long ride of the year with #{tag} and win a service voucher",
+    "Three days left to join #{tag}: one photo of your ride, any bike, any distance",
+    "Loving your rides so far! Keep them coming with #{tag}",
+    "New to cycling? #{tag} is for you too: a short ride counts",
+]
+_CAMPAIGN_RIDES = [
+    "First proper ride of the spring, {km} km along the river #{tag}",
+    "Dusted off the bike for #{tag}: {km} km and a coffee stop",
+    "Joining #{tag}! {km} km before breakfast",
+    "Never thought I'd ride {km} km, thanks for the push #{tag}",
+    "My commute counts too: {km} km #{tag}",
+]
+
+
+def campaign_call(rng: np.random.Generator, tag: str) -> str:
+    """The brand's call to join its campaign."""
+    return _pick(rng, _CAMPAIGN_CALLS).format(tag=tag)
+
+
+def campaign_ride(rng: np.random.Generator, tag: str) -> str:
+    """A member's or recruit's ride post with the campaign's hashtag."""
+    return _pick(rng, _CAMPAIGN_RIDES).format(tag=tag, km=int(rng.integers(5, 90)))

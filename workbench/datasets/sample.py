@@ -5,7 +5,8 @@ planted topic communities, influencers (ordinary audiences, steady amplification
 every post from many distinct members), networkers (large audiences, broadcasting to
 every community, little pull per post), one-hit viral accounts, regular members who
 mostly talk within their community, outside news accounts whose posts come only as
-context, and the brand answering a share of the questions put to it. Same seed, same bytes.
+context, the brand answering a share of the questions put to it, and one campaign (``#KestrelSpringRide``,
+31 March to 3 April 2022) that brings new accounts, some of whom stay. Same seed, same bytes.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.datasets import _text, _twarc
+from workbench.datasets import _campaign, _text, _twarc
 from workbench.datasets._events import (
     DAY, POST, QUOTE, REPLY, ROLE_NAMES, SHARE,
-    S_ANSWER, S_BRAND_POST, S_EXTERNAL_POST, S_NET_POST, S_NET_REPLY, S_PEER_QUESTION, S_POST,
-    S_PRAISE_MENTION, S_QUESTION_MENTION, S_QUESTION_REPLY, S_QUOTE, S_REPLY, S_SHARE,
+    S_ANSWER, S_BRAND_POST, S_CAMPAIGN_BRAND, S_CAMPAIGN_POST, S_EXTERNAL_POST, S_NET_POST, S_NET_REPLY,
+    S_PEER_QUESTION, S_POST, S_PRAISE_MENTION, S_QUESTION_MENTION, S_QUESTION_REPLY, S_QUOTE, S_REPLY, S_SHARE,
     Accounts, plant_accounts,
 )
 from workbench.datasets._simulate import Simulation
@@ -57,6 +58,13 @@ class Sample:
         ``via`` (``mention`` or ``reply``), ``answer_post_id``, ``answered_at``, ``response_seconds``.
     params : dict
         ``n_accounts``, ``weeks``, ``n_communities``, ``seed``, ``start``, ``end`` (ISO strings).
+    truth_campaign : dict
+        The planted campaign (empty when the window is shorter than five weeks): ``name``, ``hashtag``,
+        ``start``, ``end`` (exclusive, ISO strings), ``recruits`` (new accounts whose first tweet is in the
+        campaign), ``stayers`` (recruits that keep acting until the collection ends), ``retained_share``
+        (stayers / recruits), ``recruit_ids`` and ``stayer_ids`` (``twitter:<id>``). Recruits count
+        among the members (``truth_roles``, ``truth_communities``: the stayers' community is where they
+        settle).
     """
 
     pages: list[dict]
@@ -64,6 +72,7 @@ class Sample:
     truth_roles: pd.DataFrame
     truth_questions: pd.DataFrame
     params: dict = field(default_factory=dict)
+    truth_campaign: dict = field(default_factory=dict)
 
     @property
     def n_tweets(self) -> int:
@@ -122,13 +131,19 @@ def generate_sample(*, n_accounts: int = 800, weeks: int = 6, n_communities: int
     pre = t0 - 3 * DAY
     acc = plant_accounts(rng, n_accounts, n_communities, t0, t1, pre)
     table = Simulation(rng, acc, t0, t1, pre).run()
+    # the campaign comes from streams of its own, after everything else is drawn
+    acc, planted = _campaign.insert_recruits(np.random.default_rng([seed, 2]), acc, table, t0, t1, n_communities)
+    if planted is not None:
+        campaign_sim = Simulation(np.random.default_rng([seed, 3]), acc, t0, t1, pre)
+        campaign_sim.table = table
+        _campaign.run_campaign(campaign_sim, planted)
     builder = _Builder(np.random.default_rng([seed, 1]), acc, table, t0, t1)
     pages = builder.pages()
     params = {"n_accounts": n_accounts, "weeks": weeks, "n_communities": n_communities, "seed": seed,
               "start": _twarc.iso_times([t0])[0], "end": _twarc.iso_times([t1])[0]}
     return Sample(pages=pages, truth_communities=builder.truth_communities(),
                   truth_roles=builder.truth_roles(), truth_questions=builder.truth_questions(),
-                  params=params)
+                  params=params, truth_campaign=builder.truth_campaign(planted))
 
 
 def write_sample(path: str | Path, *, compress: bool | None = None, **kwargs) -> Path:
@@ -148,7 +163,7 @@ def generator_fingerprint() -> str:
     """sha256 of the generator's source: changes whenever the sample's bytes may change."""
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for name in ("_events.py", "_simulate.py", "_text.py", "_twarc.py", "sample.py"):
+    for name in ("_campaign.py", "_events.py", "_simulate.py", "_text.py", "_twarc.py", "sample.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
 
@@ -256,6 +271,10 @@ class _Builder:
             return _text.networker_post(rng, mentioned)
         if style == S_BRAND_POST:
             return _text.with_mentions(_text.brand_post(rng), mentioned)
+        if style == S_CAMPAIGN_BRAND:
+            return _text.campaign_call(rng, _campaign.CAMPAIGN_HASHTAG)
+        if style == S_CAMPAIGN_POST:
+            return _text.with_mentions(_text.campaign_ride(rng, _campaign.CAMPAIGN_HASHTAG), mentioned)
         if style == S_EXTERNAL_POST:
             link = self._tco(rng)
             urls[link] = f"https://www.{self.handles[self.author[row]].lower()}.example/2022/{row}"
@@ -375,6 +394,17 @@ class _Builder:
             "handle": [self.handles[i] for i in idx],
             "community": acc.community[idx].astype(np.int64),
             "topic": [_text.topic_of(int(c))[0] for c in acc.community[idx]]})
+
+    def truth_campaign(self, planted) -> dict:
+        if planted is None:
+            return {}
+        recruits = planted.recruits[self.present[planted.recruits]]
+        stayers = planted.stayers[self.present[planted.stayers]]
+        return {"name": _campaign.CAMPAIGN_NAME, "hashtag": _campaign.CAMPAIGN_HASHTAG,
+                "start": _twarc.iso_times([planted.start])[0], "end": _twarc.iso_times([planted.end])[0],
+                "recruits": len(recruits), "stayers": len(stayers), "retained_share": len(stayers) / len(recruits),
+                "recruit_ids": [f"twitter:{self.user_ids[i]}" for i in recruits],
+                "stayer_ids": [f"twitter:{self.user_ids[i]}" for i in stayers]}
 
     def truth_questions(self) -> pd.DataFrame:
         questions = np.flatnonzero(np.isin(self.style, (S_QUESTION_MENTION, S_QUESTION_REPLY)) & self.collected)

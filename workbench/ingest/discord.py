@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 
-from workbench.ingest import chat
+from workbench.ingest import chat, entities
 from workbench.ingest.detect import Sample
 
 __all__ = ["NAME", "PLATFORM", "LAYOUT", "sniff", "stage", "resolve"]
@@ -65,6 +65,7 @@ def stage(ctx) -> None:
     """Fill the staging tables from the export in ``raw_lines`` (see the module docstring)."""
     chat.prepare(ctx)
     ctx.run("ingest.discord_stage")
+    entities.stage_from_text(ctx)
     chat.reject_bad_records(ctx)
     ctx.records_read = int(ctx.run("ingest.discord_records").fetchone()[0])
     ctx.run("ingest.discord_cleanup")

@@ -197,6 +197,9 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
         store.execute("ingest.merge_accounts")
         store.execute("ingest.merge_posts", load_id=load_id)
         store.execute("ingest.merge_interactions", load_id=load_id)
+        entities_before = int(store.scalar("SELECT count(*) FROM post_entities"))
+        store.execute("ingest.merge_post_entities", load_id=load_id)
+        report.new_entities = int(store.scalar("SELECT count(*) FROM post_entities")) - entities_before
         report.new_attributes = int(store.query("ingest.attributes_changed")["changed"].iloc[0])
         store.execute("ingest.merge_attributes", load_id=load_id)
         resolve = getattr(module, "resolve", None)
@@ -212,7 +215,7 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
             "SELECT min(load_id) FROM loads WHERE sha256 = $sha AND status = 'ok' AND load_id <> $load_id",
             {"sha": staged.sha256, "load_id": load_id})
         if previous is not None and not (report.new_accounts or report.new_posts or report.new_interactions
-                                         or report.new_attributes):
+                                         or report.new_attributes or report.new_entities):
             con.execute("ROLLBACK")
             store.sql("DELETE FROM loads WHERE load_id = $load_id", {"load_id": load_id})
             report.already_loaded_as = int(previous)

@@ -36,6 +36,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.ingest import entities
+
 __all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "sniff", "stage", "resolve"]
 
 NAME = "reddit"
@@ -101,6 +103,7 @@ def stage(ctx: Any) -> None:
         The load's context; the SQL reads ``raw_lines`` and writes ``stage_*`` tables.
     """
     ctx.run("ingest.reddit_stage", excluded_authors=list(EXCLUDED_AUTHORS))
+    entities.stage_from_text(ctx)
 
 
 def resolve(ctx: Any) -> None:

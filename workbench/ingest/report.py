@@ -17,7 +17,8 @@ class FileReport:
     document formats), ``records_loaded`` those accepted, ``records_rejected``
     those sent to ``rejects``; ``new_*`` count rows the load added to the
     workspace (zero when the file was already loaded). ``unresolved`` counts
-    interactions whose target could not be resolved. ``assumed_kind`` is the kind given to
+    interactions whose target could not be resolved; ``new_entities`` the links and hashtags added
+    (``post_entities``), so that a workspace made before that table fills it when the file is loaded again. ``assumed_kind`` is the kind given to
     ``assumed_kind_rows`` rows that named none (edge lists and graph files; None when every row had one),
     ``assumed_kind_default`` whether it was the default rather than the caller's ``kind=``.
     """
@@ -35,6 +36,7 @@ class FileReport:
     new_posts: int = 0
     new_interactions: int = 0
     new_attributes: int = 0
+    new_entities: int = 0
     unresolved: int = 0
     assumed_kind: str | None = None
     assumed_kind_rows: int = 0

@@ -43,7 +43,7 @@ False
 
 from __future__ import annotations
 
-from workbench.ingest import chat
+from workbench.ingest import chat, entities
 from workbench.ingest.detect import Sample
 from workbench.ingest.sources import is_slack_layout
 
@@ -63,6 +63,7 @@ def stage(ctx) -> None:
     """Fill the staging tables from the export's member files in ``raw_lines``."""
     chat.prepare(ctx)
     ctx.run("ingest.slack_stage")
+    entities.stage_from_text(ctx)
     chat.reject_bad_records(ctx)
     ctx.records_read = int(ctx.run("ingest.slack_records").fetchone()[0])
     ctx.run("ingest.slack_cleanup")

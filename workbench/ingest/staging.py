@@ -59,6 +59,7 @@ CREATE OR REPLACE TEMP TABLE stage_interactions (
     source_id VARCHAR, target_id VARCHAR, kind VARCHAR, post_id VARCHAR, created_at TIMESTAMPTZ, platform VARCHAR);
 CREATE OR REPLACE TEMP TABLE stage_rejects (line_no BIGINT, reason VARCHAR, member VARCHAR, raw VARCHAR);
 CREATE OR REPLACE TEMP TABLE stage_attributes (account_id VARCHAR, name VARCHAR, value VARCHAR, line_no BIGINT);
+CREATE OR REPLACE TEMP TABLE stage_post_entities (post_id VARCHAR, entity VARCHAR, value VARCHAR);
 """
 
 #: Rows of one Arrow record batch of ``raw_lines`` at most, and its bytes about at most: DuckDB hands
@@ -75,6 +76,7 @@ DROP TABLE IF EXISTS temp.stage_posts;
 DROP TABLE IF EXISTS temp.stage_interactions;
 DROP TABLE IF EXISTS temp.stage_rejects;
 DROP TABLE IF EXISTS temp.stage_attributes;
+DROP TABLE IF EXISTS temp.stage_post_entities;
 """
 
 

@@ -41,7 +41,7 @@ _USER = {"id_str": "VARCHAR", "id": "VARCHAR", "screen_name": "VARCHAR", "name":
          "followers_count": "BIGINT", "friends_count": "BIGINT", "statuses_count": "BIGINT",
          "created_at": "VARCHAR"}
 _ENTITIES = {"user_mentions": [{"id_str": "VARCHAR", "screen_name": "VARCHAR", "indices": ["BIGINT"]}],
-             "urls": [{"expanded_url": "VARCHAR"}]}
+             "urls": [{"expanded_url": "VARCHAR"}], "hashtags": [{"text": "VARCHAR"}]}
 _CORE = {"id_str": "VARCHAR", "id": "VARCHAR", "created_at": "VARCHAR", "text": "VARCHAR",
          "full_text": "VARCHAR", "lang": "VARCHAR", "in_reply_to_status_id_str": "VARCHAR",
          "in_reply_to_user_id_str": "VARCHAR", "in_reply_to_screen_name": "VARCHAR",

@@ -350,7 +350,8 @@ class Pseudonymizer:
 
     def _series(self, series: pd.Series, *, whole: bool) -> pd.Series:
         change = self.identifier if whole else self.text
-        mapping = {value: change(value) for value in pd.unique(series.dropna()) if isinstance(value, str)}
+        texts = series[series.map(lambda v: isinstance(v, str))]  # a column may hold lists (hashtags): not hashable
+        mapping = {value: change(value) for value in pd.unique(texts)}
         return series.map(lambda v: mapping.get(v, v) if isinstance(v, str) else self._nested(v, change))
 
     def _nested(self, value: Any, change: Any) -> Any:

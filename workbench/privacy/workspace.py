@@ -1,7 +1,7 @@
 """Pseudonymising a workspace's data at the source, before anything is computed or shown.
 
 :func:`pseudonymise` reads the data tables of a workspace (``accounts``, ``posts``,
-``interactions``, ``loads``, ``rejects``, ``account_attributes``) and its decision log
+``post_entities``, ``interactions``, ``loads``, ``rejects``, ``account_attributes``) and its decision log
 (``campaigns``: names, notes and hashtags can name an account) and writes them, pseudonymised,
 into another workspace
 (in memory for a notebook): ids and post ids hashed in DuckDB with the keyed hash (the key is
@@ -29,7 +29,8 @@ from workbench.privacy.text import Pseudonymizer
 __all__ = ["DATA_TABLES", "pseudonymise"]
 
 #: The tables an export or an import fills, and the decision log, in the order they are copied.
-DATA_TABLES = ("accounts", "posts", "interactions", "loads", "rejects", "account_attributes", "campaigns")
+DATA_TABLES = ("accounts", "posts", "post_entities", "interactions", "loads", "rejects", "account_attributes",
+               "campaigns")
 
 
 def _run(store: Any, name: str, **params: Any) -> Any:
@@ -71,7 +72,7 @@ def pseudonymise(source: Any, target: Any, pseudonymizer: Pseudonymizer, *, prog
         for table in DATA_TABLES:
             if progress is not None:
                 progress(table)
-            params = pads if table in ("accounts", "posts", "interactions", "account_attributes") else {}
+            params = pads if table in ("accounts", "posts", "post_entities", "interactions", "account_attributes") else {}
             query = sql.get(f"privacy.{table}")
             rows = source.con.sql(query.text, params=query.bind(params) or None).to_arrow_table()
             target.con.register("privacy_rows", rows)

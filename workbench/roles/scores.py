@@ -16,70 +16,87 @@ influence
     at or before it, since exports such as twarc2 do not say which tweet a retweet shares; else,
     in edge lists without posts, the UTC day). A post's *pull* is the number of distinct accounts
     that responded to it; posts nobody responded to count with pull 0. The account's *authored
-    posts* are its own posts other than shares (in edge lists: the UTC days on which it acted
-    other than by sharing, or was responded to).
+    posts* (``posts_authored``) are the posts by which it speaks to its audience: posts and quotes
+    (:data:`LEAD_KINDS`; its replies and comments answer someone else's post and draw on that
+    thread's audience, so they count only where the window holds no post or quote at all, as in a
+    dump of comments); in edge lists, the UTC days on which it acted other than by sharing, or was
+    responded to.
 
     1. Per post, ``x = ln(1 + pull)``: one post shared by 400 accounts weighs like a few posts
        with 20, not like 20 posts.
-    2. A robust centre per account, the upper-trimmed mean of ``x``: the top
-       :data:`TRIM` (a quarter) of its posts by pull are left out, fractionally at the edge, so
-       with four or more posts one viral post does not count at all. Trimming a share (not a
-       number) of posts makes it a rate: posting each post ten times over, with the same
-       responses, leaves it unchanged.
-    3. Shrinkage toward the workspace (empirical Bayes, normal-normal; Efron & Morris 1975,
-       "Data analysis using Stein's estimator and its generalizations", JASA 70:311; Morris
-       1983, JASA 78:47): the centre's sampling variance is ``sigma^2 / ((1 - TRIM) n)``, with
-       ``n`` posts and ``sigma^2`` the within-account variance of ``x`` at the account's level
-       (posts of well-answered accounts vary more: a line ``c0 + c1 * level`` fitted on the
-       workspace's accounts with two posts or more); the workspace's mean and between-account variance are estimated by moments;
-       the posterior mean moves an account with few posts toward the workspace's typical value
-       and leaves one with many posts at its own (:mod:`workbench.roles.evidence`). An account
-       whose posts draw the workspace's typical response or less never gains by posting more;
-       one above it keeps more of its own rate as its posts add evidence, never more than that rate.
+    2. A robust centre per account, the upper-trimmed mean of ``x``: the top :data:`TRIM` (a
+       quarter) of its posts by pull are left out, fractionally at the edge, so with four or more
+       posts one viral post does not count at all. Trimming a share (not a number) of posts makes
+       it a rate: posting each post ten times over, with the same responses, leaves it unchanged.
+    3. James-Stein shrinkage toward the workspace (normal-normal empirical Bayes; Efron & Morris
+       1975, "Data analysis using Stein's estimator and its generalizations", JASA 70:311): the
+       centre's sampling variance is ``sigma^2 / ((1 - TRIM) n)`` with ``n`` posts and ``sigma^2``
+       the within-account variance of ``x`` pooled over the accounts with three posts or more
+       (each without its most responded post); the between-account variance is DerSimonian &
+       Laird's (1986) moment estimate (:func:`workbench.roles.evidence.shrink`). An account with
+       one post is drawn far toward the workspace's typical value, one with many keeps its own.
+       An account whose posts draw the workspace's typical response or less never gains by
+       posting more; one above it keeps more of its own rate as its posts add evidence, never
+       more than that rate.
 
-    ``influence_rate = exp(posterior mean) - 1`` is the typical number of distinct accounts
-    responding to one of its posts; ``influence`` its percentile rank. Accounts that authored
-    nothing have rate 0. Totals that grow with volume stay as raw columns for comparison and are
-    not part of the score: ``amplification_received``, ``amplification_h_index`` (the largest h
-    such that h posts each have a pull of at least h; Hirsch 2005, as the retweet h-index surveyed
-    by Riquelme & González-Cantergiani 2016), ``distinct_amplifiers`` and ``pagerank`` on the
-    weighted responder -> author graph (Brin & Page 1998, damping 0.85); also
-    ``responders_per_post`` (plain mean pull, neither trimmed nor shrunk).
+    ``influence_rate = exp(estimate) - 1`` is the typical number of distinct accounts responding
+    to one of its posts, ``influence_se`` the estimate's sd on the log scale, and ``influence``
+    its percentile rank. Accounts that authored nothing have rate 0. Totals that grow with volume
+    stay as raw columns for comparison and are not part of the score: ``amplification_received``,
+    ``amplification_h_index`` (the largest h such that h posts each have a pull of at least h;
+    Hirsch 2005, as the retweet h-index surveyed by Riquelme & González-Cantergiani 2016),
+    ``distinct_amplifiers`` and ``pagerank`` on the weighted responder -> author graph (Brin &
+    Page 1998, damping 0.85); also ``responders_per_post`` (plain mean pull, neither trimmed nor
+    shrunk).
+
+    *Standing out on influence* (``influence_confidence``) asks more: evidence that holds without
+    the account's most responded post. Its other posts are measured on Anscombe's (1948) scale,
+    ``2 sqrt(pull + 3/8)``, on which a count's sampling variance hardly depends on its level and
+    is pooled like ``sigma^2``; the population of true values is estimated nonparametrically
+    (:func:`workbench.roles.evidence.posterior`), and the confidence is the posterior probability
+    that the account's true value lies beyond the bulk of the workspace: 3 spreads above its
+    median and at least :data:`INFLUENCE_MIN_EFFECT` (1.5 on that scale: from a typical half a
+    responder per post, about 3) above it. One post is no evidence at all (confidence 0), so a
+    single viral post never makes an influencer, while it may rank high on the rate.
 reach
     The size and breadth of the audience. The *exposed audience* ``exposed_partners`` is the
     distinct accounts evidently exposed to it: those that acted on it at least once (responded,
     mentioned it, or answered it in a conversation). Its *spread* is the participation coefficient
     of those accounts across the communities of a community run, ``P = 1 - sum_s (k_s / k)^2``
     (Guimerà & Amaral 2005, "Functional cartography of complex metabolic networks", Nature
-    433:895; 0 without a run). On the log scale, the reach measurement is
+    433:895; 0 without a run), and ``1 / (1 - P)`` the effective number of communities they come
+    from. On the log scale, the reach measurement is
 
-        ln(1 + followers) * FOLLOWER_WEIGHT + ln(1 + exposed * (1 + P)) * (1 - FOLLOWER_WEIGHT)
+        FOLLOWER_WEIGHT * ln(1 + followers) + (1 - FOLLOWER_WEIGHT) * (ln(1 + exposed) - ln(1 - P))
 
-    where the export has follower counts (they weigh most, :data:`FOLLOWER_WEIGHT` = 2/3), and
-    ``ln(1 + exposed * (1 + P))`` where it has none; an exposed account in another community
-    counts up to double. The exposed count has Poisson sampling variance, ``1 / (1 + exposed)``
-    on the log scale; the measurement is shrunk like influence, and ``reach_estimate`` is its
-    posterior mean, ``reach`` its percentile rank. One-way actions that nobody returns (mass
-    retweeting, mass mentions) add nothing: a broadcaster is not a networker, and being acted on
-    is what makes an audience. ``unique_partners`` (accounts it acted on) is kept for comparison.
+    where the account has a follower count (followers weigh most, :data:`FOLLOWER_WEIGHT` = 2/3),
+    and ``ln(1 + exposed) - ln(1 - P)`` where it has none. The exposed count has Poisson sampling
+    variance, ``1 / (1 + exposed)`` on the log scale; ``reach_estimate`` is the posterior mean
+    under the workspace's estimated population (:func:`workbench.roles.evidence.posterior`),
+    ``reach_se`` its sd, ``reach`` its percentile rank, and ``reach_confidence`` the probability
+    that it lies beyond the bulk (3 spreads above the median and at least ln 2, double). One-way
+    actions that nobody returns (mass retweeting, mass mentions) add nothing: a broadcaster is not
+    a networker, and being acted on is what makes an audience. Without follower counts, an
+    influencer's many responders are its evident audience, so a strong influencer is then often
+    a hub; the spread across communities is what sets networkers apart, and it needs a community
+    run. ``unique_partners`` (accounts it acted on) is kept for comparison.
 activity
     ``actions_per_active_day``: collected posts (shares included) and interactions that no
     collected post carries, per UTC day with at least one.
 
-**Labels from evidence** (:mod:`workbench.roles.labels`, :mod:`workbench.roles.evidence`): an
-account stands out on influence when the posterior probability that its true rate lies above the
-bulk of the workspace (3 standard deviations of the bulk, and at least double its typical value)
-is at least 0.9 (``influence_confidence``); likewise on reach (``reach_confidence``). Influencer:
-influence only; networker: reach only; hub: both; regular: neither, which includes every account
-with too little evidence. ``confidence`` is the posterior probability of the label given. A
-community where nobody stands out gets few or no labels. Percentile cut-offs (``cutoffs=0.95``)
-label the top of each ranking instead, as an explicit option; their ``confidence`` then says how
-far the evidence backs them.
+**Labels from evidence** (:mod:`workbench.roles.labels`): an account stands out on influence
+when ``influence_confidence`` is at least 0.9, likewise on reach with ``reach_confidence``.
+Influencer: influence only; networker: reach only; hub: both; regular: neither, which includes
+every account with too little evidence. ``confidence`` is the posterior probability of the label
+given. A community where nobody stands out gets few or no labels. Percentile cut-offs
+(``cutoffs=0.95``) label the top of each ranking instead, as an explicit option; their
+``confidence`` then says how far the evidence backs them.
 
 **When the data cannot support a score** (no share, quote, reply or comment in the window, as
 in an edge list of mentions only), the influence columns are NaN, nobody is labelled influencer
 or hub, and a :class:`~workbench.errors.RoleEvidenceWarning` is issued and kept in
-``attrs["warnings"]``; never a silent column of zeros.
+``attrs["warnings"]``; never a silent column of zeros. What the data lacks without making a
+score impossible (follower counts) is said in ``attrs["notes"]``.
 
 Further raw columns: ``betweenness`` on the directed action graph, exact up to
 :data:`~workbench.roles.centrality.EXACT_BETWEENNESS_MAX` accounts and estimated from sampled
@@ -115,8 +132,8 @@ RESPONSE_KINDS = ("share", "quote", "reply", "comment")
 #: Post kinds by which an account speaks to its audience: the units of influence (replies and comments
 #: answer someone else's post; they are the units only where the window holds no post or quote at all).
 LEAD_KINDS = ("post", "quote")
-#: Least distance above the bulk that makes influence stand out, on Anscombe's scale (one Poisson
-#: standard deviation; from a typical 0.7 responders per post, about 2.4).
+#: Least distance above the bulk that makes influence stand out, on Anscombe's scale (1.5 Poisson
+#: standard deviations; from a typical half a responder per post, about 3).
 INFLUENCE_MIN_EFFECT = 1.5
 
 #: The score and raw columns of a scores table, in order (``handle`` and ``account_id`` come first).
@@ -166,11 +183,6 @@ def _check_community_run(store, run_id: int | None) -> int | None:
 
 #: Anscombe's transform of a post that nobody responded to.
 _UNANSWERED = 2.0 * np.sqrt(0.375)
-
-
-def _responders(x):
-    """Responders per post from Anscombe's scale (the inverse of ``2 sqrt(pull + 3/8)``)."""
-    return np.maximum((np.asarray(x) / 2.0) ** 2 - 0.375, 0.0)
 
 
 def _response_sums(table: pd.DataFrame) -> dict[str, np.ndarray]:

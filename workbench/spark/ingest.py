@@ -51,7 +51,7 @@ __all__ = ["SPARK_FORMATS", "CANONICAL", "load", "default_parquet_dir"]
 SPARK_FORMATS = ("edges-csv", "reddit", "twitter-v2", "twitter-v1")
 #: The canonical tables written as Parquet, and the column each is partitioned by month on.
 CANONICAL = {"accounts": "seen_at", "posts": "created_at", "interactions": "created_at", "loads": None,
-             "rejects": None}
+             "rejects": None, "post_entities": None}
 _DECOMPRESS_FIRST = {".zst", ".zstd", ".xz"}
 
 
@@ -306,6 +306,7 @@ def _merge_and_write(spark: Any, batches: dict[str, list[Any]], lines_of: dict[i
                                   .otherwise(F.concat("path", F.lit("/"), "r.member")).alias("path"),
                                  "line_no", F.col("r.reason").alias("reason"),
                                  F.substring(F.coalesce("r.raw", "l.line"), 1, 10000).alias("raw")))
+    tables["post_entities"] = _post_entities(spark, batches)
     if out.exists():
         shutil.rmtree(out)
     for name, month_of in CANONICAL.items():
@@ -319,6 +320,22 @@ def _merge_and_write(spark: Any, batches: dict[str, list[Any]], lines_of: dict[i
     for table in ("accounts", "posts", "interactions"):
         tables[table].unpersist()
     _count_new(tables, report)
+
+
+def _post_entities(spark: Any, batches: dict[str, list[Any]]) -> Any:
+    """``post_entities`` as the DuckDB merge makes it: a post's links and hashtags from the first load of the
+    batch that staged any for it, each once."""
+    from pyspark.sql import functions as F
+
+    frames = batches.get("stage_post_entities") or []
+    if not frames:
+        return runner.empty_canonical_table(spark, "post_entities")
+    staged = _union(frames).where(F.col("post_id").isNotNull() & (F.coalesce(F.col("value"), F.lit("")) != ""))
+    first = staged.groupBy("post_id").agg(F.min("load_id").alias("first_load"))
+    return (staged.join(first, "post_id")
+            .where(F.col("load_id") == F.col("first_load"))
+            .select("post_id", "entity", "value", F.col("load_id").cast("bigint").alias("load_id"))
+            .distinct())
 
 
 def _count_new(tables: dict[str, Any], report: LoadReport) -> None:

@@ -21,7 +21,7 @@ from workbench.spark import dialect
 
 __all__ = ["STAGE_TABLES", "stage_columns", "canonical_columns", "empty_canonical_table", "raw_lines", "SparkStageContext", "SparkResult"]
 
-STAGE_TABLES = ("stage_accounts", "stage_posts", "stage_interactions", "stage_rejects")
+STAGE_TABLES = ("stage_accounts", "stage_posts", "stage_interactions", "stage_rejects", "stage_post_entities")
 
 
 @functools.lru_cache(maxsize=1)

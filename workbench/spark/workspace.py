@@ -22,7 +22,7 @@ from workbench.store import Store
 
 __all__ = ["attach", "load_with_spark"]
 
-_TABLES = ("accounts", "posts", "interactions", "loads", "rejects")
+_TABLES = ("accounts", "posts", "interactions", "loads", "rejects", "post_entities")
 # Fixed statements per table (no SQL is built by formatting); accounts, posts and interactions are
 # partitioned by platform and month (hive folders), the month column only names the folder.
 _HIVE = "hive_partitioning = true, hive_types = {'platform': VARCHAR, 'month': VARCHAR}"
@@ -32,6 +32,7 @@ _IMPORT = {
     "interactions": "INSERT INTO interactions BY NAME SELECT * EXCLUDE (month) FROM read_parquet($glob, " + _HIVE + ")",
     "loads": "INSERT INTO loads BY NAME SELECT * FROM read_parquet($glob)",
     "rejects": "INSERT INTO rejects BY NAME SELECT * FROM read_parquet($glob)",
+    "post_entities": "INSERT INTO post_entities BY NAME SELECT * FROM read_parquet($glob)",
 }
 _COUNT = {table: "SELECT count(*) FROM " + table for table in _TABLES}
 
