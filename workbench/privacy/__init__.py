@@ -10,8 +10,9 @@ checked by :class:`~workbench.privacy.scan.LeakScanner`, which reads it as a per
 neither misses a name in an unusual form nor refuses an ordinary word that equals a short name.
 
 Modules: :mod:`~workbench.privacy.keys` (the key and the keyed hash), :mod:`~workbench.privacy.names`
-(how names are normalised, tokenised and judged), :mod:`~workbench.privacy.text` (replacing names in
-values, text, tables and parameters), :mod:`~workbench.privacy.workspace` (at the source),
+(how names are normalised, tokenised and judged), :mod:`~workbench.privacy.patterns` (where a name
+stands as a name), :mod:`~workbench.privacy.text` (replacing names in values, text, tables and
+parameters), :mod:`~workbench.privacy.workspace` (at the source),
 :mod:`~workbench.privacy.scan` (checking a page).
 
 Examples
@@ -29,7 +30,8 @@ from __future__ import annotations
 from workbench.privacy.keys import KEY_ENV, KEY_FILE_ENV, KeyedHash, default_key_path, load_key
 from workbench.privacy.names import is_distinctive
 from workbench.privacy.scan import Leak, LeakScanner, find_leaks
-from workbench.privacy.text import PSEUDONYM, NoPseudonymizer, Pseudonymizer
+from workbench.privacy.patterns import PSEUDONYM
+from workbench.privacy.text import NoPseudonymizer, Pseudonymizer
 from workbench.privacy.workspace import DATA_TABLES, pseudonymise
 
 __all__ = [

@@ -35,7 +35,7 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable
 
-__all__ = ["prepare", "tokens", "spans", "fold", "key", "is_distinctive", "distinctive_tokens", "vocabulary",
+__all__ = ["prepare", "tokens", "spans", "fold", "key", "is_distinctive", "distinctive_tokens", "lengths_by_first", "vocabulary",
            "MIN_LENGTH", "MIN_DISTINCTIVE_NUMBER"]
 
 #: A name shorter than this (in folded characters, symbols included) never counts on its own.
@@ -186,6 +186,18 @@ def distinctive_tokens(prepared: str, folded: list[str] | tuple[str, ...], *,
     if word.isdigit():
         return len(word) >= MIN_DISTINCTIVE_NUMBER
     return not (word.isalpha() and not _camel(prepared))
+
+
+def lengths_by_first(sequences: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    """First token -> the lengths of the names that start with it, longest first.
+
+    A place in a text is then checked with one dictionary lookup per length, however many names
+    share their first token (every ``twitter:...`` id starts with ``twitter``).
+    """
+    lengths: dict[str, set[int]] = {}
+    for sequence in sequences:
+        lengths.setdefault(sequence[0], set()).add(len(sequence))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
 
 
 def _notebook_text(path: Path) -> Iterable[str]:

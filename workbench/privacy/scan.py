@@ -43,8 +43,9 @@ from typing import Iterable
 import pandas as pd
 
 from workbench.privacy import names
-from workbench.privacy.text import (_CHAT_MENTION, _DID, _MENTION, _REDDIT, _SEARCH, _URL, PSEUDONYM,
-                                    _lengths_by_first, _strip_tail, account_names)
+from workbench.privacy.patterns import (CHAT_MENTION, DID, MENTION, NAME_GROUPS, PSEUDONYM, REDDIT, SEARCH, URL,
+                                        strip_tail)
+from workbench.privacy.text import account_names
 
 __all__ = ["Leak", "LeakScanner", "find_leaks", "VISIBLE_ATTRIBUTES"]
 
@@ -196,12 +197,12 @@ class LeakScanner:
             if len(sequence) > 1 or (sequence and len(sequence[0]) >= names.MIN_LENGTH):
                 self._distinctive.setdefault(sequence, value)
                 self._known.setdefault("".join(sequence), value)
-        self._lengths = _lengths_by_first(self._distinctive)
+        self._lengths = names.lengths_by_first(self._distinctive)
 
     # -- one string -------------------------------------------------------------------------------
     def _named(self, name: str) -> str | None:
         """The account name that a name captured in a name position is, if any."""
-        name, _ = _strip_tail(name)
+        name, _ = strip_tail(name)
         if not name or PSEUDONYM.fullmatch(name):
             return None
         found = self._known.get(names.key(name))
@@ -210,14 +211,14 @@ class LeakScanner:
         return found
 
     def _in_name_positions(self, prepared: str) -> Iterable[str]:
-        for match in _URL.finditer(prepared):
-            for group in ("tw_name", "rd_name", "bs_name", "fd_name", "ap_name", "gu_name"):
+        for match in URL.finditer(prepared):
+            for group in NAME_GROUPS:
                 if match.group(group):
                     yield match.group(group)
-        for pattern in (_CHAT_MENTION, _MENTION, _REDDIT, _SEARCH):
+        for pattern in (CHAT_MENTION, MENTION, REDDIT, SEARCH):
             for match in pattern.finditer(prepared):
                 yield match.group("name")
-        for match in _DID.finditer(prepared):
+        for match in DID.finditer(prepared):
             yield match.group(0)
 
     def _scan_string(self, text: str, where: str, found: dict[str, Leak]) -> list[str]:

@@ -44,53 +44,14 @@ import pandas as pd
 from workbench.errors import PrivacyError
 from workbench.privacy import names
 from workbench.privacy.keys import KeyedHash
+from workbench.privacy.patterns import (CHAT_MENTION, DID, MENTION, PSEUDONYM, REDDIT, SEARCH, URL, URL_HINT,
+                                        URL_KINDS, strip_tail)
 
-__all__ = ["Pseudonymizer", "NoPseudonymizer", "PSEUDONYM", "IDENTIFIER_COLUMNS", "account_names"]
+__all__ = ["Pseudonymizer", "NoPseudonymizer", "IDENTIFIER_COLUMNS", "account_names"]
 
-#: A pseudonym as written in a page: ``u_`` (account), ``p_`` (post), ``l_`` (link), ``f_`` (file),
-#: optionally after a platform (``twitter:u_3f9a0c...``).
-PSEUDONYM = re.compile(r"(?:[\w.-]+:)?[uplf]_[0-9a-f]{12}")
 #: Columns whose values are identifiers as a whole (a table shown by a notebook).
 IDENTIFIER_COLUMNS = frozenset({"account_id", "source", "target", "source_id", "target_id", "author_id", "handle",
                                 "display_name", "account", "author", "user", "focal", "focal_accounts"})
-
-_HOSTS = r"(?<![\w.-])(?:https?://)?(?:www\.|mobile\.|m\.)?"
-_FEDI_NAME = r"\w[\w.-]*(?:@[\w-]+(?:\.[\w-]+)+)?"
-_DOMAIN = r"(?<![\w.-])(?:https?://)?[\w-]+(?:\.[\w-]+)+"
-# Alternatives from the most specific to the most general; each names its handle and post groups.
-_URL = re.compile(
-    _HOSTS + r"(?P<tw_i>(?:twitter|x)\.com/i/(?:web/)?status/)(?P<tw_i_post>\d+)"
-    r"|" + _HOSTS + r"(?P<tw>(?:twitter|x)\.com/)(?!(?:i|home|search|hashtag|intent|share|explore|settings|"
-    r"notifications|messages|tos|privacy|login|signup|compose)\b)(?P<tw_name>\w{1,50})"
-    r"(?:(?P<tw_sep>/status(?:es)?/)(?P<tw_post>\d+))?"
-    r"|" + _HOSTS + r"(?P<rd>(?:old\.|new\.|np\.)?reddit\.com/(?:u|user)/)(?P<rd_name>[\w-]{1,50})"
-    r"|" + _HOSTS + r"(?P<bs>bsky\.app/profile/)(?P<bs_name>[\w.:-]{1,253})(?:(?P<bs_sep>/post/)(?P<bs_post>\w+))?"
-    r"|(?P<fd>" + _DOMAIN + r"/@)(?P<fd_name>" + _FEDI_NAME + r")(?:(?P<fd_sep>/)(?P<fd_post>\d+))?"
-    r"|(?P<ap>" + _DOMAIN + r"/users/)(?P<ap_name>\w{1,50})(?:(?P<ap_sep>/statuses/)(?P<ap_post>\d+))?"
-    r"|(?P<gu>" + _DOMAIN + r"/u/)(?P<gu_name>\w[\w.-]{0,99})"
-    r"|(?P<sh>(?<![\w.-])(?:https?://)?(?:t\.co|pic\.twitter\.com|pic\.x\.com)/)(?P<sh_link>\w+)",
-    re.IGNORECASE,
-)
-# Text without one of these holds no URL that names an account (a cheap test before _URL).
-_URL_HINT = re.compile(r"\.com/|\.app/|/@|/users/|/u/|t\.co/", re.IGNORECASE)
-# (prefix group, handle group, separator group, post group, platform of the post id)
-_URL_KINDS = (("tw_i", None, None, "tw_i_post", "twitter"), ("tw", "tw_name", "tw_sep", "tw_post", "twitter"),
-              ("rd", "rd_name", None, None, "reddit"), ("bs", "bs_name", "bs_sep", "bs_post", "bluesky"),
-              ("fd", "fd_name", "fd_sep", "fd_post", "mastodon"), ("ap", "ap_name", "ap_sep", "ap_post", "mastodon"),
-              ("gu", "gu_name", None, None, "mastodon"))
-# <@U024BE7LH>, <@U024BE7LH|bob> (Slack), <@!1234> (Discord).
-_CHAT_MENTION = re.compile(r"<@!?(?P<name>\w+)(?:\|(?P<label>[^<>|]{0,100}))?>")
-# @name, @user@host, @jane.smith.bsky.social, ＠name, and @<span>name</span> (Mastodon's HTML).
-_MENTION = re.compile(r"(?<![\w@＠/])[@＠](?P<tags>(?:<[^<>]{0,200}>)*)(?P<name>" + _FEDI_NAME + ")")
-_REDDIT = re.compile(r"(?<![\w/])(?P<prefix>/?u/)(?P<name>[\w-]{2,50})")
-_SEARCH = re.compile(r"(?<![\w])(?P<prefix>(?:from|to):@?)(?P<name>\w[\w.-]*)", re.IGNORECASE)
-_DID = re.compile(r"did:(?:plc|web):[\w.:-]+", re.IGNORECASE)
-
-
-def _strip_tail(name: str) -> tuple[str, str]:
-    """``alice.`` -> (``alice``, ``.``): a sentence's full stop is not part of a handle."""
-    stripped = name.rstrip(".-")
-    return stripped, name[len(stripped):]
 
 
 def account_names(accounts: pd.DataFrame) -> Iterable[tuple[str, str, str]]:
@@ -116,18 +77,6 @@ def account_names(accounts: pd.DataFrame) -> Iterable[tuple[str, str, str]]:
                 yield account_id, what, value.lstrip("@＠") if what == "handle" else value
                 if what == "handle" and "@" in value.lstrip("@"):
                     yield account_id, "handle", value.lstrip("@").split("@", 1)[0]
-
-
-def _lengths_by_first(sequences: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
-    """First token -> the lengths of the names that start with it, longest first.
-
-    A place in a text is then checked with one dictionary lookup per length, however many names
-    share their first token (every ``twitter:...`` id starts with ``twitter``).
-    """
-    lengths: dict[str, set[int]] = {}
-    for sequence in sequences:
-        lengths.setdefault(sequence[0], set()).add(len(sequence))
-    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
 
 
 class Pseudonymizer:
@@ -170,7 +119,7 @@ class Pseudonymizer:
         self._files: dict[str, str] = {}
         for path in files:
             self._add_file(str(path))
-        self._lengths = _lengths_by_first(self._sequences)
+        self._lengths = names.lengths_by_first(self._sequences)
         self._firsts = frozenset(self._lengths)
         self._cache: dict[str, str] = {}
 
@@ -247,17 +196,17 @@ class Pseudonymizer:
         for raw, shown in self._files.items():
             if raw in result:
                 result = result.replace(raw, shown)
-        if "/" in result and _URL_HINT.search(result):
-            result = _URL.sub(self._url_match, result)
+        if "/" in result and URL_HINT.search(result):
+            result = URL.sub(self._url_match, result)
         if "<@" in result:
-            result = _CHAT_MENTION.sub(self._chat_match, result)
+            result = CHAT_MENTION.sub(self._chat_match, result)
         if "@" in result or "＠" in result:
-            result = _MENTION.sub(self._mention_match, result)
+            result = MENTION.sub(self._mention_match, result)
         if "u/" in result:
-            result = _REDDIT.sub(self._prefixed_match, result)
+            result = REDDIT.sub(self._prefixed_match, result)
         if ":" in result:
-            result = _SEARCH.sub(self._prefixed_match, result)
-            result = _DID.sub(lambda m: self._name_token(m.group(0)), result)
+            result = SEARCH.sub(self._prefixed_match, result)
+            result = DID.sub(lambda m: self._name_token(m.group(0)), result)
         result = self._replace_distinctive(result)
         if len(self._cache) < 200_000:
             self._cache[value] = result
@@ -277,12 +226,12 @@ class Pseudonymizer:
         groups = match.groupdict()
         if groups["sh"] is not None:
             return match.group(0)[:match.start("sh_link") - match.start()] + self.hash.token("link", groups["sh_link"])
-        for prefix, name, separator, post, platform in _URL_KINDS:
+        for prefix, name, separator, post, platform in URL_KINDS:
             if groups[prefix] is None:
                 continue
             out = match.group(0)[:match.end(prefix) - match.start()]
             if name is not None:
-                handle, tail = _strip_tail(groups[name])
+                handle, tail = strip_tail(groups[name])
                 out += self._handle(handle) + tail
             if post is not None and groups[post] is not None:
                 out += (groups[separator] if separator else "") + self.hash.token("post", f"{platform}:{groups[post]}")
@@ -293,12 +242,12 @@ class Pseudonymizer:
         return "<@" + self._handle(match.group("name")) + ">"
 
     def _mention_match(self, match: re.Match) -> str:
-        name, tail = _strip_tail(match.group("name"))
+        name, tail = strip_tail(match.group("name"))
         at = match.group(0)[0]
         return at + match.group("tags") + self._handle(name) + tail
 
     def _prefixed_match(self, match: re.Match) -> str:
-        name, tail = _strip_tail(match.group("name"))
+        name, tail = strip_tail(match.group("name"))
         return match.group("prefix") + self._handle(name) + tail
 
     def _replace_distinctive(self, text: str) -> str:
