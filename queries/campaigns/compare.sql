@@ -21,6 +21,9 @@ communities AS (
 grid AS (
     SELECT w."window", w.since, w.until, c.community FROM windows w CROSS JOIN communities c
 ),
+span AS (  -- rows outside every window are dropped before the range joins below
+    SELECT min(since) AS lo, max(until) AS hi FROM windows
+),
 seen AS (
     SELECT account_id, created_at FROM metric_seen()
 ),
@@ -31,7 +34,8 @@ firsts AS (
 ),
 members AS (
     SELECT DISTINCT w."window", s.account_id
-    FROM seen s JOIN windows w ON s.created_at >= w.since AND s.created_at < w.until
+    FROM (SELECT s.* FROM seen s, span WHERE s.created_at >= span.lo AND s.created_at < span.hi) s
+    JOIN windows w ON s.created_at >= w.since AND s.created_at < w.until
 ),
 member_counts AS (
     SELECT m."window", f.community, count(*)::BIGINT AS active_members,
@@ -46,7 +50,8 @@ members_before AS (
 ),
 action_counts AS (
     SELECT w."window", c.community, count(*)::BIGINT AS actions
-    FROM metric_actions() a JOIN windows w ON a.created_at >= w.since AND a.created_at < w.until
+    FROM (SELECT a.* FROM metric_actions() a, span WHERE a.created_at >= span.lo AND a.created_at < span.hi) a
+    JOIN windows w ON a.created_at >= w.since AND a.created_at < w.until
     LEFT JOIN community c USING (account_id)
     GROUP BY ALL
 ),
@@ -54,7 +59,8 @@ post_sums AS (
     SELECT w."window", c.community, count(*)::BIGINT AS posts,
            sum(p.like_count)::BIGINT AS likes, sum(p.share_count)::BIGINT AS shares,
            sum(p.quote_count)::BIGINT AS quotes, sum(p.reply_count)::BIGINT AS replies
-    FROM metric_rated_posts() p JOIN windows w ON p.created_at >= w.since AND p.created_at < w.until
+    FROM (SELECT p.* FROM metric_rated_posts() p, span WHERE p.created_at >= span.lo AND p.created_at < span.hi) p
+    JOIN windows w ON p.created_at >= w.since AND p.created_at < w.until
     LEFT JOIN community c ON c.account_id = p.author_id
     GROUP BY ALL
 ),
@@ -67,7 +73,8 @@ recruit_sizes AS (
 ),
 recruits_active AS (
     SELECT w."window", r.community, count(DISTINCT r.account_id)::BIGINT AS recruits_active
-    FROM metric_acts() a JOIN recruits r USING (account_id)
+    FROM (SELECT a.* FROM metric_acts() a, span WHERE a.created_at >= span.lo AND a.created_at < span.hi) a
+    JOIN recruits r USING (account_id)
     JOIN windows w ON a.created_at >= w.since AND a.created_at < w.until
     GROUP BY ALL
 )
