@@ -179,6 +179,17 @@ def test_which_names_identify_on_their_own(name, distinctive):
     assert privacy.is_distinctive(name) is distinctive
 
 
+def test_the_index_judges_simple_names_in_sql_as_names_does_in_python():
+    values = ["KestrelCycles", "alice_w", "spot35", "783214", "root", "now", "Mark", "2004", "007", "dd", "Twitter",
+              "distinct_sources", "ABC", "iPhone", "a_b", "x1", "1234567", "_", "RANDOM", "McDonald"]
+    accounts = pd.DataFrame({"account_id": [f"csv:{i}" for i in range(len(values))], "handle": values})
+    index = privacy.NameIndex.build(accounts)
+    for value in values:
+        assert ((names.key(value),) in index.sequences) is privacy.is_distinctive(value), value
+        assert index.known[names.key(value)][2] == value
+    assert ("csv", ":", "3") in index.sequences  # every qualified id, however short
+
+
 # -- the replacer -------------------------------------------------------------------------------
 @pytest.mark.parametrize("raw, account", [
     ("twitter:783214", "twitter:783214"),
@@ -268,6 +279,14 @@ def test_frame_covers_identifier_columns_text_the_index_and_headers(p):
     assert privacy.find_leaks(out.to_csv(), ACCOUNTS) == []
     assert p.frame(out).equals(out)  # pseudonymised data come back unchanged
     assert frame.loc["Alice_W", "text"] == "@bob hi"  # the input is not modified
+
+
+def test_after_the_source_only_raw_values_in_identifier_columns_are_replaced(p):
+    shown = privacy.Pseudonymised(p)
+    clean = pd.DataFrame({"handle": [expected_token("twitter:42")], "text": ["dd says hi"]})
+    assert shown.frame(clean) is clean and shown.text("@dd") == "@dd"  # the data were pseudonymised already
+    leaked = pd.DataFrame({"handle": [expected_token("twitter:42"), "Alice_W"], "posts": [1, 2]})
+    assert shown.frame(leaked)["handle"].tolist() == [expected_token("twitter:42"), expected_token("twitter:783214")]
 
 
 def test_params_show_pseudonyms_and_file_names(p):

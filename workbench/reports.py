@@ -259,7 +259,6 @@ def to_html(nb: nbformat.NotebookNode, *, code: bool = True, header: Mapping[str
             if shown is not None:
                 cell.source = _shown_parameters_source(shown)
             if pseudonymizer is not None:
-                cell.source = pseudonymizer.text(cell.source)
                 cell.outputs = []
         # The defaults cell and papermill's injected cell are plumbing, not findings.
         if not code and ("parameters" in tags or "injected-parameters" in tags):
@@ -415,8 +414,8 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
                                                           "focal_accounts", "pseudonymize", "period")})
         try:
             facts, _ = _workspace_facts(copy, db.name, shared_session)
-            if pseudonymizer is not None:
-                facts = {name: pseudonymizer.text(value) for name, value in facts.items()}
+            if pseudonymizer is not None:  # the header's facts name the workspace, and no account
+                facts = {name: pseudonymizer.file_names_in(value) for name, value in facts.items()}
             shown = pseudonymizer.params(params) if pseudonymizer else dict(params)
             header = {**facts,
                       "parameters": ", ".join(f"{k}={v!r}" for k, v in shown.items()

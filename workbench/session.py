@@ -305,7 +305,8 @@ def pseudonymised(store: Any, *, focal: Sequence[str] = (), origin: str = "",
     Returns
     -------
     tuple
-        ``(pseudonymised store, pseudonymiser, focal account ids, origin)``.
+        ``(pseudonymised store, what the session shows with (a :class:`workbench.privacy.Pseudonymised`),
+        focal account ids, origin)``.
     """
     import workbench as wb
     from workbench.roles.window import resolve_focal
@@ -322,8 +323,8 @@ def pseudonymised(store: Any, *, focal: Sequence[str] = (), origin: str = "",
         raise
     target.path = store.path  # where a report's shared analysis lies beside the workspace (never shown)
     store.close()
-    origin = pseudonymizer.text(origin)
-    return target, pseudonymizer, [pseudonymizer.qualified(account) for account in focal_ids], origin
+    shown = privacy_module.Pseudonymised(pseudonymizer)
+    return target, shown, [pseudonymizer.qualified(account) for account in focal_ids], shown.file_names_in(origin)
 
 
 def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = DEFAULT_KINDS,

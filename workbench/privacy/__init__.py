@@ -10,7 +10,8 @@ checked by :class:`~workbench.privacy.scan.LeakScanner`, which reads it as a per
 neither misses a name in an unusual form nor refuses an ordinary word that equals a short name.
 
 Modules: :mod:`~workbench.privacy.keys` (the key and the keyed hash), :mod:`~workbench.privacy.names`
-(how names are normalised, tokenised and judged), :mod:`~workbench.privacy.patterns` (where a name
+(how names are normalised, tokenised and judged), :mod:`~workbench.privacy.index` (every name of every account, indexed once),
+:mod:`~workbench.privacy.patterns` (where a name
 stands as a name), :mod:`~workbench.privacy.text` (replacing names in values, text, tables and
 parameters), :mod:`~workbench.privacy.workspace` (at the source),
 :mod:`~workbench.privacy.scan` (checking a page).
@@ -27,15 +28,16 @@ Examples
 
 from __future__ import annotations
 
+from workbench.privacy.index import NameIndex
 from workbench.privacy.keys import KEY_ENV, KEY_FILE_ENV, KeyedHash, default_key_path, load_key
 from workbench.privacy.names import is_distinctive
 from workbench.privacy.scan import Leak, LeakScanner, find_leaks
 from workbench.privacy.patterns import PSEUDONYM
-from workbench.privacy.text import NoPseudonymizer, Pseudonymizer
+from workbench.privacy.text import NoPseudonymizer, Pseudonymised, Pseudonymizer
 from workbench.privacy.workspace import DATA_TABLES, pseudonymise
 
 __all__ = [
     "KEY_ENV", "KEY_FILE_ENV", "KeyedHash", "default_key_path", "load_key", "is_distinctive",
-    "Pseudonymizer", "NoPseudonymizer", "PSEUDONYM", "Leak", "LeakScanner", "find_leaks",
+    "NameIndex", "Pseudonymizer", "Pseudonymised", "NoPseudonymizer", "PSEUDONYM", "Leak", "LeakScanner", "find_leaks",
     "DATA_TABLES", "pseudonymise",
 ]

@@ -45,7 +45,7 @@ import pandas as pd
 from workbench.privacy import names
 from workbench.privacy.patterns import (CHAT_MENTION, DID, MENTION, NAME_GROUPS, PSEUDONYM, REDDIT, SEARCH, URL,
                                         strip_tail)
-from workbench.privacy.text import account_names
+from workbench.privacy.index import NameIndex
 
 __all__ = ["Leak", "LeakScanner", "find_leaks", "VISIBLE_ATTRIBUTES"]
 
@@ -179,25 +179,14 @@ class LeakScanner:
 
     def __init__(self, accounts: pd.DataFrame, *, files: Iterable[str] = (), paths: Iterable[str] = (),
                  words: frozenset[str] | None = None):
-        own = names.vocabulary() if words is None else words
-        self._known: dict[str, str] = {}
-        self._distinctive: dict[tuple[str, ...], str] = {}
-        forced = [(str(p), "path") for p in paths if str(p).strip()]
+        self.index = NameIndex.build(accounts, words=words)
+        for path in paths:
+            if str(path).strip():
+                self.index.add(str(path), ("", "path", str(path)), forced=True)
         for path in files:
-            forced.append((Path(str(path).replace("\\", "/")).name, "file"))
-        for _, what, value in account_names(accounts):
-            sequence = tuple(names.tokens(names.prepare(value)))
-            if not sequence:
-                continue
-            self._known.setdefault("".join(sequence), value)
-            if what == "account_id" or names.distinctive_tokens(names.prepare(value), sequence, words=own):
-                self._distinctive.setdefault(sequence, value)
-        for value, _ in forced:
-            sequence = tuple(names.tokens(names.prepare(value)))
-            if len(sequence) > 1 or (sequence and len(sequence[0]) >= names.MIN_LENGTH):
-                self._distinctive.setdefault(sequence, value)
-                self._known.setdefault("".join(sequence), value)
-        self._lengths = names.lengths_by_first(self._distinctive)
+            name = Path(str(path).replace("\\", "/")).name
+            if len(names.tokens(names.prepare(name))) > 1:  # a name with its suffix: "KestrelCycles_timeline.jsonl"
+                self.index.add(name, ("", "file", name), forced=True)
 
     # -- one string -------------------------------------------------------------------------------
     def _named(self, name: str) -> str | None:
@@ -205,10 +194,11 @@ class LeakScanner:
         name, _ = strip_tail(name)
         if not name or PSEUDONYM.fullmatch(name):
             return None
-        found = self._known.get(names.key(name))
+        known = self.index.known
+        found = known.get(names.key(name))
         if found is None and "." in name:
-            found = self._known.get(names.key(name.split(".", 1)[0]))
-        return found
+            found = known.get(names.key(name.split(".", 1)[0]))
+        return None if found is None else found[2]
 
     def _in_name_positions(self, prepared: str) -> Iterable[str]:
         for match in URL.finditer(prepared):
@@ -225,14 +215,11 @@ class LeakScanner:
         prepared = names.prepare(text)
         sequence = names.tokens(prepared)
         context = " ".join(text.split())[:80]
-        for i, token in enumerate(sequence):
-            for n in self._lengths.get(token, ()):
-                if i + n > len(sequence):
-                    continue
-                name = self._distinctive.get(tuple(sequence[i:i + n]))
-                if name is not None:
-                    found.setdefault(name, Leak(name, where, context))
-                    break
+        for i in range(len(sequence)):
+            match = self.index.find(sequence, i)
+            if match is not None:
+                name = match[1][2]
+                found.setdefault(name, Leak(name, where, context))
         if "@" in prepared or "/" in prepared or ":" in prepared or "＠" in prepared:
             for captured in self._in_name_positions(prepared):
                 name = self._named(captured)
@@ -264,9 +251,9 @@ class LeakScanner:
             if not pseudonyms or 2 * pseudonyms < len(shown):
                 continue
             for where, text, joined in shown:
-                name = self._known.get(joined)
-                if name is not None:
-                    found.setdefault(name, Leak(name, where, " ".join(text.split())[:80]))
+                owner = self.index.known.get(joined)
+                if owner is not None:
+                    found.setdefault(owner[2], Leak(owner[2], where, " ".join(text.split())[:80]))
         return list(found.values())[:limit]
 
 

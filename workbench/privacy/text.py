@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import PurePath
 from typing import Any, Iterable, Mapping
@@ -43,40 +44,16 @@ import pandas as pd
 
 from workbench.errors import PrivacyError
 from workbench.privacy import names
+from workbench.privacy.index import NameIndex
 from workbench.privacy.keys import KeyedHash
 from workbench.privacy.patterns import (CHAT_MENTION, DID, MENTION, PSEUDONYM, REDDIT, SEARCH, URL, URL_HINT,
                                         URL_KINDS, strip_tail)
 
-__all__ = ["Pseudonymizer", "NoPseudonymizer", "IDENTIFIER_COLUMNS", "account_names"]
+__all__ = ["Pseudonymizer", "Pseudonymised", "NoPseudonymizer", "IDENTIFIER_COLUMNS"]
 
 #: Columns whose values are identifiers as a whole (a table shown by a notebook).
 IDENTIFIER_COLUMNS = frozenset({"account_id", "source", "target", "source_id", "target_id", "author_id", "handle",
                                 "display_name", "account", "author", "user", "focal", "focal_accounts"})
-
-
-def account_names(accounts: pd.DataFrame) -> Iterable[tuple[str, str, str]]:
-    """``(account_id, what, name)`` for every name of every account.
-
-    ``what`` is ``account_id``, ``native`` (the id without its platform: ``783214``,
-    ``alice@example.social``, ``did:plc:...``), ``handle`` (also a Mastodon user's short name)
-    or ``name`` (the display name).
-    """
-    if "account_id" not in accounts.columns:
-        raise PrivacyError(f"an accounts table needs an account_id column; got {list(accounts.columns)}")
-    columns = [c for c in ("handle", "display_name") if c in accounts.columns]
-    for row in accounts[["account_id", *columns]].itertuples(index=False):
-        account_id = str(row[0])
-        native = account_id.split(":", 1)[1] if ":" in account_id else account_id
-        yield account_id, "account_id", account_id
-        yield account_id, "native", native
-        if "@" in native:
-            yield account_id, "handle", native.split("@", 1)[0]
-        for value, column in zip(row[1:], columns):
-            if isinstance(value, str) and value.strip():
-                what = "handle" if column == "handle" else "name"
-                yield account_id, what, value.lstrip("@＠") if what == "handle" else value
-                if what == "handle" and "@" in value.lstrip("@"):
-                    yield account_id, "handle", value.lstrip("@").split("@", 1)[0]
 
 
 class Pseudonymizer:
@@ -102,26 +79,27 @@ class Pseudonymizer:
 
     enabled = True
 
-    def __init__(self, accounts: pd.DataFrame, *, key: bytes, files: Iterable[str] = ()):
+    def __init__(self, accounts: pd.DataFrame, *, key: bytes, files: Iterable[str] = (),
+                 index: NameIndex | None = None):
         self.hash = KeyedHash(key)
-        self._known: dict[str, tuple[str, str]] = {}
-        self._sequences: dict[tuple[str, ...], tuple[str, str]] = {}
-        words = names.vocabulary()
-        ordered = sorted(account_names(accounts), key=lambda item: item[0], reverse=True)
-        for account_id, what, value in ordered:  # the smallest account id is written last and wins
-            prepared = names.prepare(value)
-            sequence = tuple(names.tokens(prepared))
-            if not sequence:
-                continue
-            self._known["".join(sequence)] = (account_id, what)
-            if what == "account_id" or names.distinctive_tokens(prepared, sequence, words=words):
-                self._sequences[sequence] = (account_id, what)
+        if "account_id" not in accounts.columns:
+            raise PrivacyError(f"an accounts table needs an account_id column; got {list(accounts.columns)}")
+        self._accounts = accounts
+        if index is not None:
+            self.__dict__["index"] = index
         self._files: dict[str, str] = {}
         for path in files:
             self._add_file(str(path))
-        self._lengths = names.lengths_by_first(self._sequences)
-        self._firsts = frozenset(self._lengths)
         self._cache: dict[str, str] = {}
+
+    @functools.cached_property
+    def index(self) -> NameIndex:
+        """Every name of every account (built when first needed: hashing ids and file names needs none)."""
+        return NameIndex.build(self._accounts)
+
+    @functools.cached_property
+    def _firsts(self) -> frozenset[str]:
+        return self.index.firsts()
 
     @classmethod
     def from_store(cls, store: Any, *, key: bytes | None = None) -> "Pseudonymizer":
@@ -162,12 +140,19 @@ class Pseudonymizer:
         path = str(path)
         return self._files.get(path) or self._add_file(path)
 
+    def file_names_in(self, text: str) -> str:
+        """``text`` with the names of loaded files (and of the workspace) replaced, and nothing else."""
+        for raw, shown in self._files.items():
+            if raw in text:
+                text = text.replace(raw, shown)
+        return text
+
     def _name_token(self, name: str, *, qualified: bool = False) -> str:
         key = names.key(name)
-        known = self._known.get(key)
+        known = self.index.known.get(key)
         if known is None:
             return self.hash.token("handle", key)
-        account_id, what = known
+        account_id, what, _ = known
         return self.qualified(account_id) if qualified or what == "account_id" else self.token(account_id)
 
     def identifier(self, value: Any) -> Any:
@@ -192,10 +177,7 @@ class Pseudonymizer:
         cached = self._cache.get(value)
         if cached is not None:
             return cached
-        result = names.prepare(value)
-        for raw, shown in self._files.items():
-            if raw in result:
-                result = result.replace(raw, shown)
+        result = self.file_names_in(names.prepare(value))
         if "/" in result and URL_HINT.search(result):
             result = URL.sub(self._url_match, result)
         if "<@" in result:
@@ -216,9 +198,10 @@ class Pseudonymizer:
         """A captured handle -> its pseudonym; a dotted name whose first part is a known handle keeps the rest."""
         if PSEUDONYM.fullmatch(name):
             return name
-        if names.key(name) not in self._known and "." in name:
+        known = self.index.known
+        if names.key(name) not in known and "." in name:
             head, rest = name.split(".", 1)
-            if names.key(head) in self._known:
+            if names.key(head) in known:
                 return self._name_token(head) + "." + rest
         return self._name_token(name)
 
@@ -261,19 +244,15 @@ class Pseudonymizer:
         last = 0
         i = 0
         while i < len(found):
-            for n in self._lengths.get(keys[i], ()):
-                if i + n > len(keys):
-                    continue
-                match = self._sequences.get(tuple(keys[i:i + n]))
-                if match is not None:
-                    account_id, what = match
-                    pieces.append(text[last:found[i][0]])
-                    pieces.append(self.qualified(account_id) if what == "account_id" else self.token(account_id))
-                    last = found[i + n - 1][1]
-                    i += n
-                    break
-            else:
+            match = self.index.find(keys, i)
+            if match is None:
                 i += 1
+                continue
+            n, (account_id, what, _) = match
+            pieces.append(text[last:found[i][0]])
+            pieces.append(self.qualified(account_id) if what == "account_id" else self.token(account_id))
+            last = found[i + n - 1][1]
+            i += n
         if not pieces:
             return text
         pieces.append(text[last:])
@@ -332,6 +311,58 @@ class Pseudonymizer:
         return safe
 
 
+class Pseudonymised:
+    """What a session shows when its data were pseudonymised at the source.
+
+    The tables, texts and graphs already hold pseudonyms only, so there is nothing left to
+    replace in text; identifier columns are still checked on the way out (a value that is not a
+    pseudonym becomes one), which costs a pattern match per distinct value. Pseudonyms, file names
+    and parameters come from the :class:`Pseudonymizer` that did the work.
+    """
+
+    enabled = True
+
+    def __init__(self, pseudonymizer: Pseudonymizer):
+        self.pseudonymizer = pseudonymizer
+
+    def token(self, account_id: str) -> str:
+        return self.pseudonymizer.token(account_id)
+
+    def qualified(self, account_id: str) -> str:
+        return self.pseudonymizer.qualified(account_id)
+
+    def identifier(self, value: Any) -> Any:
+        return self.pseudonymizer.identifier(value)
+
+    def file_name(self, path: str | PurePath) -> str:
+        return self.pseudonymizer.file_name(path)
+
+    def file_names_in(self, text: str) -> str:
+        return self.pseudonymizer.file_names_in(text)
+
+    def text(self, value: Any) -> Any:
+        return value
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with any identifier-column value that is not a pseudonym replaced (usually none)."""
+        columns = [c for c in frame.columns if str(c) in IDENTIFIER_COLUMNS
+                   and (pd.api.types.is_string_dtype(frame[c].dtype) or frame[c].dtype == object)]
+        raw = {c: frame[c].map(lambda v: isinstance(v, str) and not PSEUDONYM.fullmatch(v.strip()))
+               for c in columns}
+        if not any(flags.any() for flags in raw.values()):
+            return frame
+        out = frame.copy()
+        for column, flags in raw.items():
+            out.loc[flags, column] = out.loc[flags, column].map(self.pseudonymizer.identifier)
+        return out
+
+    def values(self, values: Iterable[Any]) -> list[Any]:
+        return self.pseudonymizer.values(values)
+
+    def params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return self.pseudonymizer.params(params)
+
+
 class NoPseudonymizer:
     """The same interface as :class:`Pseudonymizer`, changing nothing (``pseudonymize=False``)."""
 
@@ -345,6 +376,9 @@ class NoPseudonymizer:
 
     def file_name(self, path: str | PurePath) -> str:
         return PurePath(str(path)).name
+
+    def file_names_in(self, text: str) -> str:
+        return text
 
     def text(self, value: Any) -> Any:
         return value
