@@ -26,8 +26,8 @@ import workbench as wb
 from workbench import cli, datasets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "bad_inputs"))
-import corpus_records  # noqa: E402
-import make_corpus  # noqa: E402
+import corpus_records
+import make_corpus
 
 KINDS = {kind.name: kind for kind in make_corpus.KINDS}
 CANONICAL = ("accounts", "posts", "interactions", "rejects", "community_runs", "memberships", "account_scores")
@@ -61,7 +61,7 @@ def baseline(tmp_path_factory) -> tuple[Path, dict]:
 
 
 def _snapshot(store) -> dict[str, set]:
-    rows = {table: set(store.sql(f"SELECT * FROM {table}").fetchall()) for table in CANONICAL}  # noqa: S608
+    rows = {table: set(store.sql(f"SELECT * FROM {table}").fetchall()) for table in CANONICAL}
     rows["loads"] = set(store.sql("SELECT load_id, path, sha256, status, records_read FROM loads").fetchall())
     return rows
 

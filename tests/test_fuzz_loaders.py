@@ -32,7 +32,7 @@ import workbench as wb
 from workbench.errors import StrictModeError, WorkbenchError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "bad_inputs"))
-import corpus_records as mk  # noqa: E402
+import corpus_records as mk
 
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -187,7 +187,7 @@ _counter = iter(range(10**9))
 
 
 def _table_rows(store) -> dict[str, set]:
-    return {t: set(store.sql(f"SELECT * FROM {t}").fetchall()) for t in CANONICAL}  # noqa: S608
+    return {t: set(store.sql(f"SELECT * FROM {t}").fetchall()) for t in CANONICAL}
 
 
 def check_store_is_valid(store) -> None:
@@ -233,7 +233,7 @@ def load_and_check(store, path: Path, fmt: str, *, records: int | None, lines: i
     # a line of JSON lines is one record however many reasons it got; in a document each rejected
     # element is a record of its own, though several may start on one line
     counted = "count(*)" if fmt in DOCUMENT_FORMATS else "count(DISTINCT (coalesce(path, ''), line_no))"
-    rejected = store.sql(f"SELECT {counted}, min(line_no), max(line_no), "  # noqa: S608 - fixed text
+    rejected = store.sql(f"SELECT {counted}, min(line_no), max(line_no), "
                          "count(*) FILTER (WHERE coalesce(reason, '') = '') FROM rejects WHERE load_id = $id",
                          {"id": load_id}).fetchone()
     assert rejected[0] == file.records_rejected

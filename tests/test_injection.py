@@ -61,7 +61,7 @@ def fingerprint(store) -> dict:
     names = [name for (name,) in catalog]
     found = {}
     for name in names:
-        rows = store.sql(f"SELECT * FROM {sql.quote_identifier(name, names)}").fetchall()  # noqa: S608
+        rows = store.sql(f"SELECT * FROM {sql.quote_identifier(name, names)}").fetchall()
         digest = hashlib.sha256("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
         found[name] = (len(rows), digest)
     found["views"] = store.sql("SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall()
@@ -330,12 +330,12 @@ def _formatted_sql_sites(root: Path) -> set[tuple[str, str]]:
         def __init__(self, name: str):
             self.name, self.function, self.found = name, "<module>", set()
 
-        def visit_FunctionDef(self, node):  # noqa: N802 - the ast API's name
+        def visit_FunctionDef(self, node):  # the ast API's name
             outer, self.function = self.function, node.name
             self.generic_visit(node)
             self.function = outer
 
-        visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815
+        visit_AsyncFunctionDef = visit_FunctionDef
 
         def generic_visit(self, node):
             template = None

@@ -21,7 +21,9 @@ def _name(requirement: str) -> str:
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pypi = {CONDA_NAMES.get(_name(r), _name(r)): r for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    extras = project["optional-dependencies"]
+    assert sorted(extras) == ["dev", "spark"]
+    pypi = {CONDA_NAMES.get(_name(r), _name(r)): r for r in project["dependencies"] + extras["dev"] + extras["spark"]}
     conda = {}
     text = (ROOT / "environment.yml").read_text()
     for line in text[text.index("dependencies:"):].splitlines():
@@ -32,6 +34,14 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     for name, requirement in pypi.items():
         pins = requirement[len(_name(requirement)):].replace(" ", "")
         assert conda[name].endswith(pins), f"{name}: pyproject says {pins!r}, environment.yml {conda[name]!r}"
+
+
+def test_spark_is_an_extra_not_a_dependency_of_every_install():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert {_name(r) for r in project["optional-dependencies"]["spark"]} == {"pyspark", "sqlglot"}
+    everything_else = project["dependencies"] + project["optional-dependencies"]["dev"]
+    assert not {"pyspark", "sqlglot"} & {_name(r) for r in everything_else}
+    assert '".[dev,spark]"' in (ROOT / "Makefile").read_text()
 
 
 def test_dependencies_have_lower_bounds_and_majors_are_capped():

@@ -24,8 +24,8 @@ from workbench import graphs
 pytest.importorskip("pyspark")
 pytest.importorskip("sqlglot")
 
-from workbench.spark import dialect, workspace  # noqa: E402
-from workbench.spark.dialect import SparkUnsupportedError  # noqa: E402
+from workbench.spark import dialect, workspace
+from workbench.spark.dialect import SparkUnsupportedError
 
 pytestmark = pytest.mark.spark
 

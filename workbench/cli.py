@@ -261,7 +261,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("\nreports:")
     for path in written:
         print(f"  {Path(path).resolve().as_uri()}")
-    print(f"\nopen {Path(args.out).resolve() / 'index.html'} in a browser, or `jupyter lab notebooks/` to explore.")
+    print(f"\nopen {Path(args.out).resolve() / 'index.html'} in a browser, "
+          f"or `jupyter lab {reports.NOTEBOOKS_DIR}` to explore.")
     return 0
 
 
@@ -453,7 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
     for action_parser in actions_parsers:
         action_parser.add_argument("--db", default=argparse.SUPPRESS, help="the workspace (DuckDB file)")
 
-    p = sub.add_parser("demo", help="bundled sample -> workspace -> reports")
+    p = sub.add_parser("demo", help="bundled sample -> workspace -> reports (in data/ and reports/ of the "
+                                    "current directory)")
     p.add_argument("--db", default="data/demo.duckdb")
     p.add_argument("--data", default="data/sample", help="where the sample export is written")
     p.add_argument("--out", default="reports")

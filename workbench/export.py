@@ -45,7 +45,7 @@ FORMATS = ("graphml", "gexf", "parquet", "csv")
 _XML_INVALID = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 
 
-def check_format(path: str | Path, format: str | None = None) -> str:  # noqa: A002 - the user-facing name
+def check_format(path: str | Path, format: str | None = None) -> str:
     """The export format: ``format`` if given, else the file suffix; raises :class:`ParameterError` otherwise.
 
     >>> check_format("out/graph.gexf")
@@ -194,7 +194,7 @@ def _write_graphml(path: Path, nodes: pd.DataFrame, edges: pd.DataFrame, *, dire
 
 
 def export_graph(graph: Any, path: str | Path, *, partition: Any = None,
-                 format: str | None = None) -> list[Path]:  # noqa: A002 - the user-facing name
+                 format: str | None = None) -> list[Path]:
     """Write ``graph`` (and the communities of ``partition``) to ``path``.
 
     Parameters
@@ -258,7 +258,7 @@ def export_graph(graph: Any, path: str | Path, *, partition: Any = None,
 
 
 def export(store, path: str | Path, *, run_id: int | None = None, communities: bool = True,
-           format: str | None = None, **graph_options: Any) -> list[Path]:  # noqa: A002
+           format: str | None = None, **graph_options: Any) -> list[Path]:
     """Build the interaction graph of a workspace and write it to ``path`` (what ``workbench export`` does).
 
     Parameters

@@ -46,6 +46,7 @@ from typing import Any, Mapping, Sequence
 
 import nbformat
 
+from workbench import resources
 from workbench.errors import PrivacyError, ReportError, WorkspaceError
 from workbench.session import PARAMETERS
 
@@ -57,12 +58,15 @@ _INDEPENDENT = ("01_load_and_explore",)
 __all__ = ["NOTEBOOKS", "NOTEBOOKS_DIR", "DEFAULT_PARAMETERS", "ReportResult", "render", "execute",
            "to_html", "network_references", "demo", "render_all"]
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS_DIR = resources.folder("notebooks")
 NOTEBOOKS = ("01_load_and_explore", "02_communities", "03_influencers_vs_networkers",
              "04_community_health", "05_workshop", "06_campaigns")
 #: The parameters every notebook declares in its ``parameters`` cell, with their defaults.
 DEFAULT_PARAMETERS = PARAMETERS
 KERNEL_NAME = "python3"
+# The kernels' own log (a warning that the local kernel talks over TCP, "KeyboardInterrupt caught in kernel."
+# as papermill shuts it down) says nothing about the report; a failing cell is reported by papermill.
+_KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _DROPPED_MIMETYPES = ("application/vnd.vegalite.v5+json", "application/vnd.vegalite.v6+json",
@@ -136,7 +140,7 @@ def execute(notebook: str | Path, output: str | Path, parameters: Mapping[str, A
         return papermill.execute_notebook(
             str(notebook), str(output), parameters=dict(parameters), kernel_name=KERNEL_NAME,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=timeout, cwd=str(cwd) if cwd else None)
+            execution_timeout=timeout, cwd=str(cwd) if cwd else None, extra_arguments=_KERNEL_ARGUMENTS)
     except papermill.PapermillExecutionError as error:
         if error.ename in _STOPS and Path(output).exists():
             return _stopped(nbformat.read(str(output), as_version=4), str(error.evalue))

@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from workbench import resources
 from workbench.errors import ParameterError, QueryError
 
 __all__ = ["Query", "QUERIES_DIR", "get", "names", "bind", "check_identifier", "quote_identifier"]
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+QUERIES_DIR = resources.folder("queries")
 
 _NAME_LINE = re.compile(r"^--\s*name:\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*$", re.MULTILINE)
 # $name outside of string literals and comments; the literal/comment alternatives are matched first

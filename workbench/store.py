@@ -284,7 +284,7 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  # noqa: A001 - the public name is wb.open
+def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  # the public name is wb.open
     """Open (or create) a workspace.
 
     Parameters

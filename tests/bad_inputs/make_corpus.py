@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import corpus_files  # noqa: E402
-import corpus_values  # noqa: E402
-from corpus_records import Kind  # noqa: E402
+import corpus_files
+import corpus_values
+from corpus_records import Kind
 
 __all__ = ["Kind", "KINDS", "write_corpus", "readme_table", "HUGE_LINE_BYTES"]
 

@@ -17,7 +17,7 @@ from workbench.campaigns.compare import compare, retained, side_by_side
 from workbench.campaigns.detect import daily, detect, windows
 from workbench.campaigns.log import SOURCES, add, adjust, check_hashtags, delete, get, log, overview, rename, resolve
 
-list = log  # noqa: A001 - `wb.campaigns.list(store)`, like `workbench campaigns list`
+list = log  # shadows the builtin on purpose: `wb.campaigns.list(store)`, like `workbench campaigns list`
 
 __all__ = ["SOURCES", "add", "list", "log", "get", "rename", "adjust", "delete", "check_hashtags", "resolve",
            "overview", "detect", "daily", "windows", "compare", "retained", "side_by_side"]

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench import resources
 from workbench.datasets import _campaign, _text, _twarc
 from workbench.datasets._events import (
     DAY, POST, QUOTE, REPLY, ROLE_NAMES, SHARE,
@@ -153,8 +154,8 @@ def write_sample(path: str | Path, *, compress: bool | None = None, **kwargs) ->
 
 def default_data_dir() -> Path:
     """The repository's ``data/`` folder, or ``~/.cache/workbench`` outside a source checkout."""
-    root = Path(__file__).resolve().parents[2]
-    if (root / "data").is_dir() and (root / "workbench").is_dir():
+    root = resources.checkout_root()
+    if root is not None and (root / "data").is_dir():
         return root / "data"
     return Path.home() / ".cache" / "workbench"
 

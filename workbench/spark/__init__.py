@@ -7,6 +7,16 @@
 - :func:`workbench.spark.graph.edge_columns` (``wb.graph(store, engine="spark")``): the weighted
   edge list aggregated on Spark, handed to igraph on one machine.
 
-pyspark and sqlglot are optional: this package is imported only when the Spark engine is asked for.
+pyspark and sqlglot are optional (``pip install 'community-workbench[spark]'``): this package is imported
+only when the Spark engine is asked for, and says what to install when they are missing.
 Formats on Spark: :data:`workbench.spark.ingest.SPARK_FORMATS`.
 """
+
+from importlib.util import find_spec
+
+from workbench.errors import ParameterError
+
+_MISSING = [name for name in ("pyspark", "sqlglot") if find_spec(name) is None]
+if _MISSING:
+    raise ParameterError(f"the Spark engine needs {' and '.join(_MISSING)}, which are not installed: "
+                         "pip install 'community-workbench[spark]'")
