@@ -205,10 +205,6 @@ def test_real_export_end_to_end(export, shared_data, tmp_path, capsys, pseudonym
 
     out_dir = tmp_path / "report"
     code, out, err = run(["report", "--db", db, "--out", str(out_dir), "--pseudonymize"], capsys)
-    if code == 2 and "still shows account identifiers" in err:
-        # The leak check still refuses ordinary words and numbers that equal a short name (issue 15 item 2,
-        # being reworked by the privacy work); the steps before it passed.
-        pytest.xfail(f"pseudonymised report refused by the leak check (issue 15 item 2): {err.strip()}")
     if code == 2 and "role_quadrant" in err:
         # RolePanel draws every labelled account; Higgs labels more than a chart embeds (issue 13, roles).
         pytest.xfail(f"the role quadrant cannot draw this many labelled accounts (issue 13): {err.strip()}")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import html
 import os
 import re
 import stat
@@ -24,7 +23,6 @@ import unicodedata
 import urllib.parse
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings

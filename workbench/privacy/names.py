@@ -45,7 +45,6 @@ MIN_LENGTH = 3
 MIN_DISTINCTIVE_NUMBER = 6
 
 _PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-_PROJECT = Path(__file__).resolve().parent.parent.parent
 
 
 @functools.lru_cache(maxsize=1)
@@ -222,10 +221,12 @@ def vocabulary() -> frozenset[str]:
     A name made only of these words (a display name ``Community Health``, a handle
     ``distinct_sources``) is not distinctive: the report prints them whatever the data.
     """
+    from workbench import resources
+
     texts = [_REPORT_WORDS]
-    for path in sorted((_PROJECT / "notebooks").glob("*.ipynb")):
+    for path in sorted(resources.folder("notebooks").glob("*.ipynb")):
         texts.extend(_notebook_text(path))
-    for path in sorted((_PROJECT / "queries").rglob("*.sql")):
+    for path in sorted(resources.folder("queries").rglob("*.sql")):
         texts.append(path.read_text(encoding="utf-8"))
     folded = unicodedata.normalize("NFKC", " ".join(texts)).casefold()
     return frozenset(w for w in re.findall(r"\w+", folded) if not w.isdigit())
