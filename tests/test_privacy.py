@@ -536,7 +536,13 @@ display_names = st.one_of(
 )
 FORMS = ["@{h}", "%40{h}", "https://twitter.com/{h}/status/{n}", "https://twitter.com/search?q=from%3A{h}",
          "https://bsky.app/profile/{h}", "https://mastodon.example/@{h}", "u/{h}", "{d}", "<i>{d}</i>", "{H}",
-         "&lt;@{h}&gt;", "\u202e{d}\u202c"]
+         "&lt;@{h}&gt;", "\u202e{d}\u202c", "{D}", "https://bsky.app/profile/{I}"]  # D: the id percent-encoded
+
+
+def did(handle: str) -> str:
+    """A Bluesky DID for ``handle`` (did:plc: + 24 base32 characters, as the PLC directory makes them)."""
+    digest = hashlib.sha256(handle.encode()).digest()
+    return "did:plc:" + "".join("abcdefghijklmnopqrstuvwxyz234567"[b % 32] for b in digest[:24])
 
 
 def population(min_size: int = 1, max_size: int = 8):
@@ -556,18 +562,22 @@ def name_check(name: str, shown: str) -> None:
 @given(people=population(), forms=st.lists(st.sampled_from(FORMS), min_size=1, max_size=6),
        form=_form, number=st.integers(1, 10**18))
 def test_hypothesis_generated_names_in_any_form_never_survive_the_replacer(people, forms, form, number):
-    accounts = pd.DataFrame({"account_id": [f"twitter:{9_000_000 + i}" for i in range(len(people))],
-                             "handle": [h for h, _ in people], "display_name": [d for _, d in people]})
+    ids = [f"bluesky:{did(h)}" if i % 2 else f"twitter:{9_000_000 + i}" for i, (h, _) in enumerate(people)]
+    accounts = pd.DataFrame({"account_id": ids, "handle": [h for h, _ in people],
+                             "display_name": [d for _, d in people]})
     p = privacy.Pseudonymizer(accounts, key=KEY)
     parts = []
     for i, (handle, display) in enumerate(people):
+        native = ids[i].split(":", 1)[1]
         for template in forms:
-            parts.append(template.format(h=handle, d=display, H=handle.upper(), n=number + i))
+            parts.append(template.format(h=handle, d=display, H=handle.upper(), n=number + i, I=native,
+                                         D=urllib.parse.quote(native, safe="")))
     text = unicodedata.normalize(form, " — ".join(parts))
     shown = p.text(text)
-    for handle, display in people:
+    for i, (handle, display) in enumerate(people):
         name_check(handle, shown)
         name_check(display, shown)
+        assert ids[i].split(":")[-1] not in shown, (ids[i], shown)  # a DID or an account id, also percent-encoded
     scanner = privacy.LeakScanner(accounts)
     assert scanner.scan_text(shown, limit=100) == []
     # ... and the scan does not miss: each distinctive name written out is found
