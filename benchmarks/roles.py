@@ -7,7 +7,7 @@ Rows (``--rows``; default all that can run):
   authors, shares / replies / quotes of heavy-tailed posts (replies linked to their parent, shares
   and quotes not, as in the Twitter loader) and mentions, over 30 days, with follower counts.
 - ``higgs``: the SNAP higgs-twitter activity file (563,069 real interactions, 304,691 accounts),
-  loaded with the edges-csv loader, when ``../shared/data`` has it.
+  loaded with the edges-csv loader, when the real test data (``WORKBENCH_SHARED_DATA``) has it.
 
 Each row builds its workspace once, then scores it in a fresh subprocess (score and save a new
 scoring run: without communities, and with a Louvain community run detected first, which adds the

@@ -1,4 +1,4 @@
--- The canonical tables of a workspace (DESIGN.md, "The store").
+-- The canonical tables of a workspace (every table and column is described in docs/schema.md).
 -- Executed statement by statement when a workspace is created; every statement is idempotent.
 -- Identifiers here are fixed names: later code and SQL rely on them.
 

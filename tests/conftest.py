@@ -1,6 +1,7 @@
 """Shared fixtures.
 
-Real data lives in ../shared/data beside the project (each folder with a SOURCE.md); tests that use
+Real exports live outside the project, in the folder ``WORKBENCH_SHARED_DATA`` names (by default a
+``shared/data`` folder beside the checkout; each export with a SOURCE.md); tests that use
 it take the ``shared_data`` fixture and skip cleanly where it is absent. Nothing from there is copied
 into the project.
 """
@@ -19,7 +20,7 @@ ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The folder of real test data (../shared/data); skips the test when it is absent."""
+    """The folder of real test data (``SHARED_DATA``); skips the test when it is absent."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real test data not found at {SHARED_DATA}")
     return SHARED_DATA
@@ -31,6 +32,20 @@ def shared_file(shared: Path, *parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not found")
     return path
+
+
+def write_jsonl(path: Path, lines: list[str]) -> Path:
+    """``lines`` written one a line (UTF-8) at ``path``."""
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def load_rejecting(store, path: Path) -> tuple[object, list[tuple[int, str]]]:
+    """Load ``path`` leniently: the load report and the (line_no, reason) of every reject, in line order."""
+    import workbench as wb
+
+    report = wb.load(store, path)
+    return report, store.sql("SELECT line_no, reason FROM rejects ORDER BY line_no, reason").fetchall()
 
 
 @pytest.fixture(scope="session")

@@ -64,8 +64,9 @@ def test_reports_render_their_charts_offline(browser, sample_report, second_repo
             context = blocked_context(browser)
             page = context.new_page()
             errors = []
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda message, errors=errors: errors.append(message.text)
+                    if message.type == "error" else None)
+            page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
             page.goto(path.as_uri(), wait_until="load")
             if path != result.index:
                 charts = page.locator(".jp-RenderedSVG svg")

@@ -1,4 +1,4 @@
-"""Community detection against real ground truth (../shared/data; skipped when absent).
+"""Community detection against real ground truth (the ``shared_data`` fixture; skipped when absent).
 
 Each network goes through the whole pipeline (rows into ``interactions``, ``workbench.graphs``,
 ``communities.detect``) and its NMI against the ground truth must reach 0.95 times the median

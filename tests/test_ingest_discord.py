@@ -1,6 +1,6 @@
 """The Discord loader (DiscordChatExporter JSON).
 
-No real DiscordChatExporter export is available in ../shared/data, so these tests write their own:
+No real DiscordChatExporter export is among the real test data, so these tests write their own:
 :func:`dce_export` builds documents with the field names, nesting, value formats and 2-space
 indentation that DiscordChatExporter's JSON writer produces (guild, channel, dateRange, exportedAt,
 messages with author/reactions/mentions/reference, messageCount), written from its documented

@@ -107,7 +107,7 @@ def test_other_real_edge_lists(store, shared_data, parts, edges, nodes, self_loo
 
 
 def test_sniff_claims_none_of_the_other_shared_files(shared_data):
-    """Every real export in ../shared/data: no file there has a source/target header."""
+    """Every real export of the test data: no file there has a source/target header."""
     from workbench.ingest.detect import read_sample
 
     files = [p for p in sorted(shared_data.rglob("*")) if p.is_file() and p.name != "SOURCE.md"]

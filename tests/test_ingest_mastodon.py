@@ -1,6 +1,6 @@
 """The Mastodon loader (API Status / Context / Account JSON, documents or JSON lines).
 
-The real responses recorded by rtoot's test suite (../shared/data/mastodon_rtoot_vcr_fixtures) are
+The real responses recorded by rtoot's test suite (``mastodon_rtoot_vcr_fixtures`` of the real test data) are
 extracted from their VCR cassettes and loaded file by file; their counts are checked against
 SOURCE.md and against a plain-Python reading of the same JSON. Small hand-written exports cover
 each rule.
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import workbench as wb
-from conftest import shared_file
+from conftest import load_rejecting, shared_file, write_jsonl
 from vcr_bodies import extract_folder
 from workbench.errors import StrictModeError
 from workbench.ingest import mastodon
@@ -352,11 +352,8 @@ BAD_LINES = [
 
 
 def test_bad_lines_become_rejects_with_line_numbers(store, tmp_path):
-    path = tmp_path / "bad.jsonl"
-    path.write_text("\n".join(BAD_LINES) + "\n", encoding="utf-8")
-    report = wb.load(store, path)
+    report, rows = load_rejecting(store, write_jsonl(tmp_path / "bad.jsonl", BAD_LINES))
     assert (report.records_read, report.records_loaded, report.records_rejected) == (8, 2, 6)
-    rows = store.sql("SELECT line_no, reason FROM rejects ORDER BY line_no").fetchall()
     assert rows == [
         (2, "invalid JSON"),
         (4, "missing id"),
@@ -395,8 +392,7 @@ def test_wrapper_without_status_is_rejected(store, tmp_path):
 
 
 def test_strict_mode_loads_nothing(store, tmp_path):
-    path = tmp_path / "bad.jsonl"
-    path.write_text("\n".join(BAD_LINES) + "\n", encoding="utf-8")
+    path = write_jsonl(tmp_path / "bad.jsonl", BAD_LINES)
     with pytest.raises(StrictModeError, match=r"bad\.jsonl line 2: invalid JSON"):
         wb.load(store, path, strict=True)
     assert store.scalar("SELECT count(*) FROM posts") == 0

@@ -1,6 +1,6 @@
 """The Reddit loader (Pushshift / Arctic Shift RC_* and RS_* dumps).
 
-Real dumps from ../shared/data are checked against their SOURCE.md counts and against counts made
+Real dumps from the real test data are checked against their SOURCE.md counts and against counts made
 here with plain Python json; small hand-written dumps cover each rule.
 """
 

@@ -1,6 +1,6 @@
 """The Slack loader (workspace export folder or zip, loaded as one).
 
-The real export from ../shared/data (slack-export-viewer's test archive) is checked against its
+The real export from the real test data (slack-export-viewer's test archive) is checked against its
 SOURCE.md counts and against a reading made here with plain Python json and re; a small export
 written by the tests covers each rule (threads, mentions, reactions, bots, rejects).
 """

@@ -1,9 +1,9 @@
 """The Twitter loaders: twitter-v2 (twarc2 pages, streaming pages, flattened tweets, twarc-csv) and
 twitter-v1 (classic tweet lines, search responses, arrays).
 
-Hand-written fixtures state every expected row; the real files of ../shared/data are checked against
+Hand-written fixtures state every expected row; the real files of the test data are checked against
 their SOURCE.md counts and against plain-Python computations over the raw JSON (`_reference_v2`),
-written from the rules of DESIGN.md independently of the SQL.
+written from the loader's documented rules independently of the SQL.
 """
 
 from __future__ import annotations
@@ -407,7 +407,7 @@ def test_auto_mentions_are_exactly_a_replys_leading_handles(tmp_path, leading, l
     assert got == expected
 
 
-# -- real data: ../shared/data --------------------------------------------------------------------------------
+# -- real data (shared_data) ---------------------------------------------------------------------------------
 def _page_parts(obj: dict):
     """(collected tweets, context tweets, user objects) of one twarc2 line, in plain Python."""
     if "data" in obj:
@@ -422,7 +422,7 @@ def _page_parts(obj: dict):
 
 
 def _reference_v2(paths: list[Path]) -> tuple[set, int]:
-    """Interactions and unresolved count of twarc2 files loaded in this order, by DESIGN.md's rules.
+    """Interactions and unresolved count of twarc2 files loaded in this order, by the loader's documented rules.
 
     Targets: the id the tweet names (in_reply_to_user_id, the "RT @x:" mention's id, a mention's id),
     else the author of the referenced tweet (any tweet seen so far), else the account whose handle is
@@ -456,7 +456,7 @@ def _reference_v2(paths: list[Path]) -> tuple[set, int]:
             text, author = tweet["text"], tweet["author_id"]
             mentions = tweet.get("entities", {}).get("mentions", [])
 
-            def link(kind, target, key):
+            def link(kind, target, key, tweet=tweet, author=author, missing=missing):
                 if target:
                     links.add((tweet["id"], kind, author, target))
                 else:

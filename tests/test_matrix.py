@@ -1,6 +1,6 @@
 """Every real export through the whole command-line path: load -> communities -> roles -> export -> report.
 
-One row per export in ../shared/data. Each step runs ``workbench`` (in this process, as ``main(argv)``,
+One row per export of the real test data. Each step runs ``workbench`` (in this process, as ``main(argv)``,
 exit code checked); the report is pseudonymised and must write five pages with content. Values are
 checked against counts made here from the raw files, without the workbench: the accounts of the graph,
 and the advocates of a focal account. Marked slow; it belongs in ``make test`` (a report computes its
@@ -9,7 +9,6 @@ graph, communities and scores once, which is what makes this affordable).
 
 from __future__ import annotations
 
-import csv
 import gzip
 import json
 import re
@@ -24,7 +23,7 @@ from typing import Callable
 import pytest
 
 import workbench as wb
-from workbench import focal, reports
+from workbench import reports
 from workbench.cli import main
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebooks]

@@ -13,7 +13,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 import zstandard
 
 import workbench as wb
@@ -188,24 +187,28 @@ def _statuses(value):
             yield from _statuses(item)
 
 
-def test_mastodon_tags_and_content_links(store, shared_data, tmp_path):
-    folder = shared_file(shared_data, "mastodon_rtoot_vcr_fixtures")
-    recordings = [r for r in extract_folder(folder, tmp_path) if r.status == 200]
+def _loaded_recorded_posts(store, shared_data, tmp_path, fixture: str, walk) -> list[tuple[str, dict]]:
+    """Load a folder of VCR recordings (its 200 responses); the (post_id, object) that ``walk`` finds in each
+    response body, for the posts the workspace holds."""
+    recordings = [r for r in extract_folder(shared_file(shared_data, fixture), tmp_path) if r.status == 200]
     wb.load(store, [r.path for r in recordings])
     posts = set(store.sql("SELECT post_id FROM posts").df()["post_id"])
+    found = (walk(json.loads(r.path.read_text(encoding="utf-8"))) for r in recordings)
+    return [(post_id, item) for items in found for post_id, item in items if post_id in posts]
+
+
+def test_mastodon_tags_and_content_links(store, shared_data, tmp_path):
     expected = set()
-    for recording in recordings:
-        for status in _statuses(json.loads(recording.path.read_text(encoding="utf-8"))):
-            post_id = "mastodon:" + status["uri"]
-            if post_id not in posts:
-                continue
-            expected.update((post_id, "hashtag", t["name"].lower()) for t in status.get("tags") or [] if t.get("name"))
-            parser = _Anchors()
-            parser.feed(status.get("content") or "")
-            expected.update((post_id, "link", href) for href in parser.links)
-            card = status.get("card") or {}
-            if (card.get("url") or "").startswith(("http://", "https://")):
-                expected.add((post_id, "link", card["url"]))
+    for post_id, status in _loaded_recorded_posts(
+            store, shared_data, tmp_path, "mastodon_rtoot_vcr_fixtures",
+            lambda body: (("mastodon:" + status["uri"], status) for status in _statuses(body))):
+        expected.update((post_id, "hashtag", t["name"].lower()) for t in status.get("tags") or [] if t.get("name"))
+        parser = _Anchors()
+        parser.feed(status.get("content") or "")
+        expected.update((post_id, "link", href) for href in parser.links)
+        card = status.get("card") or {}
+        if (card.get("url") or "").startswith(("http://", "https://")):
+            expected.add((post_id, "link", card["url"]))
     got = entities(store)
     assert got == expected
     assert sum(1 for e in got if e[1] == "hashtag") > 100 and sum(1 for e in got if e[1] == "link") > 50
@@ -226,27 +229,21 @@ def _bluesky_records(value):
 
 
 def test_bluesky_facets_and_external_embeds(store, shared_data, tmp_path):
-    folder = shared_file(shared_data, "bluesky_bskyr_vcr_fixtures")
-    recordings = [r for r in extract_folder(folder, tmp_path) if r.status == 200]
-    wb.load(store, [r.path for r in recordings])
-    posts = set(store.sql("SELECT post_id FROM posts").df()["post_id"])
     expected = set()
-    for recording in recordings:
-        for uri, record in _bluesky_records(json.loads(recording.path.read_text(encoding="utf-8"))):
-            post_id = "bluesky:" + uri
-            if post_id not in posts:
-                continue
-            for facet in record.get("facets") or []:
-                for feature in facet.get("features") or []:
-                    if feature.get("$type") == "app.bsky.richtext.facet#link" and \
-                            str(feature.get("uri", "")).startswith(("http://", "https://")):
-                        expected.add((post_id, "link", feature["uri"]))
-                    elif feature.get("$type") == "app.bsky.richtext.facet#tag" and feature.get("tag"):
-                        expected.add((post_id, "hashtag", feature["tag"].lower()))
-            embed = record.get("embed") or {}
-            external = (embed.get("external") or (embed.get("media") or {}).get("external") or {}).get("uri", "")
-            if external.startswith(("http://", "https://")):
-                expected.add((post_id, "link", external))
+    for post_id, record in _loaded_recorded_posts(
+            store, shared_data, tmp_path, "bluesky_bskyr_vcr_fixtures",
+            lambda body: (("bluesky:" + uri, record) for uri, record in _bluesky_records(body))):
+        for facet in record.get("facets") or []:
+            for feature in facet.get("features") or []:
+                if feature.get("$type") == "app.bsky.richtext.facet#link" and \
+                        str(feature.get("uri", "")).startswith(("http://", "https://")):
+                    expected.add((post_id, "link", feature["uri"]))
+                elif feature.get("$type") == "app.bsky.richtext.facet#tag" and feature.get("tag"):
+                    expected.add((post_id, "hashtag", feature["tag"].lower()))
+        embed = record.get("embed") or {}
+        external = (embed.get("external") or (embed.get("media") or {}).get("external") or {}).get("uri", "")
+        if external.startswith(("http://", "https://")):
+            expected.add((post_id, "link", external))
     assert entities(store) == expected
     assert sum(1 for e in expected if e[1] == "hashtag") > 50
 

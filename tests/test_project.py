@@ -74,10 +74,10 @@ def test_notebooks_are_committed_clean_with_a_parameters_cell(name):
         ast.literal_eval(node.value)
 
 
-# DESIGN.md "Data flows one way": who may import whom (workbench modules only).
+# Data flows one way (docs/architecture.md): who may import whom (workbench modules only).
 FLOORS = {
     "errors": 0, "sql": 0, "store": 0,
-    "ingest": 1, "graph": 1, "datasets": 1, "privacy": 1,  # same floor may import each other
+    "ingest": 1, "graphs": 1, "datasets": 1, "privacy": 1,  # same floor may import each other
     "communities": 2, "roles": 2, "metrics": 2, "export": 2, "campaigns": 2,
     "viz": 0,
     "widgets": 3, "session": 3,

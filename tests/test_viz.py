@@ -1,4 +1,4 @@
-"""Chart builders: hand-made frames in the DESIGN.md shapes, specs and SVGs checked."""
+"""Chart builders: hand-made frames in the shapes the metrics and scores return, specs and SVGs checked."""
 
 from __future__ import annotations
 

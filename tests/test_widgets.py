@@ -35,7 +35,7 @@ def test_community_panel_slider_recomputes(karate):
     assert panel.static_chart is not panel.chart
     bundle = panel._repr_mimebundle_()
     assert WIDGET_VIEW in bundle and bundle["image/svg+xml"].startswith("<svg")
-    assert f"resolution 1.00" in bundle["image/svg+xml"]
+    assert "resolution 1.00" in bundle["image/svg+xml"]
 
 
 def test_community_panel_redraws_quickly_on_the_sample():

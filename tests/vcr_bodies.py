@@ -1,6 +1,6 @@
 """Response bodies of VCR cassettes (YAML HTTP recordings), written to files for loading.
 
-The real Mastodon and Bluesky data in ../shared/data are recordings made by the R packages
+The real Mastodon and Bluesky test data are recordings made by the R packages
 ``vcr``/``webmockr``: ``http_interactions: [{request: {method, uri}, response: {status, body:
 {string}}}]``. The body string is the verbatim API response, so a test writes each body to a file
 of its own and loads that file like any export.

@@ -41,7 +41,7 @@ from workbench.roles.window import resolve_focal
 __all__ = ["engagement", "growth", "activity", "retention", "churn", "responsiveness", "density",
            "PERIODS", "DEFAULT_WEIGHTS"]
 
-#: Activity weights by interaction kind: conversation highest (DESIGN.md, "activity score").
+#: Activity weights by interaction kind: conversation highest, then amplification, then light touches (docs/metrics.md).
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "reply": 3.0, "comment": 3.0, "quote": 2.0, "share": 1.0, "mention": 1.0,
     "like": 0.5, "reaction": 0.5, "follow": 0.0,

@@ -68,7 +68,6 @@ KERNEL_NAME = "python3"
 # as papermill shuts it down) says nothing about the report; a failing cell is reported by papermill.
 _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _DROPPED_MIMETYPES = ("application/vnd.vegalite.v5+json", "application/vnd.vegalite.v6+json",
                       "application/vnd.vega.v5+json", "application/javascript")
 _TEMPLATE_NAME = "workbench_report.html.j2"

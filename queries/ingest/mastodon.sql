@@ -373,7 +373,7 @@ FROM mastodon_statuses AS s JOIN mastodon_replies AS r ON r.sid = s.sid
 WHERE s.depth = 0;
 
 -- Mentions (author -> each mentioned account), except the mention of the account a reply answers,
--- which Mastodon clients insert on their own (DESIGN.md: the auto-mention of a reply is not a mention).
+-- which Mastodon clients insert on their own (the auto-mention of a reply is not a mention, as for Twitter replies).
 INSERT INTO stage_interactions (source_id, target_id, kind, post_id, created_at, platform)
 SELECT $platform || ':' || lower(t.acct), $platform || ':' || lower(mastodon_acct(t.mention.acct, t.mention.url)),
        'mention', $platform || ':' || t.uri, t.created_at, $platform

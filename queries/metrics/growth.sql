@@ -1,11 +1,7 @@
 -- name: growth
 -- New and cumulative members per period (and community): an account is seen first at its first collected post or interaction, on either side.
 WITH windowed AS (
-    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC') AS period
-    FROM metric_seen()
-    WHERE ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
-      AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
-    GROUP BY ALL
+    SELECT * FROM metric_seen_periods($period, $since, $until)
 ),
 firsts AS (
     SELECT account_id, min(period) AS first_period FROM windowed GROUP BY account_id

@@ -6,6 +6,9 @@
 --                         part in, on either side (growth: new and active members);
 --   metric_acts()         an account *acts* with a collected post or an interaction it makes with someone else
 --                         (retention, churn, a campaign's recruits still active);
+--   metric_seen_periods(unit, since_at, until_at), metric_acts_periods(unit, since_at, until_at)
+--                         each account once a period (date_trunc(unit), UTC) it is seen / acts in, within
+--                         [since_at, until_at) (NULL: unbounded): the rows growth, retention and churn count;
 --   metric_rated_posts()  the posts that rates count: collected, not shares (a share's counters mirror the
 --                         original's), with a time;
 --   metric_*_rate(...)    the engagement rates from sums of the platform counters over those posts (Kaushik 2011).
@@ -16,6 +19,14 @@ CREATE OR REPLACE TEMP MACRO metric_seen() AS TABLE
 CREATE OR REPLACE TEMP MACRO metric_acts() AS TABLE
     SELECT source_id AS account_id, created_at FROM interactions WHERE source_id <> target_id AND created_at IS NOT NULL
     UNION ALL SELECT author_id, created_at FROM posts WHERE collected AND author_id IS NOT NULL AND created_at IS NOT NULL;
+CREATE OR REPLACE TEMP MACRO metric_in_window(moment, since_at, until_at) AS
+    (since_at::TIMESTAMPTZ IS NULL OR moment >= since_at::TIMESTAMPTZ) AND (until_at::TIMESTAMPTZ IS NULL OR moment < until_at::TIMESTAMPTZ);
+CREATE OR REPLACE TEMP MACRO metric_seen_periods(unit, since_at, until_at) AS TABLE
+    SELECT DISTINCT account_id, date_trunc(unit, created_at AT TIME ZONE 'UTC') AS period
+    FROM metric_seen() WHERE metric_in_window(created_at, since_at, until_at);
+CREATE OR REPLACE TEMP MACRO metric_acts_periods(unit, since_at, until_at) AS TABLE
+    SELECT DISTINCT account_id, date_trunc(unit, created_at AT TIME ZONE 'UTC') AS period
+    FROM metric_acts() WHERE metric_in_window(created_at, since_at, until_at);
 CREATE OR REPLACE TEMP MACRO metric_rated_posts() AS TABLE
     SELECT author_id, created_at, like_count, share_count, quote_count, reply_count
     FROM posts WHERE collected AND kind <> 'share' AND created_at IS NOT NULL;

@@ -1,11 +1,7 @@
 -- name: retention
 -- Cohort table: accounts whose first own action (collected post, or interaction as source) falls in a period, and how many act again k periods later.
 WITH active AS (
-    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC') AS period
-    FROM metric_acts()
-    WHERE ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
-      AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
-    GROUP BY ALL
+    SELECT * FROM metric_acts_periods($period, $since, $until)
 ),
 cohorts AS (
     SELECT a.account_id, min(a.period) AS cohort, any_value(m.community) AS community
@@ -38,11 +34,7 @@ ORDER BY g.cohort, g.community NULLS LAST, "offset";
 -- name: churn
 -- Per period: accounts that acted, how many act again in the next period, and the churn rate (NULL for the last period, whose next is unknown).
 WITH active AS (
-    SELECT account_id, date_trunc($period, created_at AT TIME ZONE 'UTC') AS period
-    FROM metric_acts()
-    WHERE ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
-      AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
-    GROUP BY ALL
+    SELECT * FROM metric_acts_periods($period, $since, $until)
 ),
 stepped AS (
     SELECT a.account_id, a.period, m.community,

@@ -10,9 +10,9 @@ Examples
 --------
 >>> from workbench.roles._examples import tiny_store
 >>> table = compare(tiny_store(), ("2022-03-14", "2022-03-21"))  # the tiny export's middle week
->>> table[["new_members", "active_members", "posts", "applause_rate"]].round(2)
+>>> table[["new_members", "active_members", "posts", "applause_rate"]].round(2)  # doctest: +NORMALIZE_WHITESPACE
         new_members  active_members  posts  applause_rate
-window                                                   
+window
 before           16              16     14           3.29
 during            4              16     10           9.60
 after             0               8      6           3.83

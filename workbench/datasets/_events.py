@@ -20,7 +20,6 @@ DAY = 86_400
 HOUR = 3_600
 
 POST, REPLY, SHARE, QUOTE = 0, 1, 2, 3
-KIND_NAMES = ("post", "reply", "share", "quote")
 
 REGULAR, INFLUENCER, NETWORKER = 0, 1, 2
 ROLE_NAMES = ("regular", "influencer", "networker")

@@ -158,14 +158,14 @@ def make_handles(rng: np.random.Generator, n: int) -> tuple[list[str], list[str]
     style = rng.integers(0, 4, size=4 * n)
     digits = rng.integers(1, 999, size=4 * n)
     for i in range(4 * n):
-        f, l, w = FIRST_NAMES[first[i]], LAST_NAMES[last[i]], _HANDLE_WORDS[word[i]]
-        handle = [f"{f.lower()}_{w}s", f"{f}{l}", f"{w}{f.lower()}{digits[i]}",
-                  f"{f.lower()}{l[0].lower()}_{w}"][style[i]][:15]
+        f, surname, w = FIRST_NAMES[first[i]], LAST_NAMES[last[i]], _HANDLE_WORDS[word[i]]
+        handle = [f"{f.lower()}_{w}s", f"{f}{surname}", f"{w}{f.lower()}{digits[i]}",
+                  f"{f.lower()}{surname[0].lower()}_{w}"][style[i]][:15]
         if handle.lower() in seen:
             continue
         seen.add(handle.lower())
         handles.append(handle)
-        names.append(f"{f} {l}")
+        names.append(f"{f} {surname}")
         if len(handles) == n:
             return handles, names
     raise RuntimeError("could not draw enough unique handles")  # unreachable for n < 10**5

@@ -24,7 +24,7 @@ from typing import Iterable
 
 from workbench.errors import ExportFormatError, ParameterError, WorkbenchError, WorkspaceError
 from workbench.ingest.report import FileReport, LoadReport
-from workbench.ingest.sources import Source, expand
+from workbench.ingest.sources import expand
 from workbench.store import Store
 
 __all__ = ["load", "LoadReport", "FileReport", "formats"]

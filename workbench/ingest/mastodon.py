@@ -44,7 +44,7 @@ What a record becomes
   ``reply`` author -> the account answered (``in_reply_to_account_id`` resolved through the status's
   mentions, then the accounts of the file, then the parent status's author);
   ``mention`` author -> each mentioned account, except the account a reply answers, whose mention
-  Mastodon clients insert by themselves (as DESIGN.md rules for Twitter replies);
+  Mastodon clients insert by themselves (as for Twitter replies: the auto-mention is not a mention);
   ``share`` booster -> author of the reblogged status; ``quote`` author -> author of the quoted
   status (Mastodon 4.5 ``quote.quoted_status``, or forks that put the quoted Status in ``quote``);
   wrapper lists: ``share`` (reblogged_by) and ``like`` (favourited_by) towards the status's author,

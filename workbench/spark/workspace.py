@@ -22,19 +22,8 @@ from workbench.store import Store
 
 __all__ = ["attach", "load_with_spark"]
 
+# the tables a Spark load writes; each is imported by the named query spark.attach_<table>
 _TABLES = ("accounts", "posts", "interactions", "loads", "rejects", "post_entities")
-# Fixed statements per table (no SQL is built by formatting); accounts, posts and interactions are
-# partitioned by platform and month (hive folders), the month column only names the folder.
-_HIVE = "hive_partitioning = true, hive_types = {'platform': VARCHAR, 'month': VARCHAR}"
-_IMPORT = {
-    "accounts": "INSERT INTO accounts BY NAME SELECT * EXCLUDE (month) FROM read_parquet($glob, " + _HIVE + ")",
-    "posts": "INSERT INTO posts BY NAME SELECT * EXCLUDE (month) FROM read_parquet($glob, " + _HIVE + ")",
-    "interactions": "INSERT INTO interactions BY NAME SELECT * EXCLUDE (month) FROM read_parquet($glob, " + _HIVE + ")",
-    "loads": "INSERT INTO loads BY NAME SELECT * FROM read_parquet($glob)",
-    "rejects": "INSERT INTO rejects BY NAME SELECT * FROM read_parquet($glob)",
-    "post_entities": "INSERT INTO post_entities BY NAME SELECT * FROM read_parquet($glob)",
-}
-_COUNT = {table: "SELECT count(*) FROM " + table for table in _TABLES}
 
 
 def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
@@ -66,9 +55,9 @@ def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
             if not any(folder.rglob("*.parquet")):  # Spark writes no file for an empty partitioned table
                 counts[table] = 0
                 continue
-            before = int(store.scalar(_COUNT[table]))
-            store.sql(_IMPORT[table], {"glob": str(folder / "**" / "*.parquet")})
-            counts[table] = int(store.scalar(_COUNT[table])) - before
+            before = store.counts()[table]
+            store.execute(f"spark.attach_{table}", glob=str(folder / "**" / "*.parquet"))
+            counts[table] = store.counts()[table] - before
         # later DuckDB loads continue the load ids
         store.sql("SELECT count(nextval('load_ids')) FROM range($n)",
                   {"n": int(store.scalar("SELECT coalesce(max(load_id), 0) FROM loads"))})

@@ -1,0 +1,139 @@
+"""The loader contract: what a format module provides, and what its ``stage`` step is handed.
+
+A format is one module registered in :data:`workbench.ingest.formats.FORMATS`. The load
+pipeline (:mod:`workbench.ingest.pipeline` on DuckDB, :mod:`workbench.spark.ingest` on Spark)
+streams the file into ``raw_lines`` and then calls the module's ``stage(ctx)``, whose named
+queries turn ``raw_lines`` into the ``stage_*`` tables; the pipeline merges those into the
+workspace. The module never opens files, never writes the canonical tables and never commits.
+
+:class:`LoaderContext` is the ``ctx`` both engines hand over
+(:class:`workbench.ingest.pipeline.StageContext` and
+:class:`workbench.spark.runner.SparkStageContext` implement it; ``tests/test_docs.py`` checks
+that they do). A loader written against it alone runs on either engine. The DuckDB context
+offers more (:class:`DuckDBLoaderContext`): loaders that use it load with DuckDB only.
+
+:func:`check_loader` says what a module lacks.
+
+Examples
+--------
+>>> from workbench.ingest.formats import FORMATS
+>>> check_loader(FORMATS["reddit"])
+[]
+>>> import types
+>>> check_loader(types.ModuleType("half_done"))[:2]
+['NAME: missing', 'PLATFORM: missing']
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from types import ModuleType
+from typing import Any, Protocol, runtime_checkable
+
+__all__ = ["LoaderContext", "DuckDBLoaderContext", "LAYOUTS", "REQUIRED", "OPTIONAL", "check_loader"]
+
+#: How ``raw_lines`` holds a file: one row per non-blank line, or the whole document as one row.
+LAYOUTS = ("lines", "document")
+
+
+@runtime_checkable
+class LoaderContext(Protocol):
+    """What ``stage(ctx)`` and ``resolve(ctx)`` receive, on DuckDB and on Spark.
+
+    Attributes
+    ----------
+    load_id : int
+        The load's id: staged rows need not carry it (the merge stamps it), but a loader's own
+        queries may (``$load_id`` is bound automatically).
+    path : str
+        The file as the user named it (``$path``).
+    platform : str
+        The platform that qualifies every id of the load (``$platform``): the module's
+        ``PLATFORM`` or the user's ``--platform``.
+    strict : bool
+        Whether one reject aborts the load (the pipeline enforces it; a loader may stop early).
+    records_read : int
+        Records in the file; the pipeline sets it to the rows of ``raw_lines``, and a loader whose
+        record is not a line (a JSON document holding a list) sets it to what it read.
+    unresolved : int
+        Interactions whose target could not be resolved beyond the staged ones with a NULL
+        ``target_id``, which the pipeline counts itself.
+    default_kind : str or None
+        The interaction kind for rows that name none (``--kind``; edge lists and graph files).
+    assumed_kind_rows : int
+        How many staged rows took ``default_kind``; set it so the load summary can say so.
+    """
+
+    load_id: int
+    path: str
+    platform: str
+    strict: bool
+    records_read: int
+    unresolved: int
+    default_kind: str | None
+    assumed_kind_rows: int
+
+    def run(self, name: str, **params: Any) -> Any:
+        """Run the named query ``name`` (all its statements); the last statement's result, if any."""
+
+    def sql(self, text: str, **params: Any) -> Any:
+        """Run a SQL statement (DuckDB's dialect) with ``$params`` bound; its result (``fetchone``, ``fetchall``)."""
+
+    def scalar(self, text: str, **params: Any) -> Any:
+        """The first column of the first row of ``text``, or None."""
+
+
+@runtime_checkable
+class DuckDBLoaderContext(LoaderContext, Protocol):
+    """The DuckDB context's extras; a loader that uses them cannot load on Spark."""
+
+    #: The format's own options (``load(..., options=...)``), e.g. the attributes format's ``id_column``.
+    options: dict[str, Any]
+    #: Lines for the load summary (a graph file's multi-edges, odd weights).
+    notes: list[str]
+
+    @property
+    def con(self) -> Any:
+        """The DuckDB connection (to register an Arrow table a loader built, as graph files do)."""
+
+    def unordered(self) -> AbstractContextManager[None]:
+        """A block in which DuckDB need not keep insertion order (faster parallel work tables)."""
+
+
+#: Module attributes every format has: name -> what it is.
+REQUIRED = {
+    "NAME": "the format id (``--format NAME``), as in the registry",
+    "PLATFORM": "the default platform that qualifies ids (``twitter``, ``reddit``, ``csv``, ...); None where the "
+                "rows take the platform of the accounts they name (account attributes)",
+    "LAYOUT": "``lines`` or ``document``: how raw_lines holds the file",
+    "sniff": "sniff(sample) -> bool: whether a Sample (the file's start) is this format",
+    "stage": "stage(ctx) -> None: fill the stage_* tables from raw_lines",
+}
+#: Module attributes a format may have.
+OPTIONAL = {
+    "layout": "layout(sample) -> str: the layout of this file, where LAYOUT is only the default",
+    "check_sample": "check_sample(sample, name) -> None: refuse a file early with a clear error",
+    "resolve": "resolve(ctx) -> None: after the merge, add what this load completes of earlier loads",
+    "TAKES_KIND": "True when rows name no kind, so --kind applies (edge lists, graph files)",
+}
+
+
+def check_loader(module: ModuleType) -> list[str]:
+    """What ``module`` lacks or gets wrong of the loader contract; empty when it follows it."""
+    problems = [f"{name}: missing" for name in REQUIRED if not hasattr(module, name)]
+    name = getattr(module, "NAME", "")
+    if hasattr(module, "NAME") and (not isinstance(name, str) or not name):
+        problems.append(f"NAME: expected a non-empty string, got {name!r}")
+    platform = getattr(module, "PLATFORM", None)
+    if platform is not None and (not isinstance(platform, str) or not platform):
+        problems.append(f"PLATFORM: expected a non-empty string or None, got {platform!r}")
+    layout = getattr(module, "LAYOUT", None)
+    if layout is not None and layout not in LAYOUTS:
+        problems.append(f"LAYOUT: expected one of {', '.join(LAYOUTS)}, got {layout!r}")
+    for name in ("sniff", "stage", "layout", "check_sample", "resolve"):
+        if hasattr(module, name) and not callable(getattr(module, name)):
+            problems.append(f"{name}: expected a function")
+    takes_kind = getattr(module, "TAKES_KIND", False)
+    if not isinstance(takes_kind, bool):
+        problems.append(f"TAKES_KIND: expected True or False, got {takes_kind!r}")
+    return problems
