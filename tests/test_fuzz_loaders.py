@@ -258,8 +258,7 @@ def load_and_check(store, path: Path, fmt: str, *, records: int | None, lines: i
 
 def _store(workspaces, fmt: str):
     if fmt not in workspaces:
-        workspaces[fmt] = wb.open(":memory:")
-        workspaces[fmt].con.execute("SET threads = 1")  # tiny loads: threads cost more than they give
+        workspaces[fmt] = wb.open(":memory:", settings={"threads": 1})  # tiny loads: threads cost more than they give
     return workspaces[fmt]
 
 

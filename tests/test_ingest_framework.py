@@ -202,32 +202,3 @@ def test_unknown_format_name_is_rejected(store, tmp_path):
     from workbench.errors import ParameterError
     with pytest.raises(ParameterError, match="format must be one of"):
         wb.load(store, write(tmp_path / "x.jsonl", TEXT), format="myspace")
-
-
-def test_unordered_staging_gives_the_setting_back_after_a_failed_load(tmp_path, monkeypatch):
-    """twitter-v2 stages with preserve_insertion_order off; when the staging fails half-way, the load
-    rolls back and the connection keeps the user's setting, whichever it was."""
-    from workbench.ingest import pipeline
-
-    path = tmp_path / "tweets.jsonl"
-    path.write_text('{"data": [{"id": "1", "author_id": "2", "text": "hi"}]}\n', encoding="utf-8")
-    store = wb.open(":memory:")
-    run = pipeline.StageContext.run
-
-    def failing_run(self, name, **params):
-        run(self, name, **params)
-        if name == "ingest.twitter_v2_stage":
-            raise RuntimeError("boom")
-
-    for user_setting in (True, False):
-        store.con.execute("SET preserve_insertion_order = true" if user_setting
-                          else "SET preserve_insertion_order = false")
-        with monkeypatch.context() as patch:
-            patch.setattr(pipeline.StageContext, "run", failing_run)
-            with pytest.raises(ExportFormatError, match="boom"):
-                wb.load(store, path)
-        assert store.scalar("SELECT current_setting('preserve_insertion_order')") is user_setting
-        assert store.scalar("SELECT count(*) FROM posts") == 0
-        assert wb.load(store, path).records_loaded == 1  # and a good load gives it back too
-        assert store.scalar("SELECT current_setting('preserve_insertion_order')") is user_setting
-        store.sql("DELETE FROM posts; DELETE FROM interactions; DELETE FROM accounts; DELETE FROM loads")

@@ -42,8 +42,8 @@ def test_unknown_query_and_wrong_parameters_are_clear_errors(store):
         store.query("info.nope")
     with pytest.raises(QueryError, match="unexpected parameter.*colour"):
         store.query("info.tables", colour="red")
-    with pytest.raises(QueryError, match="missing parameter.*limit"):
-        store.query("info.last_loads")
+    with pytest.raises(QueryError, match=r"missing parameter\(s\) run_id \(expects: run_id\)"):
+        store.query("graph.memberships")
 
 
 def test_values_are_bound_never_formatted(store):
@@ -155,3 +155,54 @@ def test_a_parameter_of_the_wrong_type_is_a_query_error(store, tmp_path):
     wb.load(store, wb.datasets.write_tiny(tmp_path / "tiny.jsonl"))
     with pytest.raises(QueryError, match=r"query 'info.last_loads': a parameter has the wrong type \(limit='ten'\)"):
         store.query("info.last_loads", limit="ten")
+
+
+# -- issue 14.10: named queries with defaults, and a catalogue that says what each takes -----------------
+
+def test_named_queries_take_defaults_for_what_is_left_out(store, tmp_path):
+    wb.load(store, wb.datasets.write_tiny(tmp_path / "tiny.jsonl"), progress=False)
+    pd.testing.assert_frame_equal(store.query("metrics.engagement"), store.query(
+        "metrics.engagement", period="week", run_id=None, since=None, until=None))
+    pd.testing.assert_frame_equal(wb.query(store, "explore.top_accounts", n=3), store.query(
+        "explore.top_accounts", kinds=list(wb.DEFAULT_KINDS), n=3, since=None, until=None))
+    assert len(store.query("info.last_loads")) == 1
+    assert store.query("metrics.growth", period="day")["period"].nunique() > store.query("metrics.growth")[
+        "period"].nunique()  # a value given wins over the default
+    # every analysis query (explore, metrics, info, graph) can now be called with no argument but the ones
+    # that have no sensible default: a run, focal accounts, activity weights, the graph's own options
+    analysis = [n for n in sql.names() if n.split(".")[0] in ("explore", "metrics", "info")]
+    needing = {n: sorted(sql.get(n).params - set(sql.get(n).defaults)) for n in analysis}
+    assert {n: p for n, p in needing.items() if p} == {
+        "metrics.activity": ["weight_kinds", "weight_values"], "metrics.responsiveness": ["focal_ids"]}
+
+
+def test_names_lists_queries_with_doc_lines_and_parameters():
+    assert wb.sql.names is sql.names
+    table = sql.names("metrics", details=True).set_index("name")
+    assert table.loc["metrics.engagement", "parameters"] == "period='week', run_id=NULL, since=NULL, until=NULL"
+    assert table.loc["metrics.responsiveness", "parameters"].startswith("focal_ids, period='week'")
+    assert table.loc["metrics.engagement", "doc"].startswith("Applause, amplification and conversation rates")
+    assert list(sql.names("info")) == ["info.interaction_kinds", "info.last_loads", "info.platforms", "info.tables"]
+    assert sql.names(details=True)["doc"].str.len().min() > 0
+
+
+def test_a_bad_default_line_is_a_clear_error(tmp_path):
+    folder = tmp_path / "queries" / "demo"
+    folder.mkdir(parents=True)
+    (folder / "q.sql").write_text("-- name: q\n-- A doc line.\n-- default: limit = ten\nSELECT $limit\n")
+    with pytest.raises(QueryError, match=r"default of limit is 'ten'; expected NULL"):
+        sql.names(root=tmp_path / "queries")
+    (folder / "q.sql").write_text("-- name: q\n-- A doc line.\n-- default: lmit = 10\nSELECT $limit\n")
+    with pytest.raises(QueryError, match=r"query 'demo.q' has a default for lmit, which it does not take"):
+        sql.names(root=tmp_path / "queries")
+    (folder / "q.sql").write_text("-- default: since = NULL\n-- name: q\n-- A doc line.\nSELECT $limit\n")
+    with pytest.raises(QueryError, match=r"the file header gives a default for since, which no query takes"):
+        sql.names(root=tmp_path / "queries")
+
+
+def test_scalar_leaves_no_pending_result(store):
+    """A result left unfinished blocks register(): notebooks register a partition after scalar calls."""
+    assert store.scalar("SELECT count(*) FROM accounts") == 0
+    assert store.scalar("SELECT 1 WHERE false") is None
+    store.con.register("partition_frame", pd.DataFrame({"account_id": ["csv:a"], "community": [0]}))
+    store.con.unregister("partition_frame")

@@ -17,11 +17,14 @@ from workbench import checks, graphs
 from workbench.graphs import graph
 from workbench import communities, datasets, focal, metrics, roles
 from workbench import attributes
+# wb.sql.names(details=True): the named queries, what each does and the parameters it takes
+from workbench import sql
 
 __version__ = "0.1.0"
 
 __all__ = ["open", "load", "LoadReport", "Store", "WorkbenchError", "query", "graph", "graphs", "checks",
-           "DEFAULT_KINDS", "communities", "roles", "focal", "metrics", "datasets", "attributes", "__version__"]
+           "DEFAULT_KINDS", "communities", "roles", "focal", "metrics", "datasets", "attributes", "sql",
+           "__version__"]
 
 
 def query(store: Store, name: str, **params):

@@ -8,12 +8,14 @@ unless ``--debug``), 1 on an unexpected failure.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
 from workbench.checks import DEFAULT_KINDS
-from workbench.errors import ParameterError, RoleEvidenceWarning, WorkbenchError
+from workbench.containment import visible
+from workbench.errors import ParameterError, RoleEvidenceWarning, WorkbenchError, WorkspaceError
 
 __all__ = ["main", "build_parser"]
 
@@ -25,11 +27,31 @@ def _csv(value: str | None) -> list[str] | None:
     return items or None
 
 
+def _non_negative(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {number}")
+    return number
+
+
+def _visible_frame(frame):
+    """``frame`` with the control and escape characters of its text (cells, labels) shown as escapes."""
+    shown = frame.map(lambda value: visible(value) if isinstance(value, str) else value)
+    shown.columns = [visible(column) if isinstance(column, str) else column for column in frame.columns]
+    shown.index = [visible(label) if isinstance(label, str) else label for label in frame.index]
+    return shown
+
+
 def _print_frame(frame, *, max_rows: int = 20) -> None:
+    """A table whose text comes from the data: control and escape characters are shown, never sent."""
     import pandas as pd
 
+    shown = _visible_frame(frame)
     with pd.option_context("display.max_rows", max_rows, "display.width", 140, "display.max_columns", 20):
-        print(frame.to_string(index=False) if len(frame) else "  (none)")
+        print(shown.to_string(index=False) if len(shown) else "  (none)")
 
 
 # -- commands -----------------------------------------------------------------------
@@ -123,7 +145,8 @@ def cmd_communities(args: argparse.Namespace) -> int:
 
     with wb.open(args.db) as store:
         graph = wb.graph(store, **_graph_kwargs(args))
-        partition = communities.detect(graph, method=args.method, resolution=args.resolution, seed=args.seed)
+        partition = communities.detect(graph, method=args.method, resolution=args.resolution, seed=args.seed,
+                                       max_edges=args.max_edges)
         run_id = communities.save(store, partition)
         sizes = partition.sizes
         print(f"community run {run_id}: {args.method} (resolution {args.resolution}, seed {args.seed}) on "
@@ -167,9 +190,9 @@ def cmd_roles(args: argparse.Namespace) -> int:
         print(f"scoring run {run_id} on {len(scores):,} accounts"
               + (f", using community run {run}" if run is not None else " (no community run)") + f"; {how}")
         for message in scores.attrs.get("warnings", []):
-            print(f"warning: {message}")
+            print(f"warning: {visible(message)}")
         for note in scores.attrs.get("notes", []):
-            print(f"note: {note}")
+            print(f"note: {visible(note)}")
         print(scores["role"].value_counts().to_string())
         for role in ("influencer", "networker", "hub"):
             top = scores[scores["role"] == role].sort_values("influence" if role != "networker" else "reach",
@@ -240,7 +263,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import workbench as wb
     from workbench import datasets
 
+    from workbench import containment
+
     db = Path(args.db)
+    containment.check_path(str(db), read_only=False)  # the demo replaces a workspace, never another file
     export_path = datasets.write_sample(Path(args.data) / "brand_community.jsonl.gz")
     if db.exists():
         db.unlink()
@@ -278,16 +304,16 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
         if action == "add":
             campaign_id = campaigns.add(store, args.name, start=args.start, end=args.end, hashtags=args.hashtags,
                                         note=args.note)
-            print(f"logged campaign {campaign_id}: {args.name}")
+            print(visible(f"logged campaign {campaign_id}: {args.name}"))
         elif action == "list":
             _print_frame(campaigns.list(store), max_rows=200)
         elif action == "rename":
             row = campaigns.rename(store, args.campaign, args.name)
-            print(f"campaign {row['campaign_id']} is now {row['name']!r}")
+            print(visible(f"campaign {row['campaign_id']} is now {row['name']!r}"))
         elif action == "adjust":
             row = campaigns.adjust(store, args.campaign, start=args.start, end=args.end, hashtags=args.hashtags,
                                    note=args.note)
-            print(f"campaign {row['campaign_id']} {row['name']!r}: {row['start_at']} to {row['end_at']}")
+            print(visible(f"campaign {row['campaign_id']} {row['name']!r}: {row['start_at']} to {row['end_at']}"))
         elif action == "delete":
             campaigns.delete(store, args.campaign)
             print(f"deleted campaign {args.campaign}")
@@ -300,7 +326,8 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
                 status = ("logged as campaign" if burst.logged else
                           "already logged as campaign" if not args.dry_run else "not logged (--dry-run)")
                 suffix = f" {burst.campaign_id}" if burst.campaign_id is not None and not args.dry_run else ""
-                print(f"{burst.start:%Y-%m-%d} to {burst.end:%Y-%m-%d} (exclusive): {burst.note}; {status}{suffix}")
+                print(visible(f"{burst.start:%Y-%m-%d} to {burst.end:%Y-%m-%d} (exclusive): {burst.note}; "
+                              f"{status}{suffix}"))
         else:  # compare
             if args.against:
                 table = campaigns.side_by_side(store, [args.campaign, *args.against], baseline=args.baseline,
@@ -311,8 +338,16 @@ def cmd_campaigns(args: argparse.Namespace) -> int:
             import pandas as pd
 
             with pd.option_context("display.max_rows", 200, "display.width", 160, "display.max_columns", 40):
-                print(table.T.to_string())
+                print(_visible_frame(table.T).to_string())
     return 0
+
+
+def _check_db(args: argparse.Namespace) -> None:
+    """``--db`` names a workspace file: a command's in-memory workspace would be gone when it ends
+    (a load would report success and keep nothing). Other paths are checked by ``wb.open``."""
+    if getattr(args, "db", None) == ":memory:":
+        raise WorkspaceError("--db :memory: keeps nothing once the command ends; name a workspace file "
+                             "(created if missing)")
 
 
 # -- parser ---------------------------------------------------------------------------
@@ -355,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("info", help="what a workspace holds")
     p.add_argument("--db", required=True)
-    p.add_argument("--loads", type=int, default=10, help="how many recent loads to list")
+    p.add_argument("--loads", type=_non_negative, default=10, help="how many recent loads to list")
     p.set_defaults(func=cmd_info)
 
     def graph_options(p: argparse.ArgumentParser) -> None:
@@ -369,6 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default="leiden")
     p.add_argument("--resolution", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-edges", type=_non_negative, metavar="N",
+                   help="raise the size limit of walktrap (default 20,000 edges) and girvan_newman (1,000); "
+                        "both slow down steeply with size")
     graph_options(p)
     p.set_defaults(func=cmd_communities)
 
@@ -468,16 +506,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        _check_db(args)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, where a reader that went away is caught, not at interpreter exit
+        return code
     except WorkbenchError as error:
         if args.debug:
             raise
-        message = " ".join(str(error).split())
+        message = visible(" ".join(str(error).split()))
         print(f"workbench {args.command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"workbench {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`workbench info | head`): stop quietly, as a command killed by SIGPIPE
+        # would. Python flushes stdout once more at exit; pointing it at /dev/null keeps that quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + 13
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,4 @@
-"""Export an interaction graph for Gephi and other tools: GraphML, GEXF, Parquet or CSV.
+r"""Export an interaction graph for Gephi and other tools: GraphML, GEXF, Parquet or CSV.
 
 - **GEXF** (1.2) and **GraphML**: one file; nodes are identified by ``account_id``, labelled
   by handle, and carry ``account_id``, ``handle``, ``community`` (when a partition is given)
@@ -8,6 +8,19 @@
   Parquet keeps the store's names (``account_id``, ``handle``, ``community``; ``source_id``,
   ``target_id``, ``weight``); CSV uses the column names of Gephi's spreadsheet import (``Id``,
   ``Label``, ...; ``Source``, ``Target``, ``Weight``, ``Type``).
+
+Names come from other people's data, so the files are written to be read as data:
+
+- **CSV** follows RFC 4180 (CRLF line ends; a value holding a comma, quote, CR or LF is quoted), so
+  a handle with a carriage return stays one value. A text value that a spreadsheet would take for a
+  formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or their full-width
+  forms) is written with a leading apostrophe, ``'=HYPERLINK(...)``, as the OWASP guidance on CSV
+  injection recommends: spreadsheets show it as text and never evaluate it.
+- **GEXF** and **GraphML** are XML 1.0, which cannot hold most control characters even escaped.
+  Ids (``account_id``, edge ends) are escaped one-to-one, so that two accounts never merge into one
+  node: a backslash is doubled and a character XML cannot hold becomes ``\xHH`` (``\uFFFE``);
+  :func:`unescape_id` gives the original back. In other text, such a character is shown as
+  ``\xHH`` too.
 
 The XML is written from whole columns at once (no per-edge Python objects), so a graph of a
 million edges exports in seconds.
@@ -23,7 +36,9 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,13 +51,58 @@ from workbench import graphs
 from workbench.communities import runs
 from workbench.errors import ParameterError
 
-__all__ = ["FORMATS", "check_format", "export_graph", "export", "graph_tables"]
+__all__ = ["FORMATS", "check_format", "export_graph", "export", "graph_tables", "escape_id", "unescape_id",
+           "spreadsheet_text"]
 
 #: Formats by file suffix.
 FORMATS = ("graphml", "gexf", "parquet", "csv")
 
 # Characters XML 1.0 does not allow, even escaped (social-media handles and names can hold them).
-_XML_INVALID = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+_XML_INVALID = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
+_ID_SPECIAL = re.compile(r"\\|" + _XML_INVALID)
+_ID_ESCAPE = re.compile(r"\\(\\|x[0-9a-f]{2}|u[0-9a-f]{4})", re.IGNORECASE)
+# What starts a formula in a spreadsheet (OWASP, CSV injection), with the full-width forms some read alike.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _escape_char(match: re.Match) -> str:
+    char = match.group()
+    if char == "\\":
+        return "\\\\"
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def escape_id(value: str) -> str:
+    r"""``value`` as an XML-safe id, one-to-one: a backslash doubled, a character XML cannot hold as ``\xHH``.
+
+    >>> escape_id("csv:bob\x01"), escape_id("csv:a\\b"), escape_id("csv:plain")
+    ('csv:bob\\x01', 'csv:a\\\\b', 'csv:plain')
+    """
+    return _ID_SPECIAL.sub(_escape_char, value)
+
+
+def unescape_id(value: str) -> str:
+    r"""The account id that :func:`escape_id` wrote as ``value``.
+
+    >>> unescape_id(escape_id("csv:bob\x01")) == "csv:bob\x01"
+    True
+    """
+    def original(match: re.Match) -> str:
+        code = match.group(1)
+        return "\\" if code == "\\" else chr(int(code[1:], 16))
+
+    return _ID_ESCAPE.sub(original, value)
+
+
+def spreadsheet_text(values: pd.Series) -> pd.Series:
+    r"""Text values as a spreadsheet should read them: an apostrophe before any that would start a formula.
+
+    >>> spreadsheet_text(pd.Series(["=HYPERLINK(\"http://x\")", "@SUM(A1)", "alice", None])).tolist()
+    ['\'=HYPERLINK("http://x")', "'@SUM(A1)", 'alice', None]
+    """
+    text = values.astype("string")
+    formula = text.str.startswith(_FORMULA_START).fillna(False).astype(bool)
+    return ("'" + text).where(formula, text).astype(object).where(text.notna(), None)
 
 
 def check_format(path: str | Path, format: str | None = None) -> str:
@@ -79,19 +139,23 @@ def graph_tables(graph: Any, partition: Any = None) -> tuple[pd.DataFrame, pd.Da
     return nodes, edges
 
 
-def _clean(values: pd.Series) -> pd.Series:
-    """Text with characters invalid in XML removed, as an object Series of str (missing: None)."""
-    text = values.reset_index(drop=True).astype("string").str.replace(_XML_INVALID, "", regex=True)
+def _clean(values: pd.Series, *, ids: bool = False) -> pd.Series:
+    r"""Text XML 1.0 can hold, as an object Series of str (missing: None): ids escaped one-to-one
+    (:func:`escape_id`), other text with each character XML cannot hold shown as ``\xHH``."""
+    text = values.reset_index(drop=True).astype("string")
+    text = text.str.replace(_ID_SPECIAL if ids else _XML_INVALID, _escape_char, regex=True)
     return text.astype(object).where(text.notna(), None)
 
 
-def _attr(values: pd.Series) -> pd.Series:
-    """Values quoted and escaped for an XML attribute (``"..."``); missing: None."""
-    return _clean(values).map(quoteattr, na_action="ignore")
+def _attr(values: pd.Series, *, ids: bool = False) -> pd.Series:
+    """Values quoted and escaped for an XML attribute (``"..."``; CR, LF and tab as character references,
+    so that parsers keep them); missing: None."""
+    return _clean(values, ids=ids).map(quoteattr, na_action="ignore")
 
 
 def _text(values: pd.Series) -> pd.Series:
-    return _clean(values).map(escape, na_action="ignore")
+    """Values escaped for XML element content; a CR as ``&#13;``, which parsers would otherwise turn into LF."""
+    return _clean(values).map(lambda v: escape(v, {"\r": "&#13;"}), na_action="ignore")
 
 
 def _optional(prefix: str, values: pd.Series, suffix: str) -> pd.Series:
@@ -129,19 +193,29 @@ def _write_lines(path: Path, parts: list[Any]) -> None:
                 handle.write("\n")
 
 
+def _write_csv(path: Path, table: pd.DataFrame) -> None:
+    """RFC 4180 CSV (CRLF ends, so a CR or LF inside a value gets it quoted) with no formula cell."""
+    table = table.copy()
+    for column in table.columns:
+        if not (pd.api.types.is_numeric_dtype(table[column]) or pd.api.types.is_bool_dtype(table[column])):
+            table[column] = spreadsheet_text(table[column])
+    table.to_csv(path, index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL, encoding="utf-8")
+
+
 def _write_gexf(path: Path, nodes: pd.DataFrame, edges: pd.DataFrame, *, directed: bool, weighted: bool,
                 description: str) -> None:
     attributes = [c for c in nodes.columns]
     declarations = [f'      <attribute id="{i}" title={quoteattr(name)} type="{_kind(nodes[name])}"/>'
                     for i, name in enumerate(attributes)]
     label = nodes["handle"].where(nodes["handle"].notna(), nodes["account_id"])
-    node_lines = "        <node id=" + _attr(nodes["account_id"]) + " label=" + _attr(label) + "><attvalues>"
+    node_lines = "        <node id=" + _attr(nodes["account_id"], ids=True) + " label=" + _attr(label) + "><attvalues>"
     for i, name in enumerate(attributes):
-        node_lines = node_lines + _optional(f'<attvalue for="{i}" value=', _attr(_formatted(nodes[name])), "/>")
+        value = _attr(_formatted(nodes[name]), ids=name == "account_id")
+        node_lines = node_lines + _optional(f'<attvalue for="{i}" value=', value, "/>")
     node_lines = node_lines + "</attvalues></node>"
     edge_ids = pd.Series(np.arange(len(edges)).astype(str), dtype=object)
-    edge_lines = ('        <edge id="' + edge_ids + '" source=' + _attr(edges["source_id"])
-                  + " target=" + _attr(edges["target_id"]))
+    edge_lines = ('        <edge id="' + edge_ids + '" source=' + _attr(edges["source_id"], ids=True)
+                  + " target=" + _attr(edges["target_id"], ids=True))
     if weighted:
         edge_lines = edge_lines + ' weight="' + _clean(edges["weight"]) + '"'
     edge_lines = edge_lines + "/>"
@@ -169,11 +243,13 @@ def _write_graphml(path: Path, nodes: pd.DataFrame, edges: pd.DataFrame, *, dire
     if weighted:
         keys.append('  <key id="weight" for="edge" attr.name="weight" attr.type="double"/>')
     keys.append('  <key id="graph_spec" for="graph" attr.name="graph_spec" attr.type="string"/>')
-    node_lines = "    <node id=" + _attr(nodes["account_id"]) + ">"
+    node_lines = "    <node id=" + _attr(nodes["account_id"], ids=True) + ">"
     for i, name in enumerate(attributes):
-        node_lines = node_lines + _optional(f'<data key="d{i}">', _text(_formatted(nodes[name])), "</data>")
+        value = _text(_clean(_formatted(nodes[name]), ids=True) if name == "account_id" else _formatted(nodes[name]))
+        node_lines = node_lines + _optional(f'<data key="d{i}">', value, "</data>")
     node_lines = node_lines + "</node>"
-    edge_lines = "    <edge source=" + _attr(edges["source_id"]) + " target=" + _attr(edges["target_id"])
+    edge_lines = ("    <edge source=" + _attr(edges["source_id"], ids=True)
+                  + " target=" + _attr(edges["target_id"], ids=True))
     if weighted:
         edge_lines = edge_lines + '><data key="weight">' + _clean(edges["weight"]) + "</data></edge>"
     else:
@@ -252,8 +328,8 @@ def export_graph(graph: Any, path: str | Path, *, partition: Any = None,
         gephi_nodes.insert(1, "Label", nodes["handle"].where(nodes["handle"].notna(), nodes["account_id"]))
         gephi_edges = edges.rename(columns={"source_id": "Source", "target_id": "Target", "weight": "Weight"})
         gephi_edges["Type"] = "Directed" if graph.is_directed() else "Undirected"
-        gephi_nodes.to_csv(node_path, index=False)
-        gephi_edges.to_csv(edge_path, index=False)
+        _write_csv(node_path, gephi_nodes)
+        _write_csv(edge_path, gephi_edges)
     return [node_path, edge_path]
 
 

@@ -260,25 +260,14 @@ DATA_TABLES = ("accounts", "posts", "interactions", "loads", "rejects")
 def overlay(db_path: str | Path) -> Any:
     """An in-memory workspace that reads the data tables of ``db_path`` without ever writing to it.
 
-    The file is attached read-only and its data tables are views; community runs,
+    The file is checked and attached read-only (:func:`workbench.store.attach_read_only`: external
+    access closes once it is attached) and its data tables are views; community runs,
     memberships and scores start empty and live in memory, so analysis functions that
     take a ``run_id`` work on the notebook's own, unsaved, runs.
     """
-    import duckdb
+    from workbench import store as store_module
 
-    import workbench as wb
-    from workbench.errors import WorkspaceBusyError, WorkspaceError
-
-    wb.open(db_path, read_only=True).close()  # a clear error if it is missing or not a workspace
-    store = wb.open(":memory:")
-    try:
-        store.sql("ATTACH $path AS workspace (READ_ONLY)", {"path": str(Path(db_path).resolve())})
-    except duckdb.Error as error:
-        store.close()
-        text = str(error).splitlines()[0]
-        if "lock" in text.lower():
-            raise WorkspaceBusyError(f"workspace {db_path} is busy: another process has it open for writing") from None
-        raise WorkspaceError(f"cannot open workspace {db_path}: {text}") from None
+    store = store_module.attach_read_only(db_path)
     store.execute("workspace.overlay_views")  # one view per name in DATA_TABLES
     if store.scalar("SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'workspace' "
                     "AND table_name = 'campaigns'"):
@@ -287,7 +276,6 @@ def overlay(db_path: str | Path) -> Any:
         store.execute("workspace.overlay_attributes")  # ground truth and node attributes, read-only too
     if bool(store.query("workspace.overlay_has_post_entities")["present"].iloc[0]):
         store.execute("workspace.overlay_post_entities")  # links and hashtags of the posts
-    store.path = str(db_path)
     return store
 
 

@@ -26,10 +26,10 @@ from typing import Any, Iterator, Mapping
 import duckdb
 import pandas as pd
 
-from workbench import sql
-from workbench.errors import QueryError, WorkspaceBusyError, WorkspaceError
+from workbench import containment, sql
+from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, WorkspaceError
 
-__all__ = ["Store", "open", "SCHEMA_VERSION", "TABLES"]
+__all__ = ["Store", "open", "attach_read_only", "SCHEMA_VERSION", "TABLES", "CONNECTION_CONFIG", "TUNABLE_SETTINGS"]
 
 SCHEMA_VERSION = 5
 TABLES = (
@@ -66,6 +66,49 @@ _MIGRATIONS: list[str] = [
 ]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
+
+# -- how every workspace connection is configured: this is the one place ----------------------------
+#: Given to ``duckdb.connect`` for every workspace. A workspace file may come from someone else:
+#: with external access off, SQL stored in it (a view over ``read_text('~/.ssh/id_rsa')``, a macro)
+#: cannot read local files or reach the network, and no extension is installed or loaded at run time.
+#: Loads read their files in Python and hand DuckDB the bytes as Arrow (``workbench.ingest.staging``).
+CONNECTION_CONFIG: dict[str, Any] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+#: Settings a caller may choose when opening (``open(..., settings={...})``); they are set at connect
+#: time, since nothing can be SET once the configuration is locked. Anything else is refused.
+TUNABLE_SETTINGS = ("threads", "memory_limit", "temp_directory", "max_temp_directory_size")
+#: Run on every new connection, in this order. TimeZone belongs to the ICU extension, which
+#: ``duckdb.connect`` cannot configure; the last statement locks the configuration, so that no later
+#: SET, ours or a user's, can change any setting (external access cannot be turned back on anyway).
+SESSION_SETTINGS = ("SET TimeZone = 'UTC'", "SET lock_configuration = true")
+
+
+def _connect(path: str, *, read_only: bool, settings: Mapping[str, Any] | None = None,
+             attach: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A configured, locked connection; ``attach``: a workspace file attached read-only as ``workspace``
+    first (ATTACH reads a file, so external access closes only after it)."""
+    config = dict(CONNECTION_CONFIG)
+    for name, value in (settings or {}).items():
+        if name not in TUNABLE_SETTINGS:
+            raise ParameterError(f"setting {name!r} cannot be chosen when opening a workspace; "
+                                 f"these can: {', '.join(TUNABLE_SETTINGS)}")
+        config[name] = value
+    if attach is not None:
+        del config["enable_external_access"]
+    con = duckdb.connect(path, read_only=read_only, config=config)
+    try:
+        if attach is not None:
+            con.execute("ATTACH $path AS workspace (READ_ONLY)", {"path": attach})
+            con.execute("SET enable_external_access = false")
+        for statement in SESSION_SETTINGS:
+            con.execute(statement)
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def _busy_message(path: str, error: Exception, *, read_only: bool) -> str:
@@ -284,17 +327,25 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  # the public name is wb.open
+def open(path: str | Path = ":memory:", *, read_only: bool = False,  # the public name is wb.open
+         settings: Mapping[str, Any] | None = None) -> Store:
     """Open (or create) a workspace.
+
+    Every workspace opens with DuckDB's external access off and its configuration locked
+    (:data:`CONNECTION_CONFIG`): SQL cannot read files, reach the network or load extensions, so a
+    workspace file from someone else cannot read yours.
 
     Parameters
     ----------
     path : str or Path
-        The DuckDB file, created with the canonical schema if missing, or
-        ``":memory:"`` for a throw-away workspace.
+        A workspace (DuckDB) file, or a new path where one is created with the canonical schema,
+        or ``":memory:"`` for a throw-away workspace. Anything else (a CSV, Parquet or JSON file, a
+        folder, a remote or ``md:`` URI) is refused and left untouched.
     read_only : bool
         Open without the write lock: several read-only processes (notebooks,
         reports) can share a file, but none while a writer holds it.
+    settings : mapping, optional
+        DuckDB settings among :data:`TUNABLE_SETTINGS` (e.g. ``{"threads": 1}``).
 
     Raises
     ------
@@ -302,23 +353,29 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
         Another process holds the file open for writing (or, when writing,
         for reading).
     WorkspaceError
-        The file does not exist (read-only) or is not a workspace.
+        The path is not a workspace file or a new path, the file does not exist (read-only), or
+        it holds views, macros or tables that the workbench did not write.
 
     Examples
     --------
     >>> import workbench as wb
     >>> with wb.open(":memory:") as store:
-    ...     store.schema_version
-    5
+    ...     store.schema_version == SCHEMA_VERSION
+    True
+    >>> wb.open("https://example.org/shared.duckdb")
+    Traceback (most recent call last):
+    ...
+    workbench.errors.WorkspaceError: https://example.org/shared.duckdb is not a workspace file: ...
     """
     path = str(path)
     memory = path == ":memory:"
-    if read_only and not memory and not Path(path).exists():
-        raise WorkspaceError(f"workspace {path} does not exist; create it with `workbench load ... --db {path}`")
+    read_only = read_only and not memory
     if not memory:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        containment.check_path(path, read_only=read_only)
+        if not read_only:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(path, read_only=read_only and not memory)
+        con = _connect(path, read_only=read_only, settings=settings)
     except duckdb.IOException as error:
         text = str(error)
         if "lock" in text.lower():
@@ -326,22 +383,58 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False) -> Store:  #
         raise WorkspaceError(f"cannot open workspace {path}: {text.splitlines()[0]}") from None
     except duckdb.Error as error:
         raise WorkspaceError(f"cannot open workspace {path}: {str(error).splitlines()[0]}") from None
-    con.execute("SET TimeZone = 'UTC'")
-    store = Store(con, path, read_only and not memory)
-    if store.read_only:
-        has_meta = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'workbench_meta'").fetchone()[0]
-        if not has_meta:
-            con.close()
-            raise WorkspaceError(f"{path} is not a workbench workspace (no workbench_meta table)")
-        # an older workspace read as it is: the tables added since are empty (temporary, nothing written)
-        if store.schema_version < 2:
-            store.execute("workspace.campaigns_temp_table")
-        if store.schema_version < 3:
-            store.execute("workspace.attributes_temp_table")
-        if store.schema_version < 5:
-            store.execute("workspace.post_entities_temp_table")
-    else:
+    try:
+        catalog = con.execute("SELECT current_database()").fetchone()[0]
+        containment.check_workspace(con, path, catalog=catalog, read_only=read_only, **_schema())
+        store = Store(con, path, read_only)
+        if not read_only:
+            _create_schema(con)
+            containment.check_columns(con, path=path, catalog=catalog, **_schema())
+        else:
+            _read_as_current(store)
+        store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
+    except BaseException:
+        con.close()
+        raise
+    return store
+
+
+def _schema() -> dict[str, Any]:
+    """What the containment checks compare a workspace with: this version's schema."""
+    return {"schema_version": SCHEMA_VERSION, "schema_text": _SCHEMA_FILE.read_text(encoding="utf-8")}
+
+
+def _read_as_current(store: Store) -> None:
+    """An older workspace read as it is: the tables added since are empty (temporary, nothing written)."""
+    if store.schema_version < 2:
+        store.execute("workspace.campaigns_temp_table")
+    if store.schema_version < 3:
+        store.execute("workspace.attributes_temp_table")
+    if store.schema_version < 5:
+        store.execute("workspace.post_entities_temp_table")
+
+
+def attach_read_only(path: str | Path) -> Store:
+    """An in-memory workspace with the workspace file ``path`` attached read-only as the catalog ``workspace``.
+
+    The file is checked as :func:`open` checks it; the in-memory workspace has the canonical
+    (empty) tables, so that whatever a caller computes can be saved there and never in the file.
+    """
+    path = str(path)
+    open(path, read_only=True).close()  # the path, the file's objects and columns; a clear error if wrong
+    try:
+        con = _connect(":memory:", read_only=False, attach=str(Path(path).resolve()))
+    except duckdb.Error as error:
+        text = str(error).splitlines()[0]
+        if "lock" in text.lower():
+            raise WorkspaceBusyError(_busy_message(path, error, read_only=True)) from None
+        raise WorkspaceError(f"cannot open workspace {path}: {text}") from None
+    try:
+        containment.check_objects(con, catalog="workspace", path=path)  # the file as attached, not as it was
         _create_schema(con)
-    store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
+        store = Store(con, path, False)
+        store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
+    except BaseException:
+        con.close()
+        raise
     return store

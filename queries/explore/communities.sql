@@ -1,3 +1,7 @@
+-- Defaults of the parameters left out (workbench/sql.py):
+-- default: n = 10
+-- default: kinds = DEFAULT_KINDS
+
 -- name: community_top_accounts
 -- The $n accounts of each community that received the most interactions of the given kinds (needs a registered partition_frame(account_id, community)).
 WITH received AS (

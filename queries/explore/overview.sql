@@ -1,3 +1,10 @@
+-- Defaults of the parameters left out (workbench/sql.py):
+-- default: period = 'week'
+-- default: since = NULL
+-- default: until = NULL
+-- default: kinds = DEFAULT_KINDS
+-- default: n = 10
+
 -- name: activity
 -- Collected posts per period (UTC; weeks start Monday) and kind, within [$since, $until).
 SELECT date_trunc($period, created_at) AS period, kind, count(*)::BIGINT AS posts

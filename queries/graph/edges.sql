@@ -45,6 +45,7 @@ SELECT * FROM edge_rows POSITIONAL JOIN vertex_rows;
 
 -- name: time_range
 -- First and last created_at of the interactions of the given kinds (NULLs when there are none).
+-- default: kinds = DEFAULT_KINDS
 SELECT min(created_at) AS first, max(created_at) AS last
 FROM interactions
 WHERE list_contains(CAST($kinds AS VARCHAR[]), kind) AND created_at IS NOT NULL;

@@ -1,3 +1,6 @@
+-- Defaults of the parameters left out (workbench/sql.py):
+-- default: since = NULL
+-- default: until = NULL
 -- Saved community runs, read back for export and for comparing runs (workbench/export.py).
 
 -- name: community_run

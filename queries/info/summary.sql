@@ -29,6 +29,7 @@ ORDER BY platform, interactions DESC;
 
 -- name: last_loads
 -- The most recent loads, newest first.
+-- default: limit = 10
 SELECT load_id, path, format, status, records_read, records_loaded, records_rejected,
        interactions_loaded, unresolved, started_at, finished_at, message
 FROM loads

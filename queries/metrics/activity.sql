@@ -1,3 +1,9 @@
+-- Defaults of the parameters left out (workbench/sql.py): no community run (run_id NULL), no time bound.
+-- default: period = 'week'
+-- default: run_id = NULL
+-- default: since = NULL
+-- default: until = NULL
+
 -- name: activity
 -- Weighted activity score per period (and community of the actor): sum of weight(kind) over interactions, self-interactions excluded.
 -- Weights come as two parallel lists ($weight_kinds, $weight_values); a kind without a weight counts 0.

@@ -1,3 +1,10 @@
+-- Defaults of the parameters left out (workbench/sql.py): no community run (run_id NULL), no time bound.
+-- default: period = 'week'
+-- default: run_id = NULL
+-- default: since = NULL
+-- default: until = NULL
+-- default: kinds = DEFAULT_KINDS
+
 -- name: density
 -- Social density per period (and community): distinct directed pairs over possible pairs n(n-1), and interactions per member.
 -- Members are the accounts in an interaction of the period (either side); with a run, only links inside one community count

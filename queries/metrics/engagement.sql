@@ -1,3 +1,9 @@
+-- Defaults of the parameters left out (workbench/sql.py): no community run (run_id NULL), no time bound.
+-- default: period = 'week'
+-- default: run_id = NULL
+-- default: since = NULL
+-- default: until = NULL
+
 -- name: engagement
 -- Applause, amplification and conversation rates per period (and community of the author) over collected posts that are not shares.
 -- Rates are sums of the platform counters divided by the number of those posts (Kaushik 2011); a post without a counter

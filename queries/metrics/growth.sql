@@ -1,3 +1,9 @@
+-- Defaults of the parameters left out (workbench/sql.py): no community run (run_id NULL), no time bound.
+-- default: period = 'week'
+-- default: run_id = NULL
+-- default: since = NULL
+-- default: until = NULL
+
 -- name: growth
 -- New and cumulative members per period (and community): an account is seen first at its first collected post or interaction, on either side.
 WITH windowed AS (

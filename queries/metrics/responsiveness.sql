@@ -1,3 +1,9 @@
+-- Defaults of the parameters left out (workbench/sql.py): no community run (run_id NULL), no time bound.
+-- default: period = 'week'
+-- default: run_id = NULL
+-- default: since = NULL
+-- default: until = NULL
+
 -- name: responsiveness
 -- Questions to the focal accounts per period (and community of the asker): how many, the share answered by a focal account, median hours to the first answer.
 -- A question is a collected post by a non-focal account that replies to, comments on or mentions a focal account and, once its

@@ -1,3 +1,9 @@
+-- Defaults of the parameters left out (workbench/sql.py): no community run (run_id NULL), no time bound.
+-- default: period = 'week'
+-- default: run_id = NULL
+-- default: since = NULL
+-- default: until = NULL
+
 -- name: retention
 -- Cohort table: accounts whose first own action (collected post, or interaction as source) falls in a period, and how many act again k periods later.
 WITH active AS (

@@ -17,7 +17,8 @@ Examples
 
 from workbench.communities.compare import Comparison, compare
 from workbench.communities.detect import (
-    FAST_METHODS, GIRVAN_NEWMAN_MAX_EDGES, METHODS, RESOLUTION_METHODS, check_method, detect, modularity, symmetrise,
+    FAST_METHODS, GIRVAN_NEWMAN_MAX_EDGES, MAX_EDGES, METHODS, RESOLUTION_METHODS, WALKTRAP_MAX_EDGES, check_method,
+    detect, modularity, symmetrise,
 )
 from workbench.communities.partition import Partition, renumber_by_size
 from workbench.communities.quality import Quality, quality
@@ -28,6 +29,6 @@ from workbench.communities.track import Tracking, track
 __all__ = [
     "detect", "Partition", "quality", "compare", "stability", "sweep", "track", "save", "load",
     "Quality", "Comparison", "Stability", "Tracking",
-    "METHODS", "FAST_METHODS", "RESOLUTION_METHODS", "GIRVAN_NEWMAN_MAX_EDGES",
-    "check_method", "modularity", "symmetrise", "renumber_by_size",
+    "METHODS", "FAST_METHODS", "RESOLUTION_METHODS", "GIRVAN_NEWMAN_MAX_EDGES", "WALKTRAP_MAX_EDGES",
+    "MAX_EDGES", "check_method", "modularity", "symmetrise", "renumber_by_size",
 ]

@@ -26,7 +26,6 @@ Examples
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from types import ModuleType
 from typing import Any, Protocol, runtime_checkable
 
@@ -94,10 +93,9 @@ class DuckDBLoaderContext(LoaderContext, Protocol):
 
     @property
     def con(self) -> Any:
-        """The DuckDB connection (to register an Arrow table a loader built, as graph files do)."""
-
-    def unordered(self) -> AbstractContextManager[None]:
-        """A block in which DuckDB need not keep insertion order (faster parallel work tables)."""
+        """The DuckDB connection (to register an Arrow table a loader built, as graph files do). Its
+        configuration is locked and its external access off: a loader reads no file in SQL and changes
+        no setting."""
 
 
 #: Module attributes every format has: name -> what it is.

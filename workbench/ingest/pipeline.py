@@ -18,11 +18,10 @@ rolled back entirely: loading the same file twice changes nothing.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 from workbench import sql as sql_module
 from workbench.errors import EmptyExportError, ExportFormatError, StrictModeError, WorkbenchError
@@ -57,26 +56,10 @@ class StageContext:
     options: dict[str, Any] = field(default_factory=dict)
     #: lines for the load summary that a loader wants the user to see (e.g. a graph file's multi-edges)
     notes: list[str] = field(default_factory=list)
-    #: SET statements that give back the connection's settings, run by load_source once the
-    #: transaction is over (a failed one accepts no statement before its ROLLBACK)
-    restore: list[str] = field(default_factory=list)
 
     @property
     def con(self):
         return self.store.con
-
-    @contextmanager
-    def unordered(self) -> Iterator[None]:
-        """Run the block with DuckDB's ``preserve_insertion_order`` off, for work tables whose rows carry
-        their line_no: DuckDB then writes and scans them on every core. The setting is given back
-        after the block (or, when it fails, after the rollback)."""
-        previous = bool(self.scalar("SELECT current_setting('preserve_insertion_order')"))
-        back = "SET preserve_insertion_order = true" if previous else "SET preserve_insertion_order = false"
-        self.store.con.execute("SET preserve_insertion_order = false")
-        self.restore.append(back)
-        yield
-        self.store.con.execute(back)
-        self.restore.remove(back)
 
     def _auto(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"load_id": self.load_id, "platform": self.platform, "path": self.path, **params}
@@ -253,11 +236,6 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
             raise
         raise ExportFormatError(f"could not load the file: {message}", path=source.name) from error
     finally:
-        for statement in ctx.restore:
-            try:
-                con.execute(statement)
-            except Exception:  # noqa: BLE001 - cleaning up must not mask the outcome
-                pass
         try:
             drop_stage_tables(con)
         except Exception:  # noqa: BLE001 - cleaning up must not mask the outcome

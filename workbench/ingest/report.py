@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from workbench.containment import visible
+
 __all__ = ["FileReport", "LoadReport"]
 
 
@@ -48,10 +50,10 @@ class FileReport:
     error: str | None = None
 
     def summary(self) -> str:
-        """A few lines for the terminal."""
-        head = f"{self.path} [{self.format}]"
+        """A few lines for the terminal (names from the data with their control characters made visible)."""
+        head = f"{visible(self.path)} [{visible(self.format)}]"
         if self.status == "failed":
-            return f"{head}: FAILED: {self.error}"
+            return f"{head}: FAILED: {visible(self.error)}"
         lines = [
             f"{head}: read {self.records_read:,}, loaded {self.records_loaded:,}, rejected {self.records_rejected:,}; "
             f"new accounts {self.new_accounts:,}, posts {self.new_posts:,}, interactions {self.new_interactions:,}"
@@ -66,7 +68,7 @@ class FileReport:
         if self.already_loaded_as is not None:
             lines.append(f"  already loaded as load {self.already_loaded_as} (sha256 {self.sha256[:12]}…): nothing changed")
         for line_no, reason in self.first_rejects:
-            lines.append(f"  reject at line {line_no}: {reason}")
+            lines.append(f"  reject at line {line_no}: {visible(reason)}")
         return "\n".join(lines)
 
 

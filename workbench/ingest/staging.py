@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm.auto import tqdm
 
+from workbench.containment import visible
 from workbench.errors import ExportFormatError
 from workbench.ingest.sources import HashingReader, Source
 
@@ -392,7 +393,7 @@ def stage_source(con: duckdb.DuckDBPyConnection, source: Source, *, layout: str,
     staged = StagedInput()
     show = progress if progress is not None else sys.stderr.isatty()
     size = source.size or 0
-    bar = tqdm(total=size, unit="B", unit_scale=True, desc=source.name[-40:], leave=False,
+    bar = tqdm(total=size, unit="B", unit_scale=True, desc=visible(source.name)[-40:], leave=False,
                disable=not show or size < PROGRESS_MIN_BYTES)
     try:
         if source.members:

@@ -105,14 +105,7 @@ def stage(ctx: Any) -> None:
     rejected_before = _twitter.rejected_lines(ctx)
     first = ctx.scalar("SELECT ltrim(line) FROM raw_lines ORDER BY line_no LIMIT 1") or ""
     if first.startswith(("{", "[")):
-        if getattr(ctx, "spark", None) is None:
-            # Every row carries its line_no, so the work tables need not keep the order of the lines:
-            # DuckDB then writes the parsed pages from both cores at once, and later scans of the
-            # few thousand page rows are split across the cores too (measured: 2.6 s -> 2.0 s parse).
-            with ctx.unordered():
-                ctx.run("ingest.twitter_v2_stage")
-        else:
-            ctx.run("ingest.twitter_v2_stage")
+        ctx.run("ingest.twitter_v2_stage")
     else:
         ctx.run("ingest.twitter_v2_stage_csv")
     _twitter.finish(ctx, rejected_before=rejected_before)

@@ -1,7 +1,7 @@
 """The DuckDB side of a Spark load: the Parquet tables brought into a workspace.
 
 :func:`attach` imports the canonical tables that :func:`workbench.spark.ingest.load` wrote
-(``read_parquet`` with hive partitioning) into the workspace's own tables, so that graphs,
+(read by pyarrow, hive partitions included) into the workspace's own tables, so that graphs,
 communities, roles, metrics, notebooks and reports run unchanged. DuckDB reads Parquet at several
 hundred MB/s, so an import costs little next to the Spark job; the Parquet folder stays the
 shareable, partitioned copy for other Spark or DuckDB jobs.
@@ -24,6 +24,21 @@ __all__ = ["attach", "load_with_spark"]
 
 # the tables a Spark load writes; each is imported by the named query spark.attach_<table>
 _TABLES = ("accounts", "posts", "interactions", "loads", "rejects", "post_entities")
+# accounts, posts and interactions are partitioned by platform and month (hive folders); the month
+# column only names the folder. The workspace's connection reads no file itself (its external access
+# is off): pyarrow reads the Parquet files and DuckDB scans them as an Arrow dataset, batch by batch.
+_PARTITIONED = ("accounts", "posts", "interactions")
+
+
+def _dataset(folder: Path, *, partitioned: bool) -> Any:
+    """The Parquet files under ``folder`` as one pyarrow dataset (hive partitions as text columns)."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    partitioning = (ds.partitioning(pa.schema([("platform", pa.string()), ("month", pa.string())]), flavor="hive")
+                    if partitioned else None)
+    files = sorted(str(path) for path in folder.rglob("*.parquet"))
+    return ds.dataset(files, format="parquet", partitioning=partitioning, partition_base_dir=str(folder))
 
 
 def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
@@ -42,7 +57,7 @@ def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
         Rows imported per table.
     """
     store._check_writable()
-    if store.scalar("SELECT count(*) FROM loads"):
+    if store.counts()["loads"]:
         raise WorkspaceError(f"workspace {store.path} already holds loads; a Spark load imports into a new "
                              "workspace (use another --db file)")
     root = Path(parquet_dir)
@@ -56,7 +71,11 @@ def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
                 counts[table] = 0
                 continue
             before = store.counts()[table]
-            store.execute(f"spark.attach_{table}", glob=str(folder / "**" / "*.parquet"))
+            store.con.register("_spark_parquet", _dataset(folder, partitioned=table in _PARTITIONED))
+            try:
+                store.execute(f"spark.attach_{table}")
+            finally:
+                store.con.unregister("_spark_parquet")
             counts[table] = store.counts()[table] - before
         # later DuckDB loads continue the load ids
         store.sql("SELECT count(nextval('load_ids')) FROM range($n)",
@@ -93,7 +112,7 @@ def load_with_spark(store: Store, paths: str | os.PathLike | Iterable[str | os.P
 
     kind = check_row_kind(kind)
 
-    if store.scalar("SELECT count(*) FROM loads"):
+    if store.counts()["loads"]:
         raise WorkspaceError(f"workspace {store.path} already holds loads; a Spark load imports into a new "
                              "workspace (use another --db file)")
     if parquet_dir is None:
