@@ -638,8 +638,9 @@ def generated_report(tmp_path_factory, pseudonym_key):
             target = (i + step) % len(users)
             h, d = people[target]
             template = FORMS[(i + step) % len(FORMS)]
-            replies.append((i, target, template.format(h=h, d=d, H=h.upper(), n=i) + " #t" + str(step) +
-                            " https://shared.example/" + str(step)))
+            native = str(4_100_000 + target)  # write_twarc's user ids: written plain or in a profile URL
+            replies.append((i, target, template.format(h=h, d=d, H=h.upper(), n=i, I=native, D=native)
+                            + " #t" + str(step) + " https://shared.example/" + str(step)))
     folder = tmp_path_factory.mktemp("generated")
     export = write_twarc(folder / f"{people[0][0]}_timeline.jsonl", users, replies)
     db = folder / f"{people[1][0]}.duckdb"
