@@ -3,7 +3,9 @@
 - each rendered report (pseudonymised sample, second workspace) shows its charts as SVG with
   a size, with no console error and no request leaving the file;
 - in JupyterLab on localhost, moving the resolution slider of a community panel changes the
-  number of communities shown.
+  number of communities shown;
+- the network views of a report (interactions, hashtags, accounts x hashtags) draw, zoom, find a node
+  by its (pseudonymised) name, show its details on hover and recolour, offline (issue 19).
 
 Screenshots go to tests/artifacts/reports/ (look at them). Install the browser with
 ``bash scripts/install-browser.sh`` (Debian's chromium; Playwright cannot download browsers here).
@@ -13,18 +15,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage"]
+from browser_checks import ARGS, CHROMIUM, blocked_context, check_colour_and_size, check_network_view, offline_page
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: run bash scripts/install-browser.sh")]
@@ -40,49 +41,24 @@ def browser():
         chromium.close()
 
 
-def blocked_context(browser, *, allow_host: str | None = None):
-    """A context that aborts every request except file:// (and ``allow_host``), recording what it aborted."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, offline=allow_host is None)
-    context.blocked = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith(("file:", "data:", "blob:", "about:")) or (allow_host and url.startswith(allow_host)):
-            route.continue_()
-        else:
-            context.blocked.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    return context
-
-
 @pytest.mark.notebooks
 def test_reports_render_their_charts_offline(browser, sample_report, second_report, report_artifacts):
     for result, label in ((sample_report, "sample"), (second_report, "second")):
         for path in [*result.pages, result.index]:
-            context = blocked_context(browser)
-            page = context.new_page()
-            errors = []
-            page.on("console", lambda message, errors=errors: errors.append(message.text)
-                    if message.type == "error" else None)
-            page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
-            page.goto(path.as_uri(), wait_until="load")
-            if path != result.index:
-                charts = page.locator(".jp-RenderedSVG svg")
-                count = charts.count()
-                assert count >= 2, f"{path.name}: {count} charts"
-                for i in range(count):
-                    box = charts.nth(i).bounding_box()
-                    assert box and box["width"] > 100 and box["height"] > 50, (path.name, i, box)
-                # Chart text is there: axis titles drawn as SVG text.
-                assert page.locator(".jp-RenderedSVG svg text").count() > 10
-            else:
-                assert page.locator("a").count() == len(result.pages)
-            page.screenshot(path=str(report_artifacts / f"{label}-{path.stem}.png"), full_page=True)
-            assert errors == [], (path.name, errors)
-            assert context.blocked == [], (path.name, context.blocked)
-            context.close()
+            with offline_page(browser, path) as page:  # no console error, no request attempted
+                if path != result.index:
+                    charts = page.locator(".jp-RenderedSVG svg")
+                    count = charts.count()
+                    assert count >= 2, f"{path.name}: {count} charts"
+                    for i in range(count):
+                        box = charts.nth(i).bounding_box()
+                        assert box and box["width"] > 100 and box["height"] > 50, (path.name, i, box)
+                    # Chart text is there: axis titles drawn as SVG text.
+                    assert page.locator(".jp-RenderedSVG svg text").count() > 10
+                else:
+                    assert page.locator("ul.wb-pages a").count() == len(result.pages)
+                    assert page.locator("#key-findings li.wb-finding").count() == 5
+                page.screenshot(path=str(report_artifacts / f"{label}-{path.stem}.png"), full_page=True)
 
 
 # -- JupyterLab ---------------------------------------------------------------------------------
@@ -163,3 +139,47 @@ def test_resolution_slider_in_jupyterlab_changes_the_communities(browser, jupyte
     assert after > before, (before, after)  # a higher resolution splits communities
     assert context.blocked == [] or all("127.0.0.1" not in url for url in context.blocked)
     context.close()
+
+
+# -- the interactive network view (issue 19) -----------------------------------------------------
+@pytest.mark.notebooks
+def test_network_views_work_offline_and_find_pseudonymised_names(browser, sample_report, second_report,
+                                                                  report_artifacts):
+    """Zoom, hover, find by name, colour by community or role, size by a score, with no request leaving the page."""
+    page_path = sample_report.out / "02_communities.html"
+    with offline_page(browser, page_path) as page:
+        views = page.locator(".wb-network")
+        assert views.count() == 3  # interactions, hashtags used together, accounts x hashtags
+        found = check_network_view(page, 0)
+        assert re.fullmatch(r"u_[0-9a-f]{12}", found), found  # the sample report is pseudonymised
+        check_colour_and_size(page, 0)
+        note = views.nth(0).locator(".wb-network-note").text_content()
+        assert re.search(r"Showing the 250 accounts with the highest influence of [\d,]+ \([\d,]+ left out\)", note)
+        zoom_before = views.nth(0).evaluate("root => root.wbView.scale")
+        views.nth(0).locator("button[data-action=in]").click()
+        assert views.nth(0).evaluate("root => root.wbView.scale") > zoom_before
+        views.nth(0).screenshot(path=str(report_artifacts / "sample-network.png"))
+        assert check_network_view(page, 1).startswith("#")  # a hashtag, found by its name
+        check_network_view(page, 2)
+        views.nth(2).locator("select.wb-network-color").select_option("kind")
+        assert "kind hashtag" in views.nth(2).locator(".wb-network-legend").text_content()
+    with offline_page(browser, second_report.out / "02_communities.html") as page:
+        check_network_view(page, 0, pick=3)
+
+
+@pytest.mark.notebooks
+def test_each_key_finding_links_to_the_section_that_shows_it(browser, sample_report, second_report):
+    for result in (sample_report, second_report):
+        with offline_page(browser, result.index) as page:
+            links = page.locator("#key-findings a.wb-finding-link")
+            targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
+            assert len(targets) == 5, targets
+        for target in targets:
+            with offline_page(browser, result.index) as page:
+                page.locator(f'#key-findings a.wb-finding-link[href="{target}"]').click()
+                page.wait_for_load_state("load")
+                name, anchor = target.split("#")
+                assert page.url.endswith(f"/{name}#{anchor}")
+                heading = page.locator(f'[id="{anchor}"]')
+                assert heading.count() == 1 and heading.first.is_visible()
+                assert heading.first.evaluate("e => e.getBoundingClientRect().top") < 200  # scrolled to the section

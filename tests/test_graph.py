@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import workbench as wb
+from conftest import shared_file
 from workbench import checks, graphs
 from workbench.datasets import tiny_interactions
 from workbench.errors import EmptyGraphError, ParameterError, WorkbenchError
@@ -142,7 +143,7 @@ def test_node_and_edge_tables(toy):
 
 
 def test_empty_workspace_gives_an_empty_graph_only_when_asked(store):
-    with pytest.raises(EmptyGraphError, match="the workspace holds no interactions between accounts"):
+    with pytest.raises(EmptyGraphError, match="the workspace holds no posts and no interactions between accounts; load an export first$"):
         wb_graph(store)
     g = wb_graph(store, empty_ok=True)
     assert (g.vcount(), g.ecount()) == (0, 0)
@@ -228,3 +229,37 @@ def test_weights_match_an_independent_pandas_count(rows, directed, min_weight):
     assert weights_by_pair(g) == expected
     assert g.vs["account_id"] == sorted({a for p in expected for a in p})
     assert g.get_edgelist() == sorted(g.get_edgelist())  # edges come ordered by (source, target) vertex
+
+
+def test_posts_without_interactions_say_so_and_what_would_give_a_graph(store):
+    # three posts by two accounts and one self-mention: posts exist, so "load an export first" would mislead
+    store.con.execute("INSERT INTO posts (post_id, platform, author_id, created_at, kind, collected) VALUES "
+                      "('x:1', 'mastodon', 'x:a', TIMESTAMPTZ '2022-01-01 10:00:00+00', 'post', true), "
+                      "('x:2', 'mastodon', 'x:a', TIMESTAMPTZ '2022-01-02 10:00:00+00', 'post', true), "
+                      "('x:3', 'mastodon', 'x:b', TIMESTAMPTZ '2022-03-01 10:00:00+00', 'post', true), "
+                      "('x:4', 'mastodon', 'x:c', TIMESTAMPTZ '2022-01-01 10:00:00+00', 'post', false)")
+    graphs.insert_interactions(store, pd.DataFrame({"source_id": ["x:a"], "target_id": ["x:a"], "kind": ["mention"]}))
+    with pytest.raises(EmptyGraphError) as error:
+        wb_graph(store)
+    assert str(error.value) == (
+        "no interactions of kind reply, mention, share, quote, comment: the workspace holds 3 mastodon posts by "
+        "2 accounts, but no interactions between accounts; it holds 1 interactions of accounts with themselves, "
+        "which graphs leave out; posts alone make no graph: load an export that records replies, mentions, shares, "
+        "quotes or comments (or an edge list)")
+    with pytest.raises(EmptyGraphError, match="holds 2 mastodon posts by 1 accounts in that window, but no"):
+        wb_graph(store, until="2022-02-01")
+    with pytest.raises(EmptyGraphError, match="and none of its 3 posts in that window$"):
+        wb_graph(store, since="2023-01-01")
+
+
+def test_reddit_submissions_alone_ask_for_their_comments(store, shared_data):
+    path = shared_file(shared_data, "reddit_pushshift_submissions_askwomen_2019_10", "RS_2019-10.zst")
+    wb.load(store, path)
+    with pytest.raises(EmptyGraphError) as error:
+        wb_graph(store)
+    # 8,271 submissions; 3,177 distinct authors of which [deleted] and AutoModerator are not accounts
+    assert str(error.value).startswith(
+        "no interactions of kind reply, mention, share, quote, comment: the workspace holds 8,271 reddit posts by "
+        "3,175 accounts, but no interactions between accounts; posts alone make no graph: load the comments on "
+        "these submissions (Pushshift or Arctic Shift comments, RC_ files)")
+    assert "load an export first" not in str(error.value)

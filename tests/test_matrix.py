@@ -3,7 +3,8 @@
 One row per export of the real test data. Each step runs ``workbench`` (in this process, as ``main(argv)``,
 exit code checked); the report is pseudonymised and must write five pages with content. Values are
 checked against counts made here from the raw files, without the workbench: the accounts of the graph,
-and the advocates of a focal account. Marked slow; it belongs in ``make test`` (a report computes its
+and the advocates of a focal account. Where chromium is installed, the report's index (key findings) and
+network views are opened with the network blocked. Marked slow; it belongs in ``make test`` (a report computes its
 graph, communities and scores once, which is what makes this affordable).
 """
 
@@ -25,6 +26,7 @@ import pytest
 import workbench as wb
 from workbench import reports
 from workbench.cli import main
+from browser_checks import CHROMIUM
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
 
@@ -204,9 +206,6 @@ def test_real_export_end_to_end(export, shared_data, tmp_path, capsys, pseudonym
 
     out_dir = tmp_path / "report"
     code, out, err = run(["report", "--db", db, "--out", str(out_dir), "--pseudonymize"], capsys)
-    if code == 2 and "role_quadrant" in err:
-        # RolePanel draws every labelled account; Higgs labels more than a chart embeds (issue 13, roles).
-        pytest.xfail(f"the role quadrant cannot draw this many labelled accounts (issue 13): {err.strip()}")
     assert code == 0, err
     pages = sorted(out_dir.glob("0*.html"))
     assert [p.stem for p in pages] == list(reports.NOTEBOOKS)
@@ -227,7 +226,26 @@ def test_real_export_end_to_end(export, shared_data, tmp_path, capsys, pseudonym
     elif export.has_graph:
         assert "No focal accounts are set" in advocates
         assert "No focal accounts are set" in texts["04_community_health"]
+    if CHROMIUM.exists():
+        check_in_browser(out_dir, has_graph=export.has_graph)
     TIMES[export.name] = time.perf_counter() - started
+
+
+def check_in_browser(out_dir: Path, *, has_graph: bool) -> None:
+    """The rendered report in chromium with the network blocked: the key findings, and each network view draws,
+    finds a node by its pseudonymised name and shows it on hover (issue 19)."""
+    from browser_checks import check_network_view, chromium, offline_page
+
+    with chromium() as browser:
+        with offline_page(browser, out_dir / "index.html") as page:
+            assert page.locator("#key-findings li.wb-finding").count() == 5
+        with offline_page(browser, out_dir / "02_communities.html") as page:
+            views = page.locator(".wb-network").count()
+            assert views >= (1 if has_graph else 0)
+            for view in range(views):
+                name = check_network_view(page, view)
+                if view == 0:
+                    assert re.fullmatch(r"(\w+:)?u_[0-9a-f]{12}", name), name  # pseudonymised
 
 
 def test_matrix_time(request):

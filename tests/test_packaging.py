@@ -82,6 +82,7 @@ def test_the_wheel_carries_every_query_and_notebook(wheel):
     assert len([n for n in expected if n.endswith(".sql")]) >= 40
     assert len([n for n in expected if n.endswith(".ipynb")]) == len(reports.NOTEBOOKS)
     assert expected <= names, sorted(expected - names)
+    assert "workbench/network_view.js" in names  # the network view's script, inlined into report pages
     assert not [n for n in names if n.startswith(("tests/", "benchmarks/", "queries/", "notebooks/"))]
 
 

@@ -90,6 +90,43 @@ def test_role_quadrant_draws_the_cutoffs_where_asked():
     assert any(t.get("field") == "confidence" for t in encoding["tooltip"])
 
 
+def many_roles() -> pd.DataFrame:
+    """10,310 accounts: 6,000 networkers (confidence rising with their number), 300 influencers, 10 hubs, 4,000 regulars."""
+    n = {"networker": 6000, "influencer": 300, "hub": 10, "regular": 4000}
+    role = np.repeat(list(n), list(n.values()))
+    place = {"networker": (0.99, 0.30), "influencer": (0.10, 0.99), "hub": (0.99, 0.99), "regular": (0.01, 0.01)}
+    return pd.DataFrame({"handle": [f"a{i}" for i in range(len(role))], "role": role,
+                         "reach": [place[r][0] for r in role], "influence": [place[r][1] for r in role],
+                         "confidence": np.r_[np.linspace(0.9, 0.999, 6000), np.full(310, 0.95), np.full(4000, 0.99)]})
+
+
+def test_role_quadrant_keeps_the_strongest_labels_over_a_density_of_the_rest():
+    frame = many_roles()
+    spec = viz.role_quadrant(frame, influence_cut=None, reach_cut=None).to_dict()
+    cells, points = spec["layer"]
+    rows = {name: pd.DataFrame(data) for name, data in spec["datasets"].items()}
+    shown = next(r for r in rows.values() if "handle" in r)
+    density = next(r for r in rows.values() if "accounts" in r)
+    assert len(shown) + len(density) < viz.MAX_ROWS
+    # 1,000 networkers (those with the highest confidence: the last 1,000), every influencer and hub, no regular
+    assert shown["role"].value_counts().to_dict() == {"networker": 1000, "influencer": 300, "hub": 10}
+    assert set(shown.loc[shown["role"] == "networker", "handle"]) == {f"a{i}" for i in range(5000, 6000)}
+    # the other 5,000 networkers sit in one cell (reach 0.99 -> column 24, influence 0.30 -> row 7), the regulars in (0, 0)
+    assert density.sort_values("accounts").to_dict("records") == [
+        {"x0": 0.0, "y0": 0.0, "accounts": 4000, "x1": 0.04, "y1": 0.04},
+        {"x0": 0.96, "y0": 0.28, "accounts": 5000, "x1": 1.0, "y1": 0.32}]
+    assert spec["title"] == {"text": "Influence versus reach", "subtitle": [
+        "points: the 1,310 labelled accounts with the strongest evidence (at most 1,000 per role) of 10,310;",
+        "the grey cells count the other 9,000, 5,000 of them labelled"]}
+    assert cells["mark"]["type"] == "rect" and points["mark"]["type"] == "circle"
+    assert spec["resolve"] == {"scale": {"color": "independent"}}
+    assert viz.to_svg(viz.role_quadrant(frame, influence_cut=None, reach_cut=None)).startswith("<svg")
+    small = viz.role_quadrant(frame.head(50), influence_cut=None, reach_cut=None).to_dict()
+    assert len(small["layer"]) == 1 and small["title"] == "Influence versus reach"  # every account a point
+    with pytest.raises(ParameterError, match="at least 1"):
+        viz.role_quadrant(frame, top_per_role=0)
+
+
 def test_rank_disagreement_melts_a_square_matrix():
     names = ["followers", "shares", "reach"]
     matrix = pd.DataFrame([[1.0, 0.2, -0.5], [0.2, 1.0, 0.1], [-0.5, 0.1, 1.0]], index=names, columns=names)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import datasets, privacy, roles, widgets
+from workbench import datasets, privacy, roles, viz, widgets
 from workbench.errors import ParameterError
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -18,6 +18,23 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 @pytest.fixture(scope="module")
 def karate():
     return datasets.karate()
+
+
+def test_community_panel_says_when_a_method_refuses_the_graph(karate, monkeypatch):
+    """A method over its size limit (walktrap above 20,000 edges) is a status line, not a traceback."""
+    from workbench import communities
+
+    panel = widgets.CommunityPanel(karate, method="leiden", seed=0)
+    before = panel.partition
+    monkeypatch.setitem(communities.MAX_EDGES, "walktrap", 50)  # karate's 78 ties stand for a big graph
+    panel.method_menu.value = "walktrap"
+    assert panel.partition is before
+    assert "walktrap keeps a random-walk distribution" in panel.status.value
+    assert "this graph has 78 edges, the limit is 50" in panel.status.value
+    monkeypatch.setitem(communities.MAX_EDGES, "walktrap", 78)
+    panel.method_menu.value = "greedy_modularity"
+    panel.method_menu.value = "walktrap"
+    assert panel.partition.method == "walktrap" and panel.n_communities == 4  # weighted, as in communities.runs
 
 
 def test_community_panel_slider_recomputes(karate):
@@ -97,6 +114,33 @@ def test_role_panel_labels_from_evidence_with_confidence():
     assert panel.roles.loc[1, "confidence"] == pytest.approx(0.5)  # b: a percentile influencer, half backed
 
 
+def test_role_panel_draws_a_large_workspace_within_the_chart_limit():
+    # 6,000 networkers (reach evidence rising from 0.91), 300 influencers, 10 hubs and 4,000 regulars: as on SNAP
+    # Higgs, more labelled accounts than a chart embeds
+    reach_evidence = np.r_[np.linspace(0.91, 0.999, 6000), np.zeros(300), np.full(10, 0.95), np.zeros(4000)]
+    influence_evidence = np.r_[np.zeros(6000), np.full(310, 0.95), np.zeros(4000)]
+    n = len(reach_evidence)
+    frame = pd.DataFrame({"account_id": [f"t:{i}" for i in range(n)], "handle": [f"h{i}" for i in range(n)],
+                          "influence": np.linspace(0, 1, n), "reach": np.linspace(1, 0, n),
+                          "influence_confidence": influence_evidence, "reach_confidence": reach_evidence})
+    panel = widgets.RolePanel(frame)
+    assert panel.status.value.startswith("300 influencers, 6000 networkers, 10 hubs among 10310 accounts")
+    spec = panel.chart.to_dict()
+    assert sum(len(rows) for rows in spec["datasets"].values()) < viz.MAX_ROWS
+    assert " ".join(spec["title"]["subtitle"]) == (
+        "points: the 1,310 labelled accounts with the strongest evidence (at most 1,000 per role) of 10,310; the grey "
+        "cells count the other 9,000, 5,000 of them labelled")
+    shown = next(pd.DataFrame(rows) for rows in spec["datasets"].values() if rows and "handle" in rows[0])
+    assert set(shown.loc[shown["role"] == "networker", "handle"]) == {f"h{i}" for i in range(5000, 6000)}
+    panel.confidence_slider.value = 0.96  # networkers with reach evidence >= 0.96 remain, the rest are regular
+    networkers = int((reach_evidence[:6000] >= 0.96).sum())
+    assert panel.status.value.startswith(f"0 influencers, {networkers} networkers, 0 hubs")
+    assert " ".join(panel.chart.to_dict()["title"]["subtitle"]).startswith(
+        f"points: the 1,000 labelled accounts with the strongest evidence (at most 1,000 per role) of 10,310; "
+        f"the grey cells count the other 9,310, {networkers - 1000:,} of them labelled")
+    assert networkers == 2629  # 0.91 + 0.089 k / 5999 >= 0.96 from k = 3371
+
+
 def test_series_panel_period_kinds_and_date_range():
     calls = []
 
@@ -120,17 +164,23 @@ def test_series_panel_period_kinds_and_date_range():
     assert "interactions per day" in panel.status.value
 
 
-def test_network_view_static_drawing_and_widget(karate):
+def test_network_view_is_interactive_offline_with_a_static_drawing_inside(karate):
     membership = widgets.CommunityPanel(karate).partition.to_frame()
     view = widgets.NetworkView(karate, membership, max_nodes=20, seed=1)
     assert len(view.nodes) == 20 and np.isfinite(view.nodes[["x", "y"]].to_numpy()).all()
     # The 20 best-connected members: ties broken the same way every time.
     again = widgets.NetworkView(karate, membership, max_nodes=20, seed=1)
     pd.testing.assert_frame_equal(view.nodes, again.nodes)
-    assert set(view.edges["source"]) | set(view.edges["target"]) <= set(view.nodes["account_id"])
+    degree = pd.Series(karate.degree(), index=karate.vs["account_id"])
+    kept = list(view.nodes["node_id"])
+    assert degree[kept].min() >= degree.drop(kept).max()  # no account left out has more edges than one shown
+    assert view.data.edges[["source", "target"]].to_numpy().max() < 20
     bundle = view._repr_mimebundle_()
-    assert WIDGET_VIEW in bundle and bundle["image/svg+xml"].startswith("<svg")
-    assert view.widget.__class__.__name__ == "Sigma"
+    assert WIDGET_VIEW not in bundle  # no widget: the view needs no kernel
+    page = bundle["text/html"]
+    assert '<div class="wb-network-static"><svg' in page and "<script>" in page and "wbNetwork" in page
+    assert "Showing the 20 accounts with the highest degree of 34 (14 left out)" in page
+    assert view.widget.__class__.__name__ == "Sigma"  # the ipysigma widget, for a live kernel
 
 
 @pytest.mark.notebooks
@@ -153,10 +203,13 @@ def test_plain_nbconvert_shows_each_panel_as_a_static_chart(tmp_path):
     source = tmp_path / "panels.ipynb"
     nbformat.write(nb, source)
     executed = reports.execute(source, tmp_path / "executed.ipynb", {})
-    for cell in executed.cells:
-        kinds = [sorted(o.get("data", {})) for o in cell.outputs]
-        assert any(WIDGET_VIEW in k for k in kinds) and any("image/svg+xml" in k for k in kinds), kinds
-        assert not any(WIDGET_VIEW in k and "image/svg+xml" in k for k in kinds)  # two outputs, not one bundle
+    panel_cell, network_cell = executed.cells
+    kinds = [sorted(o.get("data", {})) for o in panel_cell.outputs]
+    assert any(WIDGET_VIEW in k for k in kinds) and any("image/svg+xml" in k for k in kinds), kinds
+    assert not any(WIDGET_VIEW in k and "image/svg+xml" in k for k in kinds)  # two outputs, not one bundle
+    # the network view is one HTML output that carries its script and its static drawing
+    [network] = [o for o in network_cell.outputs if "data" in o]
+    assert sorted(network["data"]) == ["text/html", "text/plain"] and "<svg" in network["data"]["text/html"]
     plain, _ = HTMLExporter().from_notebook_node(executed)  # what `jupyter nbconvert --to html` writes
     import base64
 

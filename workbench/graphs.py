@@ -33,11 +33,13 @@ import pandas as pd
 from workbench import sql
 from workbench.checks import DEFAULT_KINDS, TimeLike, check_kinds, check_window
 from workbench.errors import EmptyGraphError, ParameterError
+# The other graphs of a workspace: hashtag co-occurrence and account x hashtag (their own module).
+from workbench.hashtag_graphs import account_hashtag, cohashtag
 
 __all__ = [
     "WEIGHTS", "BACKENDS", "EmptyGraphError",
     "graph", "graph_spec", "account_ids", "node_table", "edge_table", "to_networkx", "to_igraph",
-    "insert_interactions",
+    "insert_interactions", "cohashtag", "account_hashtag",
 ]
 
 #: Edge weightings: the number of interactions, or none (an unweighted graph).
@@ -150,12 +152,40 @@ def _empty_message(store, params: dict[str, Any]) -> str:
     if windowed:
         asked += " in the chosen time window"
     if held.empty:
-        return f"{asked}: the workspace holds no interactions between accounts; load an export first"
+        return f"{asked}: {_no_interactions(store, params, windowed)}"
     column = "in_window" if windowed else "interactions"
     counts = ", ".join(f"{kind} {int(n):,}" for kind, n in zip(held["kind"], held[column]) if n)
     if params["min_weight"] > 1 and any(kind in params["kinds"] for kind in held["kind"]):
         return f"{asked} on pairs with at least {params['min_weight']} interactions; lower min_weight"
     return f"{asked}; the workspace holds {counts or 'none in that window'} (choose kinds among these)"
+
+
+#: What gives a graph, per platform whose posts came without interactions between accounts.
+_WHAT_GIVES_A_GRAPH = {
+    "reddit": "load the comments on these submissions (Pushshift or Arctic Shift comments, RC_ files): each comment "
+              "is an interaction with the author it answers",
+}
+_ANY_GRAPH = "load an export that records replies, mentions, shares, quotes or comments (or an edge list)"
+
+
+def _no_interactions(store, params: dict[str, Any], windowed: bool) -> str:
+    """Why a workspace without interactions between accounts has no graph, and what would give one."""
+    posts_all = store.query("graph.posts_held", since=params["since"], until=params["until"])
+    column, authors = ("in_window", "authors_in_window") if windowed else ("posts", "authors")
+    posts = posts_all[posts_all[column] > 0]
+    selves = int(store.query("graph.self_interactions")["self_interactions"].iloc[0])
+    only_selves = (f"; it holds {selves:,} interactions of accounts with themselves, which graphs leave out"
+                   if selves else "")
+    if posts.empty and windowed and int(posts_all["posts"].sum()):
+        return (f"the workspace holds no interactions between accounts{only_selves}, and none of its "
+                f"{int(posts_all['posts'].sum()):,} posts in that window")
+    if posts.empty:
+        return f"the workspace holds no posts and no interactions between accounts{only_selves}; load an export first"
+    held = ", ".join(f"{int(n):,} {platform} posts by {int(k):,} accounts"
+                     for platform, n, k in zip(posts["platform"], posts[column], posts[authors]))
+    hints = [_WHAT_GIVES_A_GRAPH[p] for p in posts["platform"] if p in _WHAT_GIVES_A_GRAPH]
+    return (f"the workspace holds {held}{' in that window' if windowed else ''}, but no interactions between "
+            f"accounts{only_selves}; posts alone make no graph: " + "; ".join(hints or [_ANY_GRAPH]))
 
 
 def _present(column: np.ndarray) -> np.ndarray:

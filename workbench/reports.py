@@ -56,7 +56,7 @@ _NEEDS_NOTE = ('<p class="wb-note">The rest of this notebook needs more than thi
 _INDEPENDENT = ("01_load_and_explore",)
 
 __all__ = ["NOTEBOOKS", "NOTEBOOKS_DIR", "DEFAULT_PARAMETERS", "ReportResult", "render", "execute",
-           "to_html", "network_references", "demo", "render_all"]
+           "to_html", "network_references", "render_all"]
 
 NOTEBOOKS_DIR = resources.folder("notebooks")
 NOTEBOOKS = ("01_load_and_explore", "02_communities", "03_influencers_vs_networkers",
@@ -289,8 +289,9 @@ def network_references(page: str) -> list[str]:
 
 
 def _visible(page: str) -> str:
-    """The page without its inline stylesheets (theme CSS is not content and names no account)."""
-    return re.sub(r"<style\b.*?</style>", " ", page, flags=re.DOTALL | re.IGNORECASE)
+    """The page without its inline stylesheets and scripts (theme CSS and the network view's code name no
+    account; the names the view draws are read from its table of nodes, which stays)."""
+    return re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.DOTALL | re.IGNORECASE)
 
 
 # -- pseudonymised reports: the leak scan --------------------------------------------------------
@@ -383,7 +384,7 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
         A pseudonymised page still holds an identifier (nothing of it is written).
     """
     import workbench as wb
-    from workbench import privacy, snapshot
+    from workbench import findings, privacy, snapshot
     from workbench import session as session_module
 
     started = time.perf_counter()
@@ -425,8 +426,16 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
                                               if k not in ("db_path", "export_path")),
                       "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                       "workbench": wb.__version__ + (" (pseudonymised)" if pseudonymize else "")}
+            found: list = []
+
+            def before_the_rest() -> None:
+                # while the first notebooks run: the shared analysis, then the key findings read from it
+                if share:
+                    session_module.share(shared_session)
+                found.extend(findings.collect(shared_session, pages=[path.stem for path in paths]))
+
             executed = _execute_all(paths, Path(scratch), params, jobs=jobs, timeout=timeout,
-                                    before_the_rest=lambda: session_module.share(shared_session) if share else None)
+                                    before_the_rest=before_the_rest)
         finally:
             shared_session.close()
 
@@ -445,11 +454,20 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
                 raise PrivacyError(f"report {path.stem} still shows account identifiers "
                                    f"({'; '.join(str(leak) for leak in leaks[:5])}); nothing was written for it")
         rendered.append((out / f"{path.stem}.html", page))
+    index = out / "index.html"
+    index_page = findings.index_page([target.name for target, _ in rendered], header, found)
+    fetched = network_references(index_page)
+    if fetched:
+        raise ReportError(f"the index page would fetch {fetched[0]} from the network")
+    if pseudonymizer is not None:
+        leaks = privacy.find_leaks(_visible(index_page), accounts)
+        if leaks:
+            raise PrivacyError(f"the index page still shows account identifiers ({', '.join(leaks[:5])}); "
+                               "nothing was written for it")
     for target, page in rendered:
         target.write_text(page, encoding="utf-8")
         pages.append(target)
-    index = out / "index.html"
-    index.write_text(_index_page(pages, header), encoding="utf-8")
+    index.write_text(index_page, encoding="utf-8")
     return ReportResult(out=out, pages=pages, index=index, seconds=time.perf_counter() - started,
                         pseudonymized=bool(pseudonymize), parameters=shown)
 
@@ -483,36 +501,3 @@ def render_all(db: str | Path, out: str | Path, *, pseudonymize: bool = False, i
     """:func:`render`, returning the pages written followed by ``index.html``."""
     result = render(db, out, pseudonymize=pseudonymize, code=include_code, parameters=parameters)
     return [*result.pages, result.index]
-
-
-def _index_page(pages: Sequence[Path], header: Mapping[str, Any]) -> str:
-    items = "".join(f'<li><a href="{html.escape(p.name)}">{html.escape(p.stem.replace("_", " "))}</a></li>'
-                    for p in pages)
-    rows = "".join(f"<tr><td><b>{html.escape(str(k))}</b></td><td>{html.escape(str(v))}</td></tr>"
-                   for k, v in header.items())
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Community Workbench reports</title>"
-            "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto;}td{padding:2px 10px 2px 0;}</style>"
-            f"</head><body><h1>Community Workbench reports</h1><table>{rows}</table><ul>{items}</ul></body></html>")
-
-
-def demo(out: str | Path = "reports", *, db: str | Path | None = None, pseudonymize: bool = False,
-         jobs: int = 2) -> ReportResult:
-    """The bundled sample -> a fresh workspace -> every report in ``out``.
-
-    ``db`` defaults to ``demo.duckdb`` in the package's data folder; an
-    existing file there is replaced.
-    """
-    import workbench as wb
-    from workbench import datasets, focal
-
-    export = datasets.sample_path()
-    if db is None:
-        db = datasets.sample.default_data_dir() / "demo.duckdb"
-    db = Path(db)
-    for stale in (db, db.with_name(db.name + ".wal")):
-        if stale.exists():
-            stale.unlink()
-    with wb.open(db) as store:
-        wb.load(store, export)
-        focal.add(store, focal.SAMPLE_FOCAL)
-    return render(db, out, pseudonymize=pseudonymize, jobs=jobs)

@@ -27,6 +27,7 @@ import datetime as _dt
 from typing import Any, Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from workbench.errors import ParameterError
@@ -36,6 +37,7 @@ __all__ = [
     "time_series", "ranked_bars", "community_sizes", "resolution_sweep", "stability",
     "role_quadrant", "rank_disagreement", "cohort_heatmap", "network", "share_bars",
     "campaign_timeline", "window_bars", "CAMPAIGN_COLORS",
+    "QUADRANT_MAX_POINTS", "QUADRANT_TOP_PER_ROLE", "QUADRANT_BINS",
 ]
 
 MAX_ROWS = 5000
@@ -231,17 +233,75 @@ def stability(frame: pd.DataFrame, *, group: str, value: str = "nmi", title: str
         x=alt.X(f"{group}:N", sort=None), y=f"{value}:Q", tooltip=[f"{group}:N", f"{value}:Q"]))
 
 
+#: Labelled accounts drawn as points per role when a quadrant has more accounts than it draws one by one.
+QUADRANT_TOP_PER_ROLE = 1000
+#: Accounts a quadrant draws one by one; past this, labelled accounts are thinned and the rest binned.
+QUADRANT_MAX_POINTS = 3000
+#: Cells per axis of the density drawn behind the points of a large quadrant.
+QUADRANT_BINS = 25
+
+
+def _quadrant_points(frame: pd.DataFrame, *, x: str, y: str, role: str, confidence: str, max_points: int,
+                     top_per_role: int, bins: int) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]]:
+    """The accounts a quadrant draws as points, the binned density of the others, and the lines saying what was left out.
+
+    Up to ``max_points`` accounts every one is a point. Beyond, the points are the ``top_per_role``
+    labelled accounts of each role, strongest evidence first (``confidence``, then the role's own
+    percentiles), and every other account, regular or labelled, counts in a ``bins`` x ``bins``
+    grid over the unit square.
+    """
+    if len(frame) <= max_points:
+        return frame, None, []
+    frame = frame.reset_index(drop=True)
+    labelled = frame[frame[role] != "regular"]
+    order = [c for c in (confidence, y, x) if c in labelled.columns]
+    strongest = labelled.sort_values(order, ascending=False, kind="stable", na_position="last")
+    points = strongest.groupby(role, sort=False, observed=True).head(top_per_role)
+    rest = frame.drop(index=points.index)
+    cell = 1.0 / bins
+    column = np.clip(np.floor(pd.to_numeric(rest[x], errors="coerce").fillna(0.0).to_numpy() / cell), 0, bins - 1)
+    row = np.clip(np.floor(pd.to_numeric(rest[y], errors="coerce").fillna(0.0).to_numpy() / cell), 0, bins - 1)
+    codes, counts = np.unique((row * bins + column).astype(np.int64), return_counts=True)
+    column, row = codes % bins, codes // bins
+    density = pd.DataFrame({"x0": column / bins, "y0": row / bins, "accounts": counts,
+                            "x1": (column + 1) / bins, "y1": (row + 1) / bins})
+    left_labelled = len(labelled) - len(points)
+    note = [f"points: the {len(points):,} labelled accounts with the strongest evidence (at most {top_per_role:,} "
+            f"per role) of {len(frame):,};",
+            f"the grey cells count the other {len(rest):,}" + (f", {left_labelled:,} of them labelled" if left_labelled else "")]
+    return points, density, note
+
+
 def role_quadrant(frame: pd.DataFrame, *, x: str = "reach", y: str = "influence", role: str = "role",
                   label: str = "handle", reach_cut: float | None = 0.95, influence_cut: float | None = 0.95,
-                  confidence: str = "confidence", title: str = "Influence versus reach") -> alt.LayerChart:
+                  confidence: str = "confidence", title: str = "Influence versus reach",
+                  max_points: int = QUADRANT_MAX_POINTS, top_per_role: int = QUADRANT_TOP_PER_ROLE,
+                  bins: int = QUADRANT_BINS) -> alt.LayerChart:
     """Accounts by reach (x) and influence (y), coloured by role, with the cut-off lines.
 
     Influencers sit top left (above the influence cut-off, left of the reach cut-off),
     networkers bottom right, hubs top right. Cut-offs of None draw no line (labels from
     evidence have none). Where ``frame`` has a ``confidence`` column, the label's confidence
     is in the tooltip and sets each point's opacity.
+
+    A frame of more than ``max_points`` accounts is thinned, not refused: the ``top_per_role``
+    labelled accounts of each role with the strongest evidence are points, every other account
+    counts in a grey density of ``bins`` x ``bins`` cells behind them, and the subtitle says how
+    many were left out.
+
+    >>> many = pd.DataFrame({"handle": range(9000), "reach": np.linspace(0, 1, 9000), "influence": 0.5,
+    ...                      "role": ["networker"] * 6000 + ["regular"] * 3000})
+    >>> spec = role_quadrant(many, influence_cut=None, reach_cut=None, top_per_role=100).to_dict()
+    >>> spec["title"]["subtitle"][1]
+    'the grey cells count the other 8,900, 5,900 of them labelled'
     """
-    data = _prepare(frame, [x, y, role, label], what="role_quadrant")
+    _check(frame, [x, y, role, label], what="role_quadrant")
+    if min(max_points, top_per_role, bins) < 1:
+        raise ParameterError(f"role_quadrant: max_points, top_per_role and bins must be at least 1; "
+                             f"got {max_points}, {top_per_role}, {bins}")
+    shown, density, note = _quadrant_points(frame, x=x, y=y, role=role, confidence=confidence,
+                                            max_points=max_points, top_per_role=top_per_role, bins=bins)
+    data = _prepare(shown, [x, y, role, label], what="role_quadrant")
     data[label] = data[label].astype(str)
     tooltip = [f"{label}:N", f"{role}:N", alt.Tooltip(f"{x}:Q", format=".2f"), alt.Tooltip(f"{y}:Q", format=".2f")]
     opacity: Any = alt.value(0.8)
@@ -250,22 +310,33 @@ def role_quadrant(frame: pd.DataFrame, *, x: str = "reach", y: str = "influence"
         tooltip.append(alt.Tooltip(f"{confidence}:Q", format=".2f", title="confidence"))
         opacity = alt.Opacity(f"{confidence}:Q", scale=alt.Scale(domain=[0, 1], range=[0.25, 0.95]),
                               legend=alt.Legend(title="confidence"))
-    base = alt.Chart(data, width=_WIDTH - 100, height=_WIDTH - 100)
-    points = base.mark_circle(size=45).encode(
-        x=alt.X(f"{x}:Q", title=f"{x} (percentile)", scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y(f"{y}:Q", title=f"{y} (percentile)", scale=alt.Scale(domain=[0, 1])),
+    side = _WIDTH - 100
+    x_axis = alt.X(f"{x}:Q", title=f"{x} (percentile)", scale=alt.Scale(domain=[0, 1]))
+    y_axis = alt.Y(f"{y}:Q", title=f"{y} (percentile)", scale=alt.Scale(domain=[0, 1]))
+    points = alt.Chart(data, width=side, height=side).mark_circle(size=45).encode(
+        x=x_axis, y=y_axis,
         color=alt.Color(f"{role}:N", scale=alt.Scale(domain=list(ROLE_COLORS), range=list(ROLE_COLORS.values())),
                         legend=alt.Legend(title="role")),
         opacity=opacity, tooltip=tooltip,
     )
-    layers = [points]
+    layers: list[Any] = [points]
+    if density is not None:
+        cells = alt.Chart(_prepare(density, ["x0", "y0", "x1", "y1", "accounts"], what="role_quadrant density"),
+                          width=side, height=side).mark_rect().encode(
+            x=alt.X("x0:Q", title=f"{x} (percentile)", scale=alt.Scale(domain=[0, 1])), x2="x1:Q",
+            y=alt.Y("y0:Q", title=f"{y} (percentile)", scale=alt.Scale(domain=[0, 1])), y2="y1:Q",
+            color=alt.Color("accounts:Q", scale=alt.Scale(type="log", range=["#f1f3f5", "#495057"]),
+                            legend=alt.Legend(title="other accounts")),
+            tooltip=[alt.Tooltip("accounts:Q", title="accounts in this cell", format=",")])
+        layers.insert(0, cells)
     if reach_cut is not None or influence_cut is not None:
         cuts = alt.Chart(pd.DataFrame({"x": [reach_cut], "y": [influence_cut]}))
         if reach_cut is not None:
             layers.append(cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(x="x:Q"))
         if influence_cut is not None:
             layers.append(cuts.mark_rule(strokeDash=[4, 4], color="#495057").encode(y="y:Q"))
-    return alt.layer(*layers, title=title)
+    chart = alt.layer(*layers, title=alt.Title(title, subtitle=note) if note else title)
+    return chart.resolve_scale(color="independent") if density is not None else chart
 
 
 def rank_disagreement(frame: pd.DataFrame, *, title: str = "Do the rankings agree? (Spearman)") -> alt.LayerChart:

@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import html
 from typing import Any, Callable, Sequence
 
 import ipywidgets as ipw
@@ -36,7 +37,7 @@ from workbench import viz
 from workbench.errors import ParameterError
 from workbench.privacy import NoPseudonymizer
 
-__all__ = ["Panel", "CommunityPanel", "RolePanel", "SeriesPanel", "NetworkView", "METHODS", "graph_frames",
+__all__ = ["Panel", "CommunityPanel", "RolePanel", "SeriesPanel", "NetworkView", "METHODS",
            "CampaignPanel"]
 
 METHODS = ("leiden", "louvain", "label_propagation", "walktrap", "greedy_modularity", "infomap")
@@ -132,8 +133,14 @@ class CommunityPanel(Panel):
         tunable = method in communities.RESOLUTION_METHODS
         self.resolution_slider.disabled = not tunable  # only Leiden and Louvain have a resolution
         options = {"resolution": resolution} if tunable else {}
-        self.partition = (known if known is not None
-                          else communities.detect(self.graph, method=method, seed=self.seed, **options))
+        try:
+            self.partition = (known if known is not None
+                              else communities.detect(self.graph, method=method, seed=self.seed, **options))
+        except ParameterError as error:  # e.g. walktrap on a graph over its size limit: say so, keep the last
+            if self.partition is None:
+                raise
+            self.status.value = f'<span class="wb-refused">{html.escape(str(error))}</span>'
+            return self.partition
         frame = self.partition.to_frame()
         sizes = frame.groupby("community", as_index=False).size()
         modularity = getattr(self.partition, "modularity", float("nan"))
@@ -171,12 +178,16 @@ class RolePanel(Panel):
     label : str
         The column naming accounts in the chart (``handle``).
     max_points : int
-        Regular accounts beyond this many are thinned (every non-regular account is kept).
+        Accounts the chart draws one by one. Beyond, it draws the labelled accounts with the strongest
+        evidence (``top_per_role`` of each role) over a grey density of all the others, and says how
+        many it left out (:func:`workbench.viz.role_quadrant`).
+    top_per_role : int
+        Labelled accounts drawn per role when there are more than ``max_points`` accounts.
     """
 
     def __init__(self, scores: pd.DataFrame, *, influence_cut: float = 0.95, reach_cut: float = 0.95,
-                 min_confidence: float | None = None, label: str = "handle", max_points: int = 3000,
-                 privacy: Any = None):
+                 min_confidence: float | None = None, label: str = "handle", max_points: int = viz.QUADRANT_MAX_POINTS,
+                 top_per_role: int = viz.QUADRANT_TOP_PER_ROLE, privacy: Any = None):
         from workbench import roles
 
         missing = [c for c in ("influence", "reach", label) if c not in scores.columns]
@@ -184,6 +195,7 @@ class RolePanel(Panel):
             raise ParameterError(f"RolePanel: scores need column(s) {', '.join(missing)}")
         self.label = label
         self.max_points = max_points
+        self.top_per_role = top_per_role
         self.scores = scores
         self.has_evidence = {"influence_confidence", "reach_confidence"} <= set(scores.columns)
         slider = dict(min=0.5, max=0.995, step=0.005, continuous_update=False, readout_format=".3f")
@@ -229,22 +241,11 @@ class RolePanel(Panel):
             f" among {len(shown)} accounts ({setting})"
         self.explanation.value = "<small>" + _MEANING[labels].format(level=level, influence=influence_cut,
                                                                      reach=reach_cut) + "</small>"
-        points = _thin(shown, self.max_points)
-        self._draw(viz.role_quadrant(points, label=self.label, influence_cut=None if by_evidence else influence_cut,
+        self._draw(viz.role_quadrant(shown, label=self.label, influence_cut=None if by_evidence else influence_cut,
                                      reach_cut=None if by_evidence else reach_cut,
-                                     title=f"Influence versus reach ({labels})"))
+                                     title=f"Influence versus reach ({labels})", max_points=self.max_points,
+                                     top_per_role=self.top_per_role))
         return shown
-
-
-def _thin(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """Every non-regular row and, when too many, an even spread of the regular ones."""
-    if len(frame) <= limit:
-        return frame
-    special = frame[frame["role"] != "regular"]
-    regular = frame[frame["role"] == "regular"]
-    keep = max(limit - len(special), 0)
-    step = max(len(regular) // max(keep, 1), 1)
-    return pd.concat([special, regular.iloc[::step].head(keep)])
 
 
 # -- time series ------------------------------------------------------------------------------
@@ -342,66 +343,15 @@ class SeriesPanel(Panel):
 
 
 # -- network ----------------------------------------------------------------------------------
-def graph_frames(graph: Any, communities: pd.DataFrame, *, scores: pd.DataFrame | None = None,
-                 size_by: str = "influence", max_nodes: int = 300, max_edges: int = 3000, seed: int = 0,
-                 privacy: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Node and edge frames of the ``max_nodes`` largest accounts, with Fruchterman-Reingold positions.
-
-    Nodes: ``account_id``, ``handle``, ``community``, ``score``, ``x``, ``y``;
-    edges: ``source``, ``target``, ``weight``, ``x``, ``y``, ``x2``, ``y2``.
-    """
-    privacy = privacy if privacy is not None else NoPseudonymizer()
-    attributes = graph.vs.attributes()
-    ids = np.asarray(graph.vs["account_id"], dtype=object)
-    handles = np.asarray(graph.vs["handle"] if "handle" in attributes else ids, dtype=object)
-    degree = np.asarray(graph.degree(), dtype=float)
-    score = degree
-    if scores is not None and size_by in scores.columns:
-        by_id = scores.set_index("account_id")[size_by]
-        score = pd.Series(ids).map(by_id).fillna(0.0).to_numpy(dtype=float)
-    order = np.lexsort((-degree, -score))[:max_nodes]
-    sub = graph.induced_subgraph(sorted(order.tolist()))
-    kept = np.asarray(sorted(order.tolist()))
-    if sub.ecount() > max_edges and "weight" in sub.es.attributes():
-        strongest = np.argsort(-np.asarray(sub.es["weight"], dtype=float), kind="stable")[max_edges:]
-        sub.delete_edges(strongest.tolist())
-    start = np.random.default_rng(seed).random((sub.vcount(), 2)).tolist()
-    layout = _layout(sub, start, seed)
-    if len(layout) > 10:
-        # Isolated pairs drift far out and would squeeze the drawing; pull them to the frame's edge.
-        low, high = np.percentile(layout, 2, axis=0), np.percentile(layout, 98, axis=0)
-        layout = np.clip(layout, low, high)
-    membership = communities.set_index("account_id")["community"]
-    nodes = pd.DataFrame({"account_id": ids[kept], "handle": handles[kept],
-                          "community": pd.Series(ids[kept]).map(membership).fillna(-1).astype("int64").to_numpy(),
-                          "score": score[kept], "x": layout[:, 0] if len(layout) else [],
-                          "y": layout[:, 1] if len(layout) else []})
-    ends = np.asarray(sub.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    edges = pd.DataFrame({"source": nodes["account_id"].to_numpy()[ends[:, 0]],
-                          "target": nodes["account_id"].to_numpy()[ends[:, 1]],
-                          "weight": np.asarray(sub.es["weight"], dtype=float) if "weight" in sub.es.attributes() else 1.0,
-                          "x": layout[ends[:, 0], 0] if len(ends) else [], "y": layout[ends[:, 0], 1] if len(ends) else [],
-                          "x2": layout[ends[:, 1], 0] if len(ends) else [], "y2": layout[ends[:, 1], 1] if len(ends) else []})
-    return privacy.frame(nodes), privacy.frame(edges)
-
-
-def _layout(graph: Any, start: list, seed: int) -> np.ndarray:
-    """Fruchterman-Reingold positions, the same for the same seed (igraph draws from Python's RNG)."""
-    import random
-
-    import igraph as ig
-
-    if graph.vcount() == 0:
-        return np.zeros((0, 2))
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        return np.asarray(graph.layout_fruchterman_reingold(seed=start, niter=300).coords)
-    finally:
-        ig.set_random_number_generator(random)
-
-
 class NetworkView:
-    """An ipysigma network coloured by community and sized by a score, with a static drawing for reports.
+    """The interactive network of a notebook and a report: offline, with its script inlined.
+
+    Displays :func:`workbench.network_page.fragment`: the top ``max_nodes`` nodes by ``top_by``
+    with the edges among them, found by name, coloured by community or role, sized by a score
+    (the page says how many were left out). It runs in JupyterLab, in a report opened from a
+    file, and in a notebook converted with plain nbconvert, with no network access; where
+    scripts do not run, the static drawing it carries shows instead. :attr:`widget` gives the
+    same nodes as an ipysigma widget for a live kernel.
 
     Parameters
     ----------
@@ -409,49 +359,74 @@ class NetworkView:
     communities : DataFrame
         ``account_id``, ``community``.
     scores : DataFrame, optional
-        ``account_id`` and the ``size_by`` column; degree when absent.
+        ``account_id``, ``role``, ``confidence`` and the scores; degree when absent.
     size_by : str
-        The score that sizes the nodes (``influence``, ``reach``, ``visibility``, ``activity``).
-    max_nodes : int
-        The view keeps the accounts with the largest scores.
+        The size at first (``influence``, ``reach``, ``visibility``, ``activity``, ``degree``).
+    top_by : str, optional
+        The score that chooses the nodes shown (default ``size_by``).
+    max_nodes, max_edges : int
+        How many nodes and edges the view keeps.
+    noun : str
+        What a node is, for the note.
     """
 
-    def __init__(self, graph: Any, communities: pd.DataFrame, *, scores: pd.DataFrame | None = None,
-                 size_by: str = "influence", max_nodes: int = 300, seed: int = 0, privacy: Any = None):
-        self.nodes, self.edges = graph_frames(graph, communities, scores=scores, size_by=size_by,
-                                              max_nodes=max_nodes, seed=seed, privacy=privacy)
-        self.static_chart = viz.network(self.nodes, self.edges, size="score",
-                                        title=f"Network: {len(self.nodes)} accounts, sized by {size_by if scores is not None else 'degree'}")
+    def __init__(self, graph: Any, communities: pd.DataFrame | None, *, scores: pd.DataFrame | None = None,
+                 size_by: str = "influence", top_by: str | None = None, max_nodes: int = 300,
+                 max_edges: int = 3000, seed: int = 0, privacy: Any = None, title: str | None = None,
+                 color_by: str = "community", noun: str = "accounts"):
+        from workbench import network_page
+
+        self.privacy = privacy if privacy is not None else NoPseudonymizer()
+        self.data = network_page.select(graph, memberships=communities, scores=scores, top_by=top_by or size_by,
+                                        max_nodes=max_nodes, max_edges=max_edges, seed=seed, noun=noun)
+        self.size_by = size_by if size_by in self.data.nodes.columns else "degree"
+        self.color_by = color_by
+        self.title = title or f"Network: {len(self.data.nodes):,} {noun}"
+        nodes, edges = self.data.nodes, self.data.edges
+        drawn = self.privacy.frame(nodes[["label"]].astype(object)).assign(
+            community=(nodes["community"].fillna(-1).astype("int64") if "community" in nodes else 0),
+            score=pd.to_numeric(nodes[self.size_by], errors="coerce").fillna(0.0), x=nodes["x"], y=nodes["y"])
+        lines = pd.DataFrame({"x": nodes["x"].to_numpy()[edges["source"]], "y": nodes["y"].to_numpy()[edges["source"]],
+                              "x2": nodes["x"].to_numpy()[edges["target"]], "y2": nodes["y"].to_numpy()[edges["target"]]})
+        self.static_chart = viz.network(drawn, lines, size="score", label="label",
+                                        title=f"{self.title}, sized by {self.size_by}")
         self._sigma = None
 
     @property
+    def nodes(self) -> pd.DataFrame:
+        """The nodes shown, as displayed (names pseudonymised when asked)."""
+        return self.privacy.frame(self.data.nodes)
+
+    def html(self) -> str:
+        """The interactive view as an HTML fragment (style, controls, canvas, table, inlined script)."""
+        from workbench import network_page
+
+        return network_page.fragment(self.data, title=self.title, color_by=self.color_by, size_by=self.size_by,
+                                     privacy=self.privacy, static_svg=viz.to_svg(self.static_chart))
+
+    @property
     def widget(self) -> Any:
-        """The ipysigma widget (built on first use)."""
+        """The same nodes as an ipysigma widget (needs a kernel; built on first use)."""
         if self._sigma is None:
             import networkx as nx
             from ipysigma import Sigma
 
-            g = nx.DiGraph()
-            for row in self.nodes.itertuples(index=False):
-                g.add_node(row.account_id, label=row.handle, community=str(row.community), score=float(row.score),
-                           x=float(row.x), y=float(row.y))
-            g.add_weighted_edges_from(self.edges[["source", "target", "weight"]].itertuples(index=False, name=None))
-            self._sigma = Sigma(g, node_color="community", node_size="score", node_label="label", height=500, start_layout=False)
+            nodes = self.nodes
+            g = nx.Graph()
+            g.add_nodes_from((i, {"label": row.label, "x": float(row.x), "y": float(row.y),
+                                  "community": str(getattr(row, "community", "")),
+                                  "size": float(getattr(row, self.size_by, 1.0) or 0.0)})
+                             for i, row in enumerate(nodes.itertuples(index=False)))
+            g.add_weighted_edges_from(self.data.edges[["source", "target", "weight"]].itertuples(index=False, name=None))
+            self._sigma = Sigma(g, node_color="community", node_size="size", node_label="label", height=500,
+                                start_layout=False)
         return self._sigma
 
-    def static_bundle(self) -> dict:
-        """The static drawing as a display bundle (SVG)."""
-        return {"image/svg+xml": viz.to_svg(self.static_chart), "text/plain": "<static network drawing>"}
-
-    def _ipython_display_(self) -> None:
-        # Two outputs: the live view, and the drawing that a page without a kernel or widget scripts shows.
-        display(self.widget)
-        display(self.static_bundle(), raw=True)
+    def _repr_html_(self) -> str:
+        return self.html()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
-        bundle["image/svg+xml"] = viz.to_svg(self.static_chart)
-        return bundle
+        return {"text/html": self.html(), "text/plain": f"<{self.data.note()}>"}
 
 
 # -- campaigns (appended for workbench/campaigns) ----------------------------------------------

@@ -35,3 +35,21 @@ FROM interactions
 WHERE source_id <> target_id
 GROUP BY kind
 ORDER BY interactions DESC, kind;
+
+-- name: posts_held
+-- Collected posts per platform (all, and in [since, until)) and their distinct authors: what an empty graph's
+-- error says when the workspace has posts but no interactions between accounts.
+SELECT platform, count(*) AS posts, count(DISTINCT author_id) AS authors,
+       count(*) FILTER (WHERE in_window) AS in_window,
+       count(DISTINCT author_id) FILTER (WHERE in_window) AS authors_in_window
+FROM (SELECT platform, author_id,
+             (CAST($since AS TIMESTAMPTZ) IS NULL OR created_at >= CAST($since AS TIMESTAMPTZ))
+             AND (CAST($until AS TIMESTAMPTZ) IS NULL OR created_at < CAST($until AS TIMESTAMPTZ)) AS in_window
+      FROM posts
+      WHERE collected)
+GROUP BY platform
+ORDER BY posts DESC, platform;
+
+-- name: self_interactions
+-- Interactions of an account with itself, which graphs leave out by default.
+SELECT count(*) AS self_interactions FROM interactions WHERE source_id = target_id;

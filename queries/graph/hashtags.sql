@@ -1,0 +1,78 @@
+-- Hashtag graphs (workbench/hashtag_graphs.py), from post_entities: hashtag co-occurrence and account x hashtag.
+-- Posts are collected posts other than shares (a share repeats the original's hashtags) with
+-- $since <= created_at < $until (TIMESTAMPTZ or NULL for an open bound). Hashtags are stored lower-case without '#';
+-- a hashtag vertex's id is 'hashtag:#' || tag. Like graph.edges, the result pastes the edge rows (src, dst, weight)
+-- and the vertex rows side by side (POSITIONAL JOIN), vertices numbered 0.. in id order.
+
+-- name: cohashtag
+-- Hashtag co-occurrence: one edge per pair of hashtags used in the same post, weighted by the posts using both ($min_weight and more); vertices with the posts and distinct accounts using each tag.
+WITH tagged AS MATERIALIZED (
+    SELECT DISTINCT e.post_id, e.value AS tag, t.author_id
+    FROM post_entities e
+    JOIN posts t ON t.post_id = e.post_id
+    WHERE e.entity = 'hashtag' AND t.collected AND t.kind <> 'share'
+      AND (CAST($since AS TIMESTAMPTZ) IS NULL OR t.created_at >= CAST($since AS TIMESTAMPTZ))
+      AND (CAST($until AS TIMESTAMPTZ) IS NULL OR t.created_at < CAST($until AS TIMESTAMPTZ))
+),
+pairs AS MATERIALIZED (
+    SELECT a.tag AS a, b.tag AS b, count(*) AS weight
+    FROM tagged a JOIN tagged b ON a.post_id = b.post_id AND a.tag < b.tag
+    GROUP BY 1, 2
+    HAVING count(*) >= $min_weight
+),
+vertices AS MATERIALIZED (
+    SELECT tag, CAST(row_number() OVER (ORDER BY tag) - 1 AS BIGINT) AS vertex
+    FROM (SELECT a AS tag FROM pairs UNION SELECT b FROM pairs)
+),
+edge_rows AS (
+    SELECT s.vertex AS src, t.vertex AS dst, CAST(p.weight AS BIGINT) AS weight
+    FROM pairs p JOIN vertices s ON s.tag = p.a JOIN vertices t ON t.tag = p.b
+),
+vertex_rows AS (
+    SELECT v.vertex, 'hashtag:#' || v.tag AS account_id, '#' || v.tag AS handle, 'hashtag' AS kind,
+           count(DISTINCT g.post_id)::BIGINT AS uses, count(DISTINCT g.author_id)::BIGINT AS accounts
+    FROM vertices v JOIN tagged g ON g.tag = v.tag
+    GROUP BY v.vertex, v.tag
+    ORDER BY v.vertex
+)
+SELECT * FROM edge_rows POSITIONAL JOIN vertex_rows;
+
+-- name: account_hashtag
+-- Account x hashtag (two-mode): one edge from an account to each hashtag it used, weighted by its posts using it ($min_weight and more); vertices are the accounts and the hashtags, with the posts and distinct accounts behind each.
+WITH tagged AS MATERIALIZED (
+    SELECT DISTINCT e.post_id, e.value AS tag, t.author_id
+    FROM post_entities e
+    JOIN posts t ON t.post_id = e.post_id
+    WHERE e.entity = 'hashtag' AND t.collected AND t.kind <> 'share'
+      AND (CAST($since AS TIMESTAMPTZ) IS NULL OR t.created_at >= CAST($since AS TIMESTAMPTZ))
+      AND (CAST($until AS TIMESTAMPTZ) IS NULL OR t.created_at < CAST($until AS TIMESTAMPTZ))
+),
+pairs AS MATERIALIZED (
+    SELECT author_id AS a, 'hashtag:#' || tag AS b, count(*) AS weight
+    FROM tagged GROUP BY 1, 2
+    HAVING count(*) >= $min_weight
+),
+vertices AS MATERIALIZED (
+    SELECT node, CAST(row_number() OVER (ORDER BY node) - 1 AS BIGINT) AS vertex
+    FROM (SELECT a AS node FROM pairs UNION SELECT b FROM pairs)
+),
+edge_rows AS (
+    SELECT s.vertex AS src, t.vertex AS dst, CAST(p.weight AS BIGINT) AS weight
+    FROM pairs p JOIN vertices s ON s.node = p.a JOIN vertices t ON t.node = p.b
+),
+usage AS (
+    SELECT a AS node, sum(weight)::BIGINT AS uses, 1::BIGINT AS accounts FROM pairs GROUP BY a
+    UNION ALL
+    SELECT b, sum(weight)::BIGINT, count(*)::BIGINT FROM pairs GROUP BY b
+),
+vertex_rows AS (
+    SELECT v.vertex, v.node AS account_id,
+           CASE WHEN v.node LIKE 'hashtag:#%' THEN substr(v.node, 9) ELSE coalesce(a.handle, v.node) END AS handle,
+           CASE WHEN v.node LIKE 'hashtag:#%' THEN 'hashtag' ELSE 'account' END AS kind,
+           u.uses, u.accounts
+    FROM vertices v
+    JOIN usage u ON u.node = v.node
+    LEFT JOIN accounts a ON a.account_id = v.node
+    ORDER BY v.vertex
+)
+SELECT * FROM edge_rows POSITIONAL JOIN vertex_rows;
