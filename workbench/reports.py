@@ -459,11 +459,11 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
     fetched = network_references(index_page)
     if fetched:
         raise ReportError(f"the index page would fetch {fetched[0]} from the network")
-    if pseudonymizer is not None:
-        leaks = privacy.find_leaks(_visible(index_page), accounts)
+    if scanner is not None:
+        leaks = scanner.scan_page(index_page)
         if leaks:
-            raise PrivacyError(f"the index page still shows account identifiers ({', '.join(leaks[:5])}); "
-                               "nothing was written for it")
+            raise PrivacyError(f"the index page still shows account identifiers "
+                               f"({'; '.join(str(leak) for leak in leaks[:5])}); nothing was written for it")
     for target, page in rendered:
         target.write_text(page, encoding="utf-8")
         pages.append(target)
