@@ -439,6 +439,19 @@ def test_item2_ordinary_words_and_numbers_are_no_leak_where_they_are_words():
     assert scanner.scan_page(page) == []
 
 
+def test_item2_a_hashtag_beside_pseudonyms_is_no_leak_where_a_display_name_is_the_same_text():
+    """The accounts x hashtags graph labels accounts and hashtags alike; a Dutch job bot's display name was
+    "#vacature" (twitter-v1.1 stream), and the hashtag #vacature beside pseudonyms is the hashtag."""
+    accounts = pd.DataFrame({"account_id": ["twitter:77", "twitter:78"], "handle": ["jobs_nl", "KestrelCycles"],
+                             "display_name": ["#vacature", "#KestrelCycles"]})
+    scanner = privacy.LeakScanner(accounts)
+    labels = [*PSEUDONYMS, "#vacature", "#fiets"]
+    page = "<svg><g>" + "".join(f'<path aria-label="label: {u}; degree: 3"/>' for u in labels) + "</g></svg>"
+    assert scanner.scan_page(page) == []
+    assert "KestrelCycles" in {leak.name for leak in scanner.scan_page(page.replace("#fiets", "#KestrelCycles"))}
+    assert [leak.name for leak in scanner.scan_page(page.replace("#fiets", "jobs_nl"))] == ["jobs_nl"]
+
+
 @pytest.mark.parametrize("where, page", [
     ("table column", "<table>" + "".join(f"<tr><td>{u}</td></tr>" for u in [*PSEUDONYMS, "root"]) + "</table>"),
     ("chart field", "<svg><g>" + "".join(f'<path aria-label="handle: {u}; reach: 0.1"/>'

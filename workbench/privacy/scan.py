@@ -35,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -57,6 +58,9 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
                    "track", "wbr"})
 _INLINE = frozenset({"text", "tspan", "span", "a", "b", "i", "em", "strong", "code", "small", "sub", "sup", "label"})
 _MISSING = frozenset({"", "nan", "none", "null", "<na>", "nat", "-", "—"})
+# A hashtag shown beside pseudonyms (the accounts x hashtags graph) is a hashtag, even where an account's
+# display name is the same text ("#vacature"): display names were replaced at the source.
+_HASHTAG = re.compile(r"[#＃][\w-]+")
 
 
 @dataclass(frozen=True)
@@ -251,6 +255,8 @@ class LeakScanner:
             if not pseudonyms or 2 * pseudonyms < len(shown):
                 continue
             for where, text, joined in shown:
+                if _HASHTAG.fullmatch(text.strip()):
+                    continue
                 owner = self.index.known.get(joined)
                 if owner is not None:
                     found.setdefault(owner[2], Leak(owner[2], where, " ".join(text.split())[:80]))
