@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import workbench as wb
-from workbench import campaigns, communities, metrics, roles
+from workbench import campaigns, communities, content, export_tables, hashtag_graphs, metrics, roles
 from workbench.datasets import karate
 from workbench.ingest import contract
 from workbench.ingest.formats import FORMATS
@@ -107,6 +107,13 @@ def produced() -> dict[str, list[str]]:
         "campaigns.daily": list(campaigns.daily(store).columns),
         "campaigns.overview": list(campaigns.overview(store).columns),
     }
+    members = partition.to_frame()
+    for function in (content.top_posts, content.top_links, content.top_hashtags, content.distinctive_terms):
+        found[f"content.{function.__name__}"] = list(function(store, members).columns)
+    two_mode = hashtag_graphs.account_hashtag(store)
+    found["hashtag_graphs"] = two_mode.vs.attributes() + two_mode.es.attributes()
+    found["export_tables"] = (list(export_tables.node_table(graph, partition, scores).columns)
+                              + list(export_tables.edge_table(store, graph).columns))
     for function in (metrics.engagement, metrics.growth, metrics.activity, metrics.retention, metrics.churn,
                      metrics.density):
         found[f"metrics.{function.__name__}"] = list(function(store, run_id=run).columns)

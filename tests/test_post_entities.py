@@ -142,19 +142,15 @@ def test_reddit_submissions_link_urls(store, shared_data):
     assert {e for e in got if e[1] == "link"} == link_posts | text_links
 
 
-def test_notebook_query_lists_reddit_links_per_community(store, shared_data):
+def test_community_content_lists_reddit_links_per_community(store, shared_data):
     wb.load(store, shared_file(shared_data, "reddit_pushshift_comments_2005_2006", "RC_2006-01.zst"))
-    from workbench import communities
+    from workbench import communities, content
 
-    partition = communities.detect(wb.graph(store), seed=0)
-    store.con.register("partition_frame", partition.to_frame())
-    try:
-        links = store.query("explore.community_links", n=3)
-        tags = store.query("explore.community_hashtags", n=5)
-    finally:
-        store.con.unregister("partition_frame")
-    assert len(links) > 0  # the page said "No links in these posts"
-    assert not tags["tag"].isin(["carlton_banks", "physical_origin"]).any()
+    members = communities.detect(wb.graph(store), seed=0).to_frame()
+    links = content.top_links(store, members, n=3)
+    tags = content.top_hashtags(store, members, n=5)
+    assert len(links) > 0  # notebook 02 once said "No links in these posts"
+    assert not tags["hashtag"].isin(["#carlton_banks", "#physical_origin"]).any()  # URL fragments are no hashtags
 
 
 # -- Mastodon and Bluesky (the recorded API bodies) ---------------------------------------------------------

@@ -6,11 +6,13 @@ import subprocess
 import sys
 import textwrap
 
+import duckdb
 import pandas as pd
 import pytest
 
 import workbench as wb
 from workbench import sql
+from workbench import store as store_module
 from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, WorkspaceError
 from workbench.store import TABLES
 
@@ -251,3 +253,18 @@ def test_scalar_leaves_no_pending_result(store):
     assert store.scalar("SELECT 1 WHERE false") is None
     store.con.register("partition_frame", pd.DataFrame({"account_id": ["csv:a"], "community": [0]}))
     store.con.unregister("partition_frame")
+
+
+def test_duckdb_progress_bar_is_off_on_every_connection(tmp_path):
+    # left on, DuckDB prints its bar to the stdout of any process (a piped CLI, a papermill kernel) once a query
+    # runs two seconds; the configuration is locked, so nothing can turn it back on
+    path = tmp_path / "w.duckdb"
+    wb.open(path).close()
+    setting = "SELECT current_setting('enable_progress_bar')"
+    for opened in (lambda: wb.open(":memory:"), lambda: wb.open(path), lambda: wb.open(path, read_only=True),
+                   lambda: store_module.attach_read_only(path)):
+        with opened() as store:
+            assert store.scalar(setting) is False
+            assert store.con.cursor().execute(setting).fetchall() == [(False,)]  # a load's own cursor too
+            with pytest.raises(duckdb.Error, match="locked"):
+                store.con.execute("SET enable_progress_bar = true")

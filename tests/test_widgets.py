@@ -20,6 +20,23 @@ def karate():
     return datasets.karate()
 
 
+def test_community_panel_says_when_a_method_refuses_the_graph(karate, monkeypatch):
+    """A method over its size limit (walktrap above 20,000 edges) is a status line, not a traceback."""
+    from workbench import communities
+
+    panel = widgets.CommunityPanel(karate, method="leiden", seed=0)
+    before = panel.partition
+    monkeypatch.setitem(communities.MAX_EDGES, "walktrap", 50)  # karate's 78 ties stand for a big graph
+    panel.method_menu.value = "walktrap"
+    assert panel.partition is before
+    assert "walktrap keeps a random-walk distribution" in panel.status.value
+    assert "this graph has 78 edges, the limit is 50" in panel.status.value
+    monkeypatch.setitem(communities.MAX_EDGES, "walktrap", 78)
+    panel.method_menu.value = "greedy_modularity"
+    panel.method_menu.value = "walktrap"
+    assert panel.partition.method == "walktrap" and panel.n_communities == 4  # weighted, as in communities.runs
+
+
 def test_community_panel_slider_recomputes(karate):
     panel = widgets.CommunityPanel(karate, method="leiden", resolution=1.0, seed=0)
     at_default = panel.n_communities

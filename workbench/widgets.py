@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import html
 from typing import Any, Callable, Sequence
 
 import ipywidgets as ipw
@@ -132,8 +133,14 @@ class CommunityPanel(Panel):
         tunable = method in communities.RESOLUTION_METHODS
         self.resolution_slider.disabled = not tunable  # only Leiden and Louvain have a resolution
         options = {"resolution": resolution} if tunable else {}
-        self.partition = (known if known is not None
-                          else communities.detect(self.graph, method=method, seed=self.seed, **options))
+        try:
+            self.partition = (known if known is not None
+                              else communities.detect(self.graph, method=method, seed=self.seed, **options))
+        except ParameterError as error:  # e.g. walktrap on a graph over its size limit: say so, keep the last
+            if self.partition is None:
+                raise
+            self.status.value = f'<span class="wb-refused">{html.escape(str(error))}</span>'
+            return self.partition
         frame = self.partition.to_frame()
         sizes = frame.groupby("community", as_index=False).size()
         modularity = getattr(self.partition, "modularity", float("nan"))

@@ -45,9 +45,10 @@ DENDROGRAM_METHODS = ("walktrap", "greedy_modularity", "girvan_newman")
 #: it takes 10-20 s (measured: 1,000 edges on 250-500 vertices); football's 613 edges take about 1 s.
 GIRVAN_NEWMAN_MAX_EDGES = 1_000
 #: Walktrap keeps a random-walk distribution for every community it merges: time grows about as the
-#: square of the edges, memory faster on graphs with hubs. Measured on generated graphs (igraph 1.0, one
-#: core): 20,000 edges take 3.5-3.8 s CPU and 250-430 MB; 40,000 edges 13-17 s and 0.55-1.4 GB (power-law
-#: degrees the higher figures); a real 87,000-edge interaction graph took 4:52 and 4.8 GB.
+#: square of the edges, memory faster on graphs with hubs. Measured (benchmarks/walktrap.py, generated
+#: graphs, igraph 1.0): 20,000 edges take 3.8-4.2 s CPU and a process peak of 0.2-0.55 GB; 40,000 edges
+#: 16-21 s and 0.25-1.5 GB (power-law degrees the higher figures); Leiden on the same graphs 0.06-1.7 s.
+#: A real 87,000-edge interaction graph took 4:52 and 4.8 GB.
 WALKTRAP_MAX_EDGES = 20_000
 #: The size limit of each method that has one (``max_edges=`` of :func:`detect` raises it).
 MAX_EDGES = {"girvan_newman": GIRVAN_NEWMAN_MAX_EDGES, "walktrap": WALKTRAP_MAX_EDGES}
