@@ -107,11 +107,12 @@ TUNABLE_SETTINGS = ("threads", "memory_limit", "temp_directory", "max_temp_direc
 #: Run on every new connection, in this order. TimeZone belongs to the ICU extension, which
 #: ``duckdb.connect`` cannot configure; DuckDB's progress bar cannot be set there either, and left on it
 #: prints to the stdout of any process (a CLI piped to a file, a papermill kernel, a notebook) once a
-#: query runs two seconds: the workbench shows its own progress bars. Both GLOBAL, so that the
-#: connection's cursors (a load runs on one) have them too. The last statement locks the
+#: query runs two seconds: the workbench shows its own progress bars. TimeZone is GLOBAL so that the
+#: connection's cursors (a load runs on one) are in UTC too (a cursor copies the progress bar setting
+#: of its connection, which cannot be set globally). The last statement locks the
 #: configuration, so that no later SET, ours or a user's, can change any setting (external access cannot
 #: be turned back on anyway).
-SESSION_SETTINGS = ("SET GLOBAL TimeZone = 'UTC'", "SET GLOBAL enable_progress_bar = false",
+SESSION_SETTINGS = ("SET GLOBAL TimeZone = 'UTC'", "SET enable_progress_bar = false",
                     "SET lock_configuration = true")
 
 
