@@ -43,6 +43,7 @@ lint: setup
 bench: setup
 	$(PY) benchmarks/ingest.py
 	$(PY) benchmarks/ingest_reddit.py
+	$(PY) benchmarks/pipeline.py
 	$(PY) benchmarks/communities.py
 	$(PY) benchmarks/roles.py
 	$(PY) benchmarks/reports.py

@@ -26,7 +26,6 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +36,9 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "ingest.json"
 PYTHON = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import best_of, fresh, measure  # noqa: E402  (the shared child-process measurement)
 
 # Tweets per member account that the sample generator writes over 6 weeks (measured: 41,968 tweets
 # for 1,190 accounts, 643,585 for 11,905), used to size the sample for --tweets.
@@ -122,52 +124,8 @@ CHILDREN: dict[str, Callable[[str, str], dict]] = {
 }
 
 
-def measure(command: list[str]) -> dict:
-    """Run ``command`` as a child process; its wall time, peak RSS and the JSON it printed last."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=ROOT, text=True)
-    output = process.stdout.read() if process.stdout else ""
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - started
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed with exit code {process.returncode}")
-    lines = [line for line in output.splitlines() if line.startswith("{")]
-    result = json.loads(lines[-1]) if lines else {}
-    result["process_seconds"] = round(wall, 2)
-    result["peak_rss_bytes"] = usage.ru_maxrss * 1024  # Linux reports kilobytes
-    # CPU time of the child (all its threads): unlike wall time, hardly changed by other processes
-    # competing for the cores, so the CPU ratio is the steadier figure on a shared machine.
-    result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 2)
-    if "seconds" in result:
-        result["seconds"] = round(result["seconds"], 2)
-    return result
-
-
-def best_of(repeat: int, runs: list[Callable[[], dict]]) -> list[dict]:
-    """Run each of ``runs`` ``repeat`` times, interleaved (so that a busy machine slows all alike);
-    keep each one's fastest run, with the wall times of all runs in ``all_seconds``."""
-    best: list[dict | None] = [None] * len(runs)
-    times: list[list[float]] = [[] for _ in runs]
-    for _ in range(max(1, repeat)):
-        for i, run_once in enumerate(runs):
-            result = run_once()
-            times[i].append(result["seconds"])
-            if best[i] is None or result["seconds"] < best[i]["seconds"]:
-                best[i] = result
-    for result, all_seconds in zip(best, times):
-        result["all_seconds"] = all_seconds
-    return best  # type: ignore[return-value]
-
-
 def _child_command(mode: str, path: Path, db: Path) -> list[str]:
     return [PYTHON, str(Path(__file__).resolve()), "--child", mode, "--path", str(path), "--db", str(db)]
-
-
-def _fresh(db: Path) -> Path:
-    for suffix in ("", ".wal"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-    return db
 
 
 # -- rows ---------------------------------------------------------------------------------------
@@ -185,8 +143,8 @@ def row_twitter_v2(folder: Path, args: argparse.Namespace) -> dict:
         generated = round(time.perf_counter() - started, 2)
 
     loader, floor = best_of(args.repeat, [
-        lambda: measure(_child_command("loader", path, _fresh(folder / "loader.duckdb"))),
-        lambda: measure(_child_command("twarc2-floor", path, _fresh(folder / "floor.duckdb"))),
+        lambda: measure(_child_command("loader", path, fresh(folder / "loader.duckdb")), cwd=ROOT),
+        lambda: measure(_child_command("twarc2-floor", path, fresh(folder / "floor.duckdb")), cwd=ROOT),
     ])
     row = {
         "input": {"generator": "workbench.datasets.write_sample", "n_accounts": n_accounts, "weeks": 6,
@@ -199,8 +157,8 @@ def row_twitter_v2(folder: Path, args: argparse.Namespace) -> dict:
         "peak_rss_gb": round(loader["peak_rss_bytes"] / 1e9, 2),
     }
     if not args.no_cli:
-        db = _fresh(folder / "cli.duckdb")
-        row["cli"] = measure([PYTHON, "-m", "workbench.cli", "load", str(path), "--db", str(db), "--quiet"])
+        db = fresh(folder / "cli.duckdb")
+        row["cli"] = measure([PYTHON, "-m", "workbench.cli", "load", str(path), "--db", str(db), "--quiet"], cwd=ROOT)
         row["cli"]["seconds"] = row["cli"]["process_seconds"]
     return row
 

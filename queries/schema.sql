@@ -1,6 +1,9 @@
 -- The canonical tables of a workspace (every table and column is described in docs/schema.md).
 -- Executed statement by statement when a workspace is created; every statement is idempotent.
 -- Identifiers here are fixed names: later code and SQL rely on them.
+-- posts and accounts have no PRIMARY KEY index: DuckDB holds such an index in memory whole when a
+-- transaction changes it, which a workspace of a hundred million posts cannot afford; the ingest merge
+-- (queries/ingest/merge.sql) inserts an id only when the workspace does not hold it yet.
 
 CREATE TABLE IF NOT EXISTS workbench_meta (
     key   VARCHAR PRIMARY KEY,
@@ -8,7 +11,7 @@ CREATE TABLE IF NOT EXISTS workbench_meta (
 );
 
 CREATE TABLE IF NOT EXISTS accounts (
-    account_id   VARCHAR PRIMARY KEY,   -- platform-qualified: twitter:783214, reddit:spez
+    account_id   VARCHAR NOT NULL,      -- platform-qualified: twitter:783214, reddit:spez; unique (kept so by the merge)
     platform     VARCHAR NOT NULL,
     handle       VARCHAR,
     display_name VARCHAR,
@@ -21,7 +24,7 @@ CREATE TABLE IF NOT EXISTS accounts (
 );
 
 CREATE TABLE IF NOT EXISTS posts (
-    post_id         VARCHAR PRIMARY KEY, -- platform-qualified like account ids
+    post_id         VARCHAR NOT NULL,    -- platform-qualified like account ids; unique (kept so by the merge)
     platform        VARCHAR NOT NULL,
     author_id       VARCHAR,             -- NULL for deleted authors
     created_at      TIMESTAMPTZ,

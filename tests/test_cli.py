@@ -82,6 +82,23 @@ def test_a_workspace_or_binary_file_given_as_an_export_is_named_as_such(tmp_path
     assert "this is a binary file, not a text export" in capsys.readouterr().err
 
 
+def test_communities_iterations_and_load_memory_limit(tmp_path, capsys):
+    from workbench import datasets
+
+    db = tmp_path / "w.duckdb"
+    assert cli.main(["load", str(datasets.write_tiny(tmp_path / "tiny.jsonl")), "--db", str(db),
+                     "--memory-limit", "300MB", "--quiet"]) == 0
+    assert cli.main(["communities", "--db", str(db), "--iterations", "2"]) == 0
+    assert "leiden (resolution 1.0, seed 0, 2 iterations)" in capsys.readouterr().out
+    assert cli.main(["communities", "--db", str(db)]) == 0
+    assert "until converged" in capsys.readouterr().out
+    with wb.open(db, read_only=True) as store:
+        assert [json.loads(p)["iterations"] for (p,) in store.sql(
+            "SELECT params FROM community_runs ORDER BY run_id").fetchall()] == [2, None]
+    assert cli.main(["communities", "--db", str(db), "--iterations", "0"]) == 2
+    assert "iterations must be a whole number of at least 1" in capsys.readouterr().err
+
+
 def test_communities_walktrap_limit_is_named_and_raised_with_max_edges(tmp_path, mini, capsys):
     """Issue 14.10: walktrap is guarded like girvan_newman; --max-edges raises the limit."""
     export = tmp_path / "a.jsonl"

@@ -190,11 +190,27 @@ def test_walktrap_refuses_big_graphs_before_working_and_names_the_flag():
     ({"objective": "surprise"}, "objective must be one of modularity, cpm"),
     ({"resolution": 0}, "resolution must be positive"),
     ({"weights": "strength"}, "the graph has no edge attribute 'strength'"),
+    ({"iterations": 0}, "iterations must be a whole number of at least 1, or None"),
+    ({"iterations": 2.5}, "iterations must be a whole number of at least 1, or None"),
+    ({"method": "louvain", "iterations": 2}, "iterations are Leiden's; louvain runs its own course"),
 ])
 def test_bad_detect_options(options, message):
     with pytest.raises(ParameterError) as raised:
         detect(karate(), **options)
     assert message in str(raised.value)
+
+
+def test_leiden_iterations_one_two_and_converged():
+    """Converged (the default) never ends below a fixed number of iterations of the same seed: each
+    further iteration only moves a vertex when modularity rises."""
+    random.seed(1)  # igraph draws the block model from Python's generator
+    sizes = [40] * 25
+    graph = named(ig.Graph.SBM(pref_matrix=[[0.25 if i == j else 0.004 for j in range(25)] for i in range(25)],
+                               block_sizes=sizes))
+    one, two, converged = (detect(graph, seed=3, iterations=n) for n in (1, 2, None))
+    assert one.params["iterations"] == 1 and converged.params["iterations"] is None
+    assert one.modularity <= two.modularity + 1e-12 <= converged.modularity + 2e-12
+    assert converged.modularity > 0.5
 
 
 def test_unweighted_graph_and_weights_none_agree():

@@ -24,7 +24,7 @@ from workbench import campaigns, communities, content, export_tables, hashtag_gr
 from workbench.datasets import karate
 from workbench.ingest import contract
 from workbench.ingest.formats import FORMATS
-from workbench.ingest.pipeline import StageContext
+from workbench.ingest.context import StageContext
 from workbench.roles._examples import tiny_store
 
 ROOT = Path(__file__).resolve().parent.parent

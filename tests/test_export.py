@@ -138,9 +138,11 @@ def hostile(store):
     ids = [f"csv:h{i:02d}" for i in range(len(HOSTILE_HANDLES))]
     rows = pd.DataFrame({"source_id": ids, "target_id": ids[1:] + ids[:1], "kind": "reply"})
     graphs.insert_interactions(store, rows)
-    for account_id, handle in zip(ids, HOSTILE_HANDLES):
-        store.con.execute("INSERT INTO accounts (account_id, platform, handle) VALUES (?, 'csv', ?) "
-                          "ON CONFLICT (account_id) DO UPDATE SET handle = excluded.handle", [account_id, handle])
+    for account_id, handle in zip(ids, HOSTILE_HANDLES):  # accounts has no unique index: update, else insert
+        store.con.execute("UPDATE accounts SET handle = ? WHERE account_id = ?", [handle, account_id])
+        store.con.execute("INSERT INTO accounts (account_id, platform, handle) SELECT ?, 'csv', ? "
+                          "WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE account_id = ?)",
+                          [account_id, handle, account_id])
     return store
 
 

@@ -206,10 +206,6 @@ def test_real_export_end_to_end(export, shared_data, tmp_path, capsys, pseudonym
 
     out_dir = tmp_path / "report"
     code, out, err = run(["report", "--db", db, "--out", str(out_dir), "--pseudonymize"], capsys)
-    if code == 2 and "still shows account identifiers" in err:
-        # The leak check still refuses ordinary words and numbers that equal a short name (issue 15 item 2,
-        # being reworked by the privacy work); the steps before it passed.
-        pytest.xfail(f"pseudonymised report refused by the leak check (issue 15 item 2): {err.strip()}")
     assert code == 0, err
     pages = sorted(out_dir.glob("0*.html"))
     assert [p.stem for p in pages] == list(reports.NOTEBOOKS)
@@ -219,7 +215,8 @@ def test_real_export_end_to_end(export, shared_data, tmp_path, capsys, pseudonym
         assert len(re.findall(r"<svg|<table", visible)) >= 2, name  # content, not only a header
         assert "Traceback" not in visible, name
     header = texts["01_load_and_explore"]
-    assert f"w.duckdb: {counts['accounts']:,} accounts, {counts['posts']:,} posts" in header
+    # pseudonymised, the workspace's file name is too (f_ + 12 hex digits)
+    assert re.search(rf"(?:w|f_[0-9a-f]{{12}})\.duckdb: {counts['accounts']:,} accounts, {counts['posts']:,} posts", header)
     assert "no posts</td>" not in header  # the span comes from interactions when there are no posts
     if not export.has_graph:
         assert "needs more than this workspace holds" in texts["02_communities"]

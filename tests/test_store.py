@@ -19,7 +19,7 @@ from workbench.store import TABLES
 
 def test_new_workspace_has_every_canonical_table_empty(store):
     assert store.counts() == {name: 0 for name in TABLES}
-    assert store.schema_version == 5
+    assert store.schema_version == 6
 
 
 def test_canonical_columns_follow_the_design(store):
@@ -157,6 +157,51 @@ def test_a_parameter_of_the_wrong_type_is_a_query_error(store, tmp_path):
     wb.load(store, wb.datasets.write_tiny(tmp_path / "tiny.jsonl"))
     with pytest.raises(QueryError, match=r"query 'info.last_loads': a parameter has the wrong type \(limit='ten'\)"):
         store.query("info.last_loads", limit="ten")
+
+
+def test_a_version_4_workspace_is_migrated_and_keeps_its_rows(tmp_path):
+    """Version 6 drops the PRIMARY KEY indexes of posts and accounts (DuckDB holds such an index in
+    memory whole when a transaction changes it); the rows stay, and loads still keep ids unique."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE workbench_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+    con.execute("INSERT INTO workbench_meta VALUES ('schema_version', '4')")
+    con.execute("CREATE TABLE accounts (account_id VARCHAR PRIMARY KEY, platform VARCHAR NOT NULL, handle VARCHAR, "
+                "display_name VARCHAR, followers BIGINT, following BIGINT, posts_count BIGINT, created_at TIMESTAMPTZ, "
+                "is_focal BOOLEAN NOT NULL DEFAULT false, seen_at TIMESTAMPTZ)")
+    con.execute("CREATE TABLE posts (post_id VARCHAR PRIMARY KEY, platform VARCHAR NOT NULL, author_id VARCHAR, "
+                "created_at TIMESTAMPTZ, text VARCHAR, lang VARCHAR, parent_post_id VARCHAR, conversation_id VARCHAR, "
+                "channel VARCHAR, kind VARCHAR NOT NULL, like_count BIGINT, share_count BIGINT, reply_count BIGINT, "
+                "quote_count BIGINT, collected BOOLEAN NOT NULL, load_id BIGINT)")
+    con.execute("INSERT INTO accounts (account_id, platform, handle, is_focal) VALUES ('csv:a', 'csv', 'a', true)")
+    con.execute("INSERT INTO posts (post_id, platform, author_id, text, kind, collected, load_id) "
+                "VALUES ('csv:p1', 'csv', 'csv:a', 'hello', 'post', true, 1)")
+    con.close()
+    with wb.open(path) as store:
+        assert store.schema_version == 6
+        assert store.sql("SELECT account_id, handle, is_focal FROM accounts").fetchall() == [("csv:a", "a", True)]
+        assert store.sql("SELECT post_id, text FROM posts").fetchall() == [("csv:p1", "hello")]
+        assert store.scalar("SELECT count(*) FROM duckdb_constraints() WHERE table_name IN ('posts', 'accounts') "
+                            "AND constraint_type = 'PRIMARY KEY'") == 0
+        edges = tmp_path / "edges.csv"
+        edges.write_text("source,target\na,b\na,c\n", encoding="utf-8")
+        wb.load(store, edges)
+        wb.load(store, edges)
+        assert store.sql("SELECT account_id, is_focal FROM accounts ORDER BY 1").fetchall() == [
+            ("csv:a", True), ("csv:b", False), ("csv:c", False)]
+
+
+def test_memory_limit_and_spill_folder_are_set(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with wb.open(path, memory_limit="300MB") as store:
+        assert store.scalar("SELECT current_setting('memory_limit')") in ("286.1 MiB", "300.0 MB", "286.1MiB")
+        assert store.scalar("SELECT current_setting('temp_directory')") == f"{path}.tmp"
+    with wb.open(":memory:") as store:  # the default: a bounded limit, not DuckDB's 80% of RAM
+        assert store.scalar("SELECT current_setting('memory_limit')") in ("953.6 MiB", "1.0 GB", "953.6MiB")
+    with pytest.raises(ParameterError, match="memory_limit must be a size"):
+        wb.open(":memory:", memory_limit="lots")
 
 
 # -- issue 14.10: named queries with defaults, and a catalogue that says what each takes -----------------

@@ -58,7 +58,14 @@ def _print_frame(frame, *, max_rows: int = 20) -> None:
 def cmd_load(args: argparse.Namespace) -> int:
     import workbench as wb
 
-    with wb.open(args.db) as store:
+    from workbench.ingest.sources import ReadLimits, parse_size
+
+    defaults = ReadLimits()
+    limits = ReadLimits(
+        max_document_bytes=parse_size(args.max_document_size) if args.max_document_size else defaults.max_document_bytes,
+        max_expansion=args.max_expansion if args.max_expansion else defaults.max_expansion,
+        max_decompressed_bytes=parse_size(args.max_decompressed) if args.max_decompressed else None)
+    with wb.open(args.db, memory_limit=args.memory_limit) as store:
         try:
             if args.engine == "spark":
                 from workbench.spark.workspace import load_with_spark
@@ -69,7 +76,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             else:
                 report = wb.load(store, args.paths, format=args.format, strict=args.strict,
                                  platform=args.platform, progress=None if not args.quiet else False,
-                                 kind=args.kind)
+                                 kind=args.kind, limits=limits)
         except WorkbenchError as error:
             partial = getattr(error, "report", None)
             if partial is not None:
@@ -146,10 +153,12 @@ def cmd_communities(args: argparse.Namespace) -> int:
     with wb.open(args.db) as store:
         graph = wb.graph(store, **_graph_kwargs(args))
         partition = communities.detect(graph, method=args.method, resolution=args.resolution, seed=args.seed,
-                                       max_edges=args.max_edges)
+                                       iterations=args.iterations, max_edges=args.max_edges)
         run_id = communities.save(store, partition)
         sizes = partition.sizes
-        print(f"community run {run_id}: {args.method} (resolution {args.resolution}, seed {args.seed}) on "
+        rounds = "" if args.method != "leiden" else (
+            ", until converged" if args.iterations is None else f", {args.iterations} iterations")
+        print(f"community run {run_id}: {args.method} (resolution {args.resolution}, seed {args.seed}{rounds}) on "
               f"{graph.vcount():,} accounts and {graph.ecount():,} edges")
         print(f"{len(sizes)} communities; modularity {partition.modularity:.4f}")
         print("largest sizes: " + ", ".join(str(int(s)) for s in list(sizes)[:10]))
@@ -369,6 +378,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", help="interaction kind of edge-list rows and graph-file edges that name none, e.g. "
                                   "reply for a KONECT reply network (default: mention, and the summary says so)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument("--memory-limit", metavar="SIZE",
+                   help="DuckDB's memory limit, e.g. 4GB (default 1GB); beyond it DuckDB spills to <db>.tmp")
+    p.add_argument("--max-document-size", metavar="SIZE",
+                   help="the largest JSON document read whole (default 256MiB; JSON lines stream in blocks)")
+    p.add_argument("--max-expansion", type=float, metavar="RATIO",
+                   help="refuse a compressed file that expands more than RATIO times (default 1000)")
+    p.add_argument("--max-decompressed", metavar="SIZE", help="refuse an input larger than SIZE decompressed "
+                                                              "(default: no limit; loads stream in bounded memory)")
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                    help="normalise on DuckDB (default) or Apache Spark (edge lists so far)")
     p.add_argument("--spark-master", default="local[*]", help="Spark master URL (default local[*])")
@@ -408,6 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", default="leiden")
     p.add_argument("--resolution", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--iterations", type=int, metavar="N",
+                   help="Leiden's iterations (default: until converged; 2 is the fast choice)")
     p.add_argument("--max-edges", type=_non_negative, metavar="N",
                    help="raise the size limit of walktrap (default 20,000 edges) and girvan_newman (1,000); "
                         "both slow down steeply with size")

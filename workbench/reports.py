@@ -13,11 +13,15 @@ at the start, the header and every notebook read that copy, and the graph partit
 and role scores are computed once in the report's process and read by every notebook
 instead of each kernel computing them again.
 
-With ``pseudonymize=True`` the notebooks pseudonymise everything they display
-(:mod:`workbench.privacy`), the parameters shown are pseudonymised too, and
-every page is checked for every id, native id, handle and display name of the
-workspace before it is written: a page that still holds one is not written
-and :class:`~workbench.errors.PrivacyError` names what leaked.
+With ``pseudonymize=True`` the notebooks work on pseudonymised data (their
+session replaces every identifier before anything is computed, see
+:mod:`workbench.privacy`), the parameters shown are pseudonymised too, and
+every page is checked by :class:`workbench.privacy.LeakScanner` before it is
+written, as a person reads it: a page that still shows a name of the
+workspace (a distinctive one anywhere, any one where a name stands), a loaded
+file's name or a path of the machine is not written and
+:class:`~workbench.errors.PrivacyError` names what leaked. The parameters cell
+shows the workspace by its file name in every report.
 
 Examples
 --------
@@ -205,8 +209,27 @@ def _header_cell(info: Mapping[str, Any]) -> nbformat.NotebookNode:
     return cell
 
 
+def _injected_parameters(source: str) -> dict[str, Any]:
+    """The literals papermill injected (``name = value`` lines), read back without running them."""
+    import ast
+
+    values: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
+    return values
+
+
+def _shown_parameters_source(parameters: Mapping[str, Any]) -> str:
+    """The injected parameters cell as a report shows it: the workspace by its file name, never a path of the machine."""
+    from papermill.translators import translate_parameters
+
+    return translate_parameters(KERNEL_NAME, "python", dict(parameters),
+                                "Parameters (the workspace by its file name only)")
+
+
 def to_html(nb: nbformat.NotebookNode, *, code: bool = True, header: Mapping[str, Any] | None = None,
-            pseudonymizer: Any = None) -> str:
+            pseudonymizer: Any = None, parameters: Mapping[str, Any] | None = None) -> str:
     """Render an executed notebook as one self-contained HTML page.
 
     Parameters
@@ -218,7 +241,12 @@ def to_html(nb: nbformat.NotebookNode, *, code: bool = True, header: Mapping[str
     header : mapping, optional
         Rows of the header table (dataset, parameters, time, version).
     pseudonymizer : Pseudonymizer, optional
-        Applied to the injected parameters cell, which holds the raw parameters.
+        Applied to the injected parameters cell, which holds the raw parameters (focal accounts
+        become pseudonyms, paths pseudonymised file names).
+    parameters : mapping, optional
+        The parameters as they may be shown (:meth:`Pseudonymizer.params`, ``db_path`` a file
+        name): the injected parameters cell is written from these instead of the raw values
+        papermill injected (an absolute path, raw focal accounts).
     """
     import jinja2
     from nbconvert import HTMLExporter
@@ -227,9 +255,14 @@ def to_html(nb: nbformat.NotebookNode, *, code: bool = True, header: Mapping[str
     _static_outputs(nb)
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", [])
-        if pseudonymizer is not None and "injected-parameters" in tags:
-            cell.source = pseudonymizer.text(cell.source)
-            cell.outputs = []
+        if "injected-parameters" in tags:
+            shown = parameters
+            if shown is None and pseudonymizer is not None:
+                shown = pseudonymizer.params(_injected_parameters(cell.source))
+            if shown is not None:
+                cell.source = _shown_parameters_source(shown)
+            if pseudonymizer is not None:
+                cell.outputs = []
         # The defaults cell and papermill's injected cell are plumbing, not findings.
         if not code and ("parameters" in tags or "injected-parameters" in tags):
             cell.metadata.setdefault("transient", {})["remove_source"] = True
@@ -259,6 +292,26 @@ def _visible(page: str) -> str:
     """The page without its inline stylesheets and scripts (theme CSS and the network view's code name no
     account; the names the view draws are read from its table of nodes, which stays)."""
     return re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.DOTALL | re.IGNORECASE)
+
+
+# -- pseudonymised reports: the leak scan --------------------------------------------------------
+def _privacy_checks(db: Path, copy: Path, key: bytes) -> tuple[Any, Any]:
+    """The pseudonymiser of the header and the parameters, and the scanner every page must pass.
+
+    Both read the raw names from the report's snapshot ``copy`` of ``db`` (closed again before any
+    session opens it). The scanner knows every name of the workspace, the loaded files, and the
+    paths of the workspace, its snapshot and their folders.
+    """
+    import workbench as wb
+    from workbench import privacy
+
+    with wb.open(copy, read_only=True) as store:
+        accounts = store.sql("SELECT account_id, handle, display_name FROM accounts").df()
+        files = [row[0] for row in store.sql("SELECT DISTINCT path FROM loads").fetchall()]
+    pseudonymizer = privacy.Pseudonymizer(accounts, key=key, files=[*files, db.name])
+    local = [str(db), str(copy)] + [str(folder) for folder in (db.parent, copy.parent, Path.home())
+                                    if len(folder.parts) > 2]
+    return pseudonymizer, privacy.LeakScanner(accounts, files=[*files, db.name], paths=local)
 
 
 # -- the whole report ---------------------------------------------------------------------------
@@ -357,14 +410,17 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
 
     with tempfile.TemporaryDirectory(prefix="workbench-report-") as scratch:
         copy = snapshot.take(db, Path(scratch) / db.name)
+        pseudonymizer = scanner = None
+        if pseudonymize:
+            pseudonymizer, scanner = _privacy_checks(db, copy, key)
         shared_session = session_module.start(
             db_path=str(copy), **{k: params[k] for k in ("kinds", "since", "until", "method", "resolution", "seed",
                                                           "focal_accounts", "pseudonymize", "period")})
         try:
-            facts, accounts = _workspace_facts(copy, db.name, shared_session)
-            pseudonymizer = privacy.Pseudonymizer(accounts, key=key) if pseudonymize else None
+            facts, _ = _workspace_facts(copy, db.name, shared_session)
+            if pseudonymizer is not None:  # the header's facts name the workspace, and no account
+                facts = {name: pseudonymizer.file_names_in(value) for name, value in facts.items()}
             shown = pseudonymizer.params(params) if pseudonymizer else dict(params)
-            shown["db_path"] = db.name
             header = {**facts,
                       "parameters": ", ".join(f"{k}={v!r}" for k, v in shown.items()
                                               if k not in ("db_path", "export_path")),
@@ -386,27 +442,28 @@ def render(db: str | Path, out: str | Path, *, pseudonymize: bool = False, code:
     pages = []
     rendered = []
     for path, nb in zip(paths, executed):
-        page = to_html(nb, code=code, header={"report": path.stem, **header}, pseudonymizer=pseudonymizer)
+        page = to_html(nb, code=code, header={"report": path.stem, **header}, pseudonymizer=pseudonymizer,
+                       parameters=shown)
         fetched = network_references(page)
         if fetched:
             raise ReportError(f"report {path.stem} would fetch {fetched[0]} from the network; "
                               "a report must be self-contained")
-        if pseudonymizer is not None:
-            leaks = privacy.find_leaks(_visible(page), accounts)
+        if scanner is not None:
+            leaks = scanner.scan_page(page)
             if leaks:
-                raise PrivacyError(f"report {path.stem} still shows account identifiers ({', '.join(leaks[:5])}); "
-                                   "nothing was written for it")
+                raise PrivacyError(f"report {path.stem} still shows account identifiers "
+                                   f"({'; '.join(str(leak) for leak in leaks[:5])}); nothing was written for it")
         rendered.append((out / f"{path.stem}.html", page))
     index = out / "index.html"
     index_page = findings.index_page([target.name for target, _ in rendered], header, found)
     fetched = network_references(index_page)
     if fetched:
         raise ReportError(f"the index page would fetch {fetched[0]} from the network")
-    if pseudonymizer is not None:
-        leaks = privacy.find_leaks(_visible(index_page), accounts)
+    if scanner is not None:
+        leaks = scanner.scan_page(index_page)
         if leaks:
-            raise PrivacyError(f"the index page still shows account identifiers ({', '.join(leaks[:5])}); "
-                               "nothing was written for it")
+            raise PrivacyError(f"the index page still shows account identifiers "
+                               f"({'; '.join(str(leak) for leak in leaks[:5])}); nothing was written for it")
     for target, page in rendered:
         target.write_text(page, encoding="utf-8")
         pages.append(target)

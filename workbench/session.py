@@ -5,9 +5,10 @@ with ``db_path`` empty, loads ``export_path`` or the bundled sample into an
 in-memory workspace), makes charts render offline, and sets up
 pseudonymisation. The session then hands out the interaction graph, a
 partition and role scores, computed once in memory and never saved: a
-notebook never writes to the workspace. Everything a notebook displays goes
-through :meth:`Session.table` / :meth:`Session.show`, which pseudonymise when
-``pseudonymize=True``.
+notebook never writes to the workspace. With ``pseudonymize=True`` the
+session's workspace holds pseudonymised data only (:func:`pseudonymised`),
+so everything computed from it is pseudonymised before it is displayed;
+:meth:`Session.table` / :meth:`Session.show` check once more on the way out.
 
 Examples
 --------
@@ -30,7 +31,7 @@ from workbench import snapshot, sql, tables, viz
 from workbench.checks import DEFAULT_KINDS, check_kinds, check_period, check_window, choose_period
 from workbench.focal import SAMPLE_FOCAL
 
-__all__ = ["Session", "start", "share", "PARAMETERS", "SAMPLE_FOCAL", "LARGE_GRAPH_EDGES"]
+__all__ = ["Session", "start", "share", "pseudonymised", "PARAMETERS", "SAMPLE_FOCAL", "LARGE_GRAPH_EDGES"]
 
 #: Above this many edges, the exploratory sweeps (resolution, stability) run Leiden for two iterations
 #: instead of to convergence: 17x faster on SNAP Higgs (461k edges) for a modularity 0.002 lower.
@@ -198,7 +199,7 @@ class Session:
     def exploration_options(self) -> dict[str, Any]:
         """Options for the exploratory sweeps of :attr:`graph`: two Leiden iterations on large graphs."""
         if self.method == "leiden" and self.graph.ecount() > LARGE_GRAPH_EDGES:
-            return {"n_iterations": 2}
+            return {"iterations": 2}
         return {}
 
     def largest_communities(self, count: int = 6) -> list[int]:
@@ -278,6 +279,42 @@ def overlay(db_path: str | Path) -> Any:
     return store
 
 
+# -- pseudonymisation: the data, not the pages ---------------------------------------------------
+def pseudonymised(store: Any, *, focal: Sequence[str] = (), origin: str = "",
+                  names: Sequence[str] = ()) -> tuple[Any, Any, list[str], str]:
+    """``store``'s data, pseudonymised in memory, before anything is computed or displayed.
+
+    Every identifier is replaced at the source (:func:`workbench.privacy.pseudonymise`): the
+    graph, communities, scores, metrics and every table, chart and message of the notebook come
+    from pseudonymised data, so nothing raw can reach a page. ``store`` is closed; the focal
+    accounts (handles or ids) are resolved against the raw data and come back as pseudonymised
+    ids; ``origin`` comes back with the file names in ``names`` and those of the loads replaced.
+
+    Returns
+    -------
+    tuple
+        ``(pseudonymised store, what the session shows with (a :class:`workbench.privacy.Pseudonymised`),
+        focal account ids, origin)``.
+    """
+    import workbench as wb
+    from workbench.roles.window import resolve_focal
+
+    pseudonymizer = privacy_module.Pseudonymizer.from_store(store)
+    focal_ids = resolve_focal(store, list(focal)) if focal else []
+    for name in names:
+        pseudonymizer.file_name(name)
+    target = wb.open(":memory:")
+    try:
+        privacy_module.pseudonymise(store, target, pseudonymizer)
+    except BaseException:
+        target.close()
+        raise
+    target.path = store.path  # where a report's shared analysis lies beside the workspace (never shown)
+    store.close()
+    shown = privacy_module.Pseudonymised(pseudonymizer)
+    return target, shown, [pseudonymizer.qualified(account) for account in focal_ids], shown.file_names_in(origin)
+
+
 def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = DEFAULT_KINDS,
           since: Any = "", until: Any = "", method: str = "leiden", resolution: float = 1.0, seed: int = 0,
           focal_accounts: Sequence[str] = (), pseudonymize: bool = False, period: str = "auto") -> Session:
@@ -298,7 +335,7 @@ def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = DE
         Handles or ids of the focal accounts; empty takes the accounts flagged
         in the workspace (the brand, for the bundled sample).
     pseudonymize : bool
-        Pseudonymise everything displayed (key from :func:`workbench.privacy.load_key`).
+        Work on pseudonymised data (see :func:`pseudonymised`; key from :func:`workbench.privacy.load_key`).
     period : str
         ``auto`` (the coarsest of month, week, day, hour, minute that gives five periods of the
         data's time span) or one of them.
@@ -328,7 +365,10 @@ def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = DE
             from workbench import focal as focal_module
 
             focal_module.add(store, SAMPLE_FOCAL)  # the sample's brand, as `workbench demo` flags it
-    privacy = privacy_module.Pseudonymizer.from_store(store) if pseudonymize else privacy_module.NoPseudonymizer()
+    privacy: Any = privacy_module.NoPseudonymizer()
+    if pseudonymize:
+        store, privacy, focal, origin = pseudonymised(store, focal=focal, origin=origin,
+                                                      names=[Path(db_path).name] if db_path else [])
     session = Session(store, origin=origin, kinds=kinds, since=since, until=until, method=method,
                       resolution=resolution, seed=seed, focal_accounts=focal, privacy=privacy, period=period,
                       pseudonymize=pseudonymize)

@@ -31,7 +31,10 @@ from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, Wor
 
 __all__ = ["Store", "open", "attach_read_only", "SCHEMA_VERSION", "TABLES", "CONNECTION_CONFIG", "TUNABLE_SETTINGS"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
+#: DuckDB's memory limit when :func:`open` is given none: with it, a load of any size peaks at about
+#: 1.5 GB (DuckDB spills the rest to disk, beside the workspace). DuckDB's own default is 80% of RAM.
+DEFAULT_MEMORY_LIMIT = "1GB"
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
     "community_runs", "memberships", "account_scores", "campaigns", "account_attributes",
@@ -63,6 +66,27 @@ _MIGRATIONS: list[str] = [
     """,
     # 4 -> 5: the links and hashtags of posts (post_entities), as for 1 -> 2; reload an export to fill it.
     sql.get("workspace.post_entities_table").text,
+    # 5 -> 6: posts and accounts without a PRIMARY KEY index. DuckDB holds such an index in memory
+    # whole when a transaction changes it (inserting 3M posts into a workspace of 10M fails to commit
+    # at a 500 MB memory limit), so a Pushshift month could not load in bounded memory; the merge
+    # (queries/ingest/merge.sql) keeps the ids unique.
+    """
+    ALTER TABLE posts RENAME TO posts_v1;
+    CREATE TABLE posts (
+        post_id VARCHAR NOT NULL, platform VARCHAR NOT NULL, author_id VARCHAR, created_at TIMESTAMPTZ,
+        text VARCHAR, lang VARCHAR, parent_post_id VARCHAR, conversation_id VARCHAR, channel VARCHAR,
+        kind VARCHAR NOT NULL, like_count BIGINT, share_count BIGINT, reply_count BIGINT, quote_count BIGINT,
+        collected BOOLEAN NOT NULL, load_id BIGINT);
+    INSERT INTO posts SELECT * FROM posts_v1;
+    DROP TABLE posts_v1;
+    ALTER TABLE accounts RENAME TO accounts_v1;
+    CREATE TABLE accounts (
+        account_id VARCHAR NOT NULL, platform VARCHAR NOT NULL, handle VARCHAR, display_name VARCHAR,
+        followers BIGINT, following BIGINT, posts_count BIGINT, created_at TIMESTAMPTZ,
+        is_focal BOOLEAN NOT NULL DEFAULT false, seen_at TIMESTAMPTZ);
+    INSERT INTO accounts SELECT * FROM accounts_v1;
+    DROP TABLE accounts_v1;
+    """,
 ]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -83,17 +107,23 @@ TUNABLE_SETTINGS = ("threads", "memory_limit", "temp_directory", "max_temp_direc
 #: Run on every new connection, in this order. TimeZone belongs to the ICU extension, which
 #: ``duckdb.connect`` cannot configure; DuckDB's progress bar cannot be set there either, and left on it
 #: prints to the stdout of any process (a CLI piped to a file, a papermill kernel, a notebook) once a
-#: query runs two seconds: the workbench shows its own progress bars. The last statement locks the
+#: query runs two seconds: the workbench shows its own progress bars. TimeZone is GLOBAL so that the
+#: connection's cursors (a load runs on one) are in UTC too (a cursor copies the progress bar setting
+#: of its connection, which cannot be set globally). The last statement locks the
 #: configuration, so that no later SET, ours or a user's, can change any setting (external access cannot
 #: be turned back on anyway).
-SESSION_SETTINGS = ("SET TimeZone = 'UTC'", "SET enable_progress_bar = false", "SET lock_configuration = true")
+SESSION_SETTINGS = ("SET GLOBAL TimeZone = 'UTC'", "SET enable_progress_bar = false",
+                    "SET lock_configuration = true")
 
 
 def _connect(path: str, *, read_only: bool, settings: Mapping[str, Any] | None = None,
              attach: str | None = None) -> duckdb.DuckDBPyConnection:
     """A configured, locked connection; ``attach``: a workspace file attached read-only as ``workspace``
-    first (ATTACH reads a file, so external access closes only after it)."""
-    config = dict(CONNECTION_CONFIG)
+    first (ATTACH reads a file, so external access closes only after it). The memory limit is
+    :data:`DEFAULT_MEMORY_LIMIT` and DuckDB spills beyond it (:func:`_spill_directory`) unless
+    ``settings`` say otherwise."""
+    config = dict(CONNECTION_CONFIG, memory_limit=DEFAULT_MEMORY_LIMIT,
+                  temp_directory=_spill_directory(path, read_only))
     for name, value in (settings or {}).items():
         if name not in TUNABLE_SETTINGS:
             raise ParameterError(f"setting {name!r} cannot be chosen when opening a workspace; "
@@ -312,8 +342,10 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
     try:
         for statement in con.extract_statements(_SCHEMA_FILE.read_text(encoding="utf-8")):
             con.execute(statement)
+        fresh = not con.execute("SELECT count(*) FROM workbench_meta").fetchone()[0]
+        # a new workspace is created at the current version by schema.sql; an older one is migrated
         con.execute("INSERT INTO workbench_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
-                    [str(SCHEMA_VERSION)])
+                    [str(SCHEMA_VERSION if fresh else 1)])
         version = int(con.execute("SELECT value FROM workbench_meta WHERE key='schema_version'").fetchone()[0])
         for step in range(version, SCHEMA_VERSION):
             for statement in con.extract_statements(_MIGRATIONS[step - 1]):
@@ -330,7 +362,20 @@ def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+def _spill_directory(path: str, read_only: bool) -> str:
+    """Where DuckDB spills what exceeds its memory limit: beside the workspace (``<file>.tmp``) for the
+    one process that writes it, a folder of this process's own in the system's temp folder otherwise
+    (read-only readers of one file, and in-memory workspaces, must not share spill files)."""
+    import os
+    import tempfile
+
+    if path == ":memory:" or read_only:
+        return os.path.join(tempfile.gettempdir(), f"workbench-spill-{os.getpid()}")
+    return f"{path}.tmp"
+
+
 def open(path: str | Path = ":memory:", *, read_only: bool = False,  # the public name is wb.open
+         memory_limit: str | None = None, temp_directory: str | Path | None = None,
          settings: Mapping[str, Any] | None = None) -> Store:
     """Open (or create) a workspace.
 
@@ -347,8 +392,15 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False,  # the publi
     read_only : bool
         Open without the write lock: several read-only processes (notebooks,
         reports) can share a file, but none while a writer holds it.
+    memory_limit : str, optional
+        DuckDB's memory limit, e.g. ``"2GB"`` (default :data:`DEFAULT_MEMORY_LIMIT`). Loads and
+        queries that need more spill to ``temp_directory``; a load streams its file, so its peak
+        memory stays near this limit whatever the file's size.
+    temp_directory : str or Path, optional
+        Where DuckDB spills (default: ``<workspace>.tmp`` beside the workspace when writing, a
+        folder of the process's own in the system temp folder otherwise).
     settings : mapping, optional
-        DuckDB settings among :data:`TUNABLE_SETTINGS` (e.g. ``{"threads": 1}``).
+        Other DuckDB settings among :data:`TUNABLE_SETTINGS` (e.g. ``{"threads": 1}``).
 
     Raises
     ------
@@ -377,13 +429,23 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False,  # the publi
         containment.check_path(path, read_only=read_only)
         if not read_only:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+    chosen = dict(settings or {})
+    if memory_limit is not None:
+        chosen["memory_limit"] = str(memory_limit)
+    if temp_directory is not None:
+        chosen["temp_directory"] = str(temp_directory)
     try:
-        con = _connect(path, read_only=read_only, settings=settings)
+        con = _connect(path, read_only=read_only, settings=chosen)
     except duckdb.IOException as error:
         text = str(error)
         if "lock" in text.lower():
             raise WorkspaceBusyError(_busy_message(path, error, read_only=read_only)) from None
         raise WorkspaceError(f"cannot open workspace {path}: {text.splitlines()[0]}") from None
+    except (duckdb.InvalidInputException, duckdb.ParserException) as error:
+        if "memory" in str(error).lower() and "memory_limit" in chosen:
+            raise ParameterError(f"memory_limit must be a size such as '2GB' or '512MB'; "
+                                 f"got {chosen['memory_limit']!r}") from None
+        raise WorkspaceError(f"cannot open workspace {path}: {str(error).splitlines()[0]}") from None
     except duckdb.Error as error:
         raise WorkspaceError(f"cannot open workspace {path}: {str(error).splitlines()[0]}") from None
     try:

@@ -1,6 +1,17 @@
--- name: edges_csv_stage
--- Edge lists (CSV with a header, or header-less SNAP/KONECT whitespace lists) from raw_lines into staging.
+-- name: edges_csv_first_line
+-- The first line of the block (raw_lines) that is not a comment (`%` or `#` in the first column), if any.
+SELECT line_no, line
+FROM raw_lines
+WHERE NOT regexp_matches(line, '^\s*[%#]')
+ORDER BY line_no
+LIMIT 1;
+
+-- name: edges_csv_layout
+-- The layout of an edge list (CSV with a header, or header-less SNAP/KONECT list), from its first line that is not a comment.
 --
+-- The loader reads edge lists block by block: edges_csv_first_line finds the file's first line that
+-- is not a comment, bound here as $first_line_no and $first_line; edges_csv_parse then reads each
+-- block, edges_csv_keep gathers the good rows and edges_csv_finish stages them.
 -- The layout is read from the first line that is not a comment (`%` or `#` in the first column):
 -- when its fields name a source and a target column it is a header (delimiter: the first of `,`,
 -- tab, `;` that it contains, else runs of whitespace) and each column is found by name; otherwise the
@@ -9,11 +20,7 @@
 -- is a number, or `src dst kind` when a third and last field is a kind. In a header-less list every comment line is skipped; after a header every line is data.
 CREATE OR REPLACE TEMP TABLE edges_layout AS
 WITH first_line AS (
-    SELECT line_no, line
-    FROM raw_lines
-    WHERE NOT regexp_matches(line, '^\s*[%#]')
-    ORDER BY line_no
-    LIMIT 1
+    SELECT CAST($first_line_no AS BIGINT) AS line_no, CAST($first_line AS VARCHAR) AS line
 ),
 candidate AS (
     SELECT line_no, line,
@@ -52,9 +59,13 @@ SELECT CASE WHEN source_col IS NOT NULL AND target_col IS NOT NULL THEN line_no 
        list_filter(list_transform($post_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS post_col
 FROM roles;
 
+-- name: edges_csv_parse
+-- One block of an edge list (raw_lines) into edges_values: each data line's fields by role, typed, with the reason it cannot be used.
 -- One row per data line with its fields, raw (quotes kept) as they appear between delimiters.
 -- A CSV field is a quoted string (`""` escapes a quote; spaces around it allowed) or a run without
--- delimiter or quote; when the fields joined back do not give the line, a quote was misplaced.
+-- delimiter or quote; when the fields joined back do not give the line, a quote was misplaced. A line
+-- without a quote is split as it is (no pattern to match: most lines of most files), and a line
+-- without tab, CR or form feed is split on spaces alone.
 CREATE OR REPLACE TEMP TABLE edges_rows AS
 WITH data_lines AS (
     SELECT r.line_no, r.line, l.delimiter, l.header_line_no
@@ -62,25 +73,35 @@ WITH data_lines AS (
     WHERE CASE WHEN l.header_line_no IS NULL THEN NOT regexp_matches(r.line, '^\s*[%#]')
                ELSE r.line_no > l.header_line_no END
 )
-SELECT line_no, line, header_line_no,
-       CASE delimiter
-            WHEN 'whitespace' THEN list_filter(regexp_split_to_array(line, '\s+'), lambda x: x <> '')
-            WHEN ',' THEN regexp_extract_all(',' || line, ',( *"(?:[^"]|"")*" *|[^,"]*)', 1)
-            WHEN ';' THEN regexp_extract_all(';' || line, ';( *"(?:[^"]|"")*" *|[^;"]*)', 1)
+SELECT line_no, header_line_no,
+       contains(line, '"') AS quoted,
+       -- the fields of a delimited line may have spaces or tabs around them (trimmed below, when there are any)
+       delimiter <> 'whitespace' AND (contains(line, ' ') OR contains(line, chr(9))) AS padded,
+       CASE WHEN delimiter = 'whitespace'
+            THEN CASE WHEN contains(line, chr(9)) OR contains(line, chr(11)) OR contains(line, chr(12))
+                           OR contains(line, chr(13))
+                      THEN list_filter(regexp_split_to_array(line, '\s+'), lambda x: x <> '')
+                      ELSE list_filter(string_split(line, ' '), lambda x: x <> '') END
+            WHEN NOT quoted THEN string_split(line, delimiter)
+            WHEN delimiter = ',' THEN regexp_extract_all(',' || line, ',( *"(?:[^"]|"")*" *|[^,"]*)', 1)
+            WHEN delimiter = ';' THEN regexp_extract_all(';' || line, ';( *"(?:[^"]|"")*" *|[^;"]*)', 1)
             ELSE regexp_extract_all(chr(9) || line, '\t( *"(?:[^"]|"")*" *|[^\t"]*)', 1) END AS fields,
-       CASE delimiter WHEN 'whitespace' THEN true
-                      WHEN ',' THEN array_to_string(fields, ',') = line
-                      WHEN ';' THEN array_to_string(fields, ';') = line
-                      ELSE array_to_string(fields, chr(9)) = line END AS well_formed
+       CASE WHEN delimiter = 'whitespace' OR NOT quoted THEN true
+            WHEN delimiter = ',' THEN array_to_string(fields, ',') = line
+            WHEN delimiter = ';' THEN array_to_string(fields, ';') = line
+            ELSE array_to_string(fields, chr(9)) = line END AS well_formed
 FROM data_lines;
 
 -- Field values by role (unquoted, trimmed), then the typed values and the reason a row cannot be used.
 CREATE OR REPLACE TEMP TABLE edges_values AS
 WITH cells AS (
     SELECT e.line_no, e.well_formed, len(e.fields) AS n_fields, l.n_columns,
-           list_transform(e.fields, lambda x: CASE WHEN regexp_matches(x, '^ *".*" *$')
-                                              THEN replace(regexp_extract(x, '^ *"(.*)" *$', 1), '""', '"')
-                                              ELSE trim(x, ' ' || chr(9)) END) AS v,
+           CASE WHEN e.quoted
+                THEN list_transform(e.fields, lambda x: CASE WHEN regexp_matches(x, '^ *".*" *$')
+                                                        THEN replace(regexp_extract(x, '^ *"(.*)" *$', 1), '""', '"')
+                                                        ELSE trim(x, ' ' || chr(9)) END)
+                WHEN e.padded THEN list_transform(e.fields, lambda x: trim(x, ' ' || chr(9)))
+                ELSE e.fields END AS v,
            l.header_line_no IS NULL AS headerless,
            l.source_col, l.target_col, l.kind_col, l.time_col, l.weight_col, l.post_col
     FROM edges_rows AS e, edges_layout AS l
@@ -103,14 +124,20 @@ by_role AS (
            CASE WHEN NOT headerless THEN v[post_col] END AS post_text
     FROM cells
 ),
+numbers AS (
+    SELECT *,
+           CASE WHEN regexp_matches(time_text, '^[+-]?[0-9]+(\.[0-9]*)?$') THEN try_cast(time_text AS DOUBLE) END
+               AS time_number
+    FROM by_role
+),
 epochs AS (
     SELECT *,
-           try_cast(time_text AS DOUBLE) / CASE WHEN abs(try_cast(time_text AS DOUBLE)) < 1e11 THEN 1
-                                                WHEN abs(try_cast(time_text AS DOUBLE)) < 1e14 THEN 1e3
-                                                WHEN abs(try_cast(time_text AS DOUBLE)) < 1e17 THEN 1e6
-                                                WHEN abs(try_cast(time_text AS DOUBLE)) < 1e20 THEN 1e9 END
+           time_number / CASE WHEN abs(time_number) < 1e11 THEN 1
+                              WHEN abs(time_number) < 1e14 THEN 1e3
+                              WHEN abs(time_number) < 1e17 THEN 1e6
+                              WHEN abs(time_number) < 1e20 THEN 1e9 END
                AS epoch_seconds
-    FROM by_role
+    FROM numbers
 ),
 typed AS (
     SELECT *,
@@ -124,7 +151,7 @@ typed AS (
            -- Netlytic's `yy-mm-dd` (which a plain cast would read as the year 15 AD); ISO 8601
            -- (no offset = UTC); RFC 2822 mail / RSS dates
            CASE WHEN coalesce(time_text, '') = '' THEN NULL
-                WHEN regexp_matches(time_text, '^[+-]?[0-9]+(\.[0-9]*)?$')
+                WHEN time_number IS NOT NULL
                 THEN CASE WHEN epoch_seconds BETWEEN -62135596800 AND 253402300799
                           THEN to_timestamp(epoch_seconds) END
                 WHEN regexp_matches(time_text, '^[0-9]{2}-[0-9]{2}-[0-9]{2}$')
@@ -162,51 +189,65 @@ FROM typed;
 INSERT INTO stage_rejects (line_no, reason)
 SELECT line_no, reject_reason FROM edges_values WHERE reject_reason IS NOT NULL;
 
+-- name: edges_csv_keep
+-- The first block's good rows of an edge list: the table the later blocks add to (edges_csv_keep_more).
+CREATE OR REPLACE TEMP TABLE edges_good AS
+SELECT line_no, source, target, kind, kind_assumed, created_at, weight, post_text
+FROM edges_values
+WHERE reject_reason IS NULL;
+
+-- name: edges_csv_keep_more
+-- A later block's good rows of an edge list, added to edges_good.
+INSERT INTO edges_good
+SELECT line_no, source, target, kind, kind_assumed, created_at, weight, post_text
+FROM edges_values
+WHERE reject_reason IS NULL;
+
+-- name: edges_csv_finish
+-- After the last block: the good rows of the whole edge list into stage_interactions and stage_accounts.
 -- A row of weight w stands for w interactions. Without a post_id column, each interaction gets a
 -- synthetic post id from its content, not from its line: md5 of (source, target, instant) plus the
--- occurrence index of the interaction among identical ones (same source, target, instant and kind),
--- counted in file order. Reloading the file, or loading another file with the same edge multiset
--- (weight 3 or three equal lines), then yields the same ids, and the merge's dedupe keeps one copy.
+-- occurrence index of the interaction among identical ones (same source, target, instant and kind).
+-- Reloading the file, or loading another file with the same edge multiset (weight 3 or three equal
+-- lines), then yields the same ids, and the merge's dedupe keeps one copy. Identical rows are
+-- indistinguishable, so the occurrences are numbered per group of them (1 to the group's total
+-- weight) rather than row by row in file order: the same ids, without ranking every row.
+-- A row naming its post_id has weight 1 and its copies are one interaction, at the earliest of their
+-- times. So every staged row is one (post_id, kind, source, target): the merge need not group them.
 -- Two kinds of one event (higgs' `MT` and `RE` of one tweet) share the post id, as one tweet would.
 INSERT INTO stage_interactions
-WITH good AS (
-    SELECT * FROM edges_values WHERE reject_reason IS NULL
-),
-expanded AS (
-    SELECT g.line_no, g.source, g.target, g.kind, g.created_at, g.post_text, copy
-    FROM good AS g, generate_series(1, g.weight) AS s(copy)
-),
-numbered AS (
-    SELECT *,
-           row_number() OVER (PARTITION BY source, target, kind, created_at, post_text ORDER BY line_no, copy) AS occurrence
-    FROM expanded
+WITH grouped AS (
+    SELECT source, target, kind, min(created_at) AS created_at, post_text, CAST(sum(weight) AS BIGINT) AS copies
+    FROM edges_good
+    GROUP BY source, target, kind, post_text, CASE WHEN post_text IS NULL THEN created_at END
 )
-SELECT $platform || ':' || source,
-       $platform || ':' || target,
-       kind,
-       $platform || ':' || coalesce(post_text,
-           'edge:' || md5(source || chr(31) || target || chr(31)
-                          || coalesce(epoch_us(created_at)::VARCHAR, '')) || ':' || occurrence),
-       created_at,
+SELECT $platform || ':' || g.source,
+       $platform || ':' || g.target,
+       g.kind,
+       $platform || ':' || coalesce(g.post_text,
+           'edge:' || md5(g.source || chr(31) || g.target || chr(31)
+                          || coalesce(epoch_us(g.created_at)::VARCHAR, '')) || ':' || s.occurrence),
+       g.created_at,
        $platform
-FROM numbered;
+FROM grouped AS g, generate_series(1, CASE WHEN g.post_text IS NULL THEN g.copies ELSE 1 END) AS s(occurrence);
 
 INSERT INTO stage_accounts (account_id, platform, handle, is_focal)
 SELECT DISTINCT $platform || ':' || handle, $platform, handle, false
-FROM (SELECT source AS handle FROM edges_values WHERE reject_reason IS NULL
+FROM (SELECT source AS handle FROM edges_good
       UNION ALL
-      SELECT target FROM edges_values WHERE reject_reason IS NULL);
+      SELECT target FROM edges_good);
 
 -- name: edges_csv_records
--- Data rows of the staged file (header and comment lines are not records).
+-- Data rows of the parsed block (header and comment lines are not records).
 SELECT count(*)::BIGINT AS records FROM edges_rows;
 
 -- name: edges_csv_assumed_kind
 -- Loaded rows that named no kind (no kind column, or an empty cell) and took the load's default kind.
-SELECT count(*)::BIGINT AS rows FROM edges_values WHERE reject_reason IS NULL AND kind_assumed;
+SELECT count(*)::BIGINT AS rows FROM edges_good WHERE kind_assumed;
 
 -- name: edges_csv_cleanup
 -- Drop the edge loader's own temporary tables.
+DROP TABLE IF EXISTS edges_good;
 DROP TABLE IF EXISTS edges_values;
 DROP TABLE IF EXISTS edges_rows;
 DROP TABLE IF EXISTS edges_layout;

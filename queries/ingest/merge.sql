@@ -1,42 +1,76 @@
 -- name: merge_accounts
 -- Merge staged accounts: one row per account, the newest observation's counters win.
-INSERT INTO accounts (account_id, platform, handle, display_name, followers, following, posts_count,
-                      created_at, is_focal, seen_at)
-SELECT account_id, platform, handle, display_name, followers, following, posts_count,
-       created_at, coalesce(is_focal, false), seen_at
+-- accounts has no unique index (see queries/schema.sql): known accounts are updated, the others inserted.
+-- One row per staged account: the newest observation (seen_at), then the most followers, then the first
+-- handle, NULLs last; as one aggregate (arg_min on a sort key) rather than a ranking of every staged
+-- row: 0.2 s against 1.4 s of CPU for 2.8M staged rows of 294k Reddit authors.
+CREATE OR REPLACE TEMP TABLE stage_accounts_unique AS
+SELECT account_id, pick.platform, pick.handle, pick.display_name, pick.followers, pick.following, pick.posts_count,
+       pick.created_at, coalesce(pick.is_focal, false) AS is_focal, pick.seen_at
 FROM (
-    SELECT *, row_number() OVER (PARTITION BY account_id
-                                 ORDER BY seen_at DESC NULLS LAST, followers DESC NULLS LAST, handle NULLS LAST) AS pick
+    SELECT account_id,
+           arg_min({'platform': platform, 'handle': handle, 'display_name': display_name, 'followers': followers,
+                    'following': following, 'posts_count': posts_count, 'created_at': created_at,
+                    'is_focal': is_focal, 'seen_at': seen_at},
+                   {'seen': -coalesce(epoch_us(seen_at), -9223372036854775807),
+                    'followers': -coalesce(followers, -9223372036854775807),
+                    'no_handle': handle IS NULL, 'handle': handle}) AS pick
     FROM stage_accounts
     WHERE account_id IS NOT NULL
-)
-WHERE pick = 1
-ON CONFLICT (account_id) DO UPDATE SET
-    handle       = CASE WHEN excluded.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.handle IS NULL
-                        THEN coalesce(excluded.handle, accounts.handle) ELSE accounts.handle END,
-    display_name = CASE WHEN excluded.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.display_name IS NULL
-                        THEN coalesce(excluded.display_name, accounts.display_name) ELSE accounts.display_name END,
-    followers    = CASE WHEN excluded.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.followers IS NULL
-                        THEN coalesce(excluded.followers, accounts.followers) ELSE accounts.followers END,
-    following    = CASE WHEN excluded.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.following IS NULL
-                        THEN coalesce(excluded.following, accounts.following) ELSE accounts.following END,
-    posts_count  = CASE WHEN excluded.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.posts_count IS NULL
-                        THEN coalesce(excluded.posts_count, accounts.posts_count) ELSE accounts.posts_count END,
-    created_at   = coalesce(accounts.created_at, excluded.created_at),
-    is_focal     = accounts.is_focal OR excluded.is_focal,
-    seen_at      = greatest(accounts.seen_at, excluded.seen_at);
+    GROUP BY account_id
+);
+
+UPDATE accounts SET
+    handle       = CASE WHEN s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.handle IS NULL
+                        THEN coalesce(s.handle, accounts.handle) ELSE accounts.handle END,
+    display_name = CASE WHEN s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.display_name IS NULL
+                        THEN coalesce(s.display_name, accounts.display_name) ELSE accounts.display_name END,
+    followers    = CASE WHEN s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.followers IS NULL
+                        THEN coalesce(s.followers, accounts.followers) ELSE accounts.followers END,
+    following    = CASE WHEN s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.following IS NULL
+                        THEN coalesce(s.following, accounts.following) ELSE accounts.following END,
+    posts_count  = CASE WHEN s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL OR accounts.posts_count IS NULL
+                        THEN coalesce(s.posts_count, accounts.posts_count) ELSE accounts.posts_count END,
+    created_at   = coalesce(accounts.created_at, s.created_at),
+    is_focal     = accounts.is_focal OR s.is_focal,
+    seen_at      = greatest(accounts.seen_at, s.seen_at)
+FROM stage_accounts_unique AS s
+WHERE accounts.account_id = s.account_id
+  AND (s.seen_at >= accounts.seen_at OR accounts.seen_at IS NULL  -- else only what is missing can change
+       OR accounts.handle IS NULL OR accounts.display_name IS NULL OR accounts.followers IS NULL
+       OR accounts.following IS NULL OR accounts.posts_count IS NULL
+       OR (accounts.created_at IS NULL AND s.created_at IS NOT NULL) OR (s.is_focal AND NOT accounts.is_focal));
+
+INSERT INTO accounts (account_id, platform, handle, display_name, followers, following, posts_count,
+                      created_at, is_focal, seen_at)
+SELECT s.account_id, s.platform, s.handle, s.display_name, s.followers, s.following, s.posts_count,
+       s.created_at, s.is_focal, s.seen_at
+FROM stage_accounts_unique AS s
+ANTI JOIN accounts AS a ON a.account_id = s.account_id;
+
+DROP TABLE stage_accounts_unique;
 
 -- name: merge_posts
 -- Merge staged posts: one row per post, a collected copy wins over a context copy; new posts are inserted, known ones only filled in.
-CREATE OR REPLACE TEMP TABLE stage_posts_unique AS
+-- Copies of one id in this file: the first collected copy in file order wins, else the first copy. Only
+-- ids staged more than once are ranked (ranking every staged row moves all their text around: 6.8 s
+-- of CPU against 0.6 s on 3M Reddit comments); the copies that lose are left out by their row id.
+CREATE OR REPLACE TEMP TABLE stage_posts_losers AS
+SELECT row_id
+FROM (
+    SELECT rowid AS row_id,
+           row_number() OVER (PARTITION BY post_id ORDER BY collected DESC NULLS LAST, line_no, rowid) AS pick
+    FROM stage_posts
+    WHERE post_id IN (SELECT post_id FROM stage_posts WHERE post_id IS NOT NULL
+                      GROUP BY post_id HAVING count(*) > 1)
+)
+WHERE pick > 1;
+
+CREATE OR REPLACE TEMP VIEW stage_posts_unique AS
 SELECT post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id, channel,
        kind, like_count, share_count, reply_count, quote_count, coalesce(collected, false) AS collected
-FROM (
-    SELECT *, row_number() OVER (PARTITION BY post_id ORDER BY collected DESC NULLS LAST, line_no) AS pick
-    FROM stage_posts
-    WHERE post_id IS NOT NULL
-)
-WHERE pick = 1;
+FROM stage_posts
+WHERE post_id IS NOT NULL AND rowid NOT IN (SELECT row_id FROM stage_posts_losers);
 
 UPDATE posts SET
     collected       = posts.collected OR s.collected,
@@ -70,7 +104,8 @@ SELECT s.post_id, s.platform, s.author_id, s.created_at, s.text, s.lang, s.paren
 FROM stage_posts_unique AS s
 ANTI JOIN posts AS p ON p.post_id = s.post_id;
 
-DROP TABLE stage_posts_unique;
+DROP VIEW stage_posts_unique;
+DROP TABLE stage_posts_losers;
 
 -- name: merge_interactions
 -- Insert staged interactions with a resolved target that the workspace does not hold yet.
@@ -87,8 +122,22 @@ LEFT JOIN posts AS p ON p.post_id = s.post_id
 WHERE s.target_id IS NOT NULL AND s.source_id IS NOT NULL
   AND NOT (s.kind IN ('reply', 'mention', 'quote', 'comment')
            AND p.author_id IS NOT NULL AND p.author_id <> s.source_id)
-GROUP BY s.post_id, s.kind, s.source_id, s.target_id   -- one row each, at its earliest time
-ORDER BY s.post_id, s.kind, s.source_id, s.target_id;
+GROUP BY s.post_id, s.kind, s.source_id, s.target_id;  -- one row each, at its earliest time
+
+-- name: merge_interactions_unique
+-- merge_interactions for a format whose staged interactions are one row per (post_id, kind, source_id, target_id) already.
+-- An edge list stages each interaction once (queries/ingest/edges_csv.sql): grouping ten million rows
+-- again to find no duplicate costs as much as writing them.
+INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
+SELECT s.source_id, s.target_id, s.kind, s.post_id, s.created_at, s.platform, $load_id
+FROM stage_interactions AS s
+ANTI JOIN interactions AS i
+     ON i.post_id IS NOT DISTINCT FROM s.post_id AND i.kind = s.kind
+    AND i.source_id = s.source_id AND i.target_id = s.target_id
+LEFT JOIN posts AS p ON p.post_id = s.post_id
+WHERE s.target_id IS NOT NULL AND s.source_id IS NOT NULL
+  AND NOT (s.kind IN ('reply', 'mention', 'quote', 'comment')
+           AND p.author_id IS NOT NULL AND p.author_id <> s.source_id);
 
 -- name: save_rejects
 -- Keep the staged rejects, with the raw line, in the rejects table.

@@ -1,6 +1,7 @@
--- name: reddit_stage
--- Pushshift / Arctic Shift comments (RC_*) and submissions (RS_*) from raw_lines into the staging tables.
+-- name: reddit_parse
+-- Pushshift / Arctic Shift comments (RC_*) and submissions (RS_*): one block of raw_lines into stage_posts, stage_accounts and stage_rejects.
 --
+-- The loader runs this once per block of the file (raw_lines is the block), then reddit_finish once.
 -- Ids: a submission is `<platform>:t3_<id>`, a comment `<platform>:t1_<id>` (Reddit's own "fullname"
 -- prefixes, so that `parent_id` / `link_id`, which are fullnames already, become post ids by prefixing
 -- the platform alone). Accounts are `<platform>:<author>`; authors in $excluded_authors (compared in
@@ -10,26 +11,35 @@
 -- line is not JSON); id and created_utc come through as JSON text, as their JSON type decides rejects.
 -- Only lines that are not objects are parsed again, to name what they are. A JSON field that is null or
 -- absent is told by json_type (NULL, or 'NULL' where the field is a VARIANT null on Spark), not IS NULL.
+-- (Each value is computed once and without copying the line: a pattern, not ltrim, finds the `{`.)
 CREATE OR REPLACE TEMP TABLE reddit_rows AS
-WITH parsed AS (
+WITH shapes AS (
+    SELECT line_no, line, regexp_matches(line, '^[ \t]*[{]') AS looks_like_object
+    FROM raw_lines
+),
+parsed AS (
     SELECT line_no,
            line,
-           starts_with(ltrim(line, ' ' || chr(9)), '{') AS looks_like_object,
-           CASE WHEN starts_with(ltrim(line, ' ' || chr(9)), '{') THEN try(json_transform(line, '{
+           looks_like_object,
+           CASE WHEN looks_like_object THEN try(json_transform(line, '{
                "id": "JSON", "author": "VARCHAR", "created_utc": "JSON",
                "subreddit": "VARCHAR", "parent_id": "VARCHAR", "link_id": "VARCHAR",
                "body": "VARCHAR", "title": "VARCHAR", "selftext": "VARCHAR",
                "score": "BIGINT", "num_comments": "BIGINT", "num_crossposts": "BIGINT",
                "author_created_utc": "DOUBLE", "url": "VARCHAR", "is_self": "BOOLEAN"
            }')) END AS r
-    FROM raw_lines
+    FROM shapes
 ),
-kinds AS (  -- the JSON types of id and created_utc, once (each is tested several times below)
+kinds AS (  -- the JSON types and texts of id and created_utc, once (each is tested several times below)
     SELECT line_no, line, looks_like_object, r,
            coalesce(json_type(r.id), 'NULL') AS id_type,
+           r.id ->> '$' AS id_text,
            coalesce(json_type(r.created_utc), 'NULL') AS created_type,
            r.created_utc ->> '$' AS created_text
     FROM parsed
+),
+numbers AS (
+    SELECT *, try_cast(created_text AS DOUBLE) AS created_number FROM kinds
 ),
 typed AS (
     SELECT line_no,
@@ -39,19 +49,21 @@ typed AS (
            CASE WHEN r IS NOT NULL THEN 'OBJECT'
                 WHEN looks_like_object OR NOT json_valid(line) THEN NULL
                 ELSE json_type(line::JSON) END AS doc_type,
+           -- the id without a fullname prefix (t1_ or t3_), if it has one
            CASE WHEN id_type IN ('VARCHAR', 'UBIGINT', 'BIGINT')
-                THEN regexp_replace(r.id ->> '$', '^t[13]_', '') END AS native_id,
+                THEN CASE WHEN starts_with(id_text, 't1_') OR starts_with(id_text, 't3_') THEN substr(id_text, 4)
+                          ELSE id_text END END AS native_id,
            -- Unix seconds (a number, or a string of one) within the years 1 to 9999, or an ISO 8601 string
            CASE WHEN created_type IN ('UBIGINT', 'BIGINT', 'DOUBLE', 'VARCHAR')
-                 AND try_cast(created_text AS DOUBLE) BETWEEN -62135596800 AND 253402300799
-                THEN to_timestamp(try_cast(created_text AS DOUBLE))
+                 AND created_number BETWEEN -62135596800 AND 253402300799
+                THEN to_timestamp(created_number)
                 WHEN created_type = 'VARCHAR' AND isfinite(try_cast(created_text AS TIMESTAMPTZ))
                 THEN try_cast(created_text AS TIMESTAMPTZ) END AS created_at,
            -- a comment points at its parent (parent_id) and its submission (link_id); a submission at neither
            (r.parent_id IS NOT NULL OR r.link_id IS NOT NULL) AS is_comment,
            CASE WHEN r.author IS NULL OR list_contains($excluded_authors, lower(r.author)) THEN NULL
                 ELSE $platform || ':' || r.author END AS author_id
-    FROM kinds
+    FROM numbers
 )
 SELECT line_no,
        CASE WHEN doc_type IS NULL THEN 'invalid JSON'
@@ -106,26 +118,34 @@ SELECT post_id, $platform, author_id, created_at, text, NULL, parent_post_id, co
 FROM reddit_rows
 WHERE reject_reason IS NULL;
 
+-- One row per author and block (a block holds each active author many times; the merge keeps one row
+-- of all): seen at the author's newest post of the block. The name is the author_id's, and the
+-- account's creation time (author_created_utc) is one per account.
 INSERT INTO stage_accounts (account_id, platform, handle, created_at, is_focal, seen_at)
-SELECT author_id, $platform, author, author_created_at, false, created_at
+SELECT author_id, $platform, min(author), max(author_created_at), false, max(created_at)
 FROM reddit_rows
-WHERE reject_reason IS NULL AND author_id IS NOT NULL;
+WHERE reject_reason IS NULL AND author_id IS NOT NULL
+GROUP BY author_id;
 
+DROP TABLE reddit_rows;
+
+-- name: reddit_finish
+-- After the last block: the comment interactions of the whole file, from stage_posts and the workspace's posts.
 -- Comment -> author of the parent comment or submission. The parent may be in this file or in an
 -- earlier load (the canonical posts table; as in the merge, its author wins unless it is NULL). A parent
 -- that is known but has no account author ([deleted], AutoModerator, ...) makes no row; a parent not
 -- known yet makes a row with a NULL target (counted as unresolved; a later load completes it, see
--- reddit_resolve).
+-- reddit_resolve). Every staged post is a good record of this file (rejected lines stage none).
 INSERT INTO stage_interactions (source_id, target_id, kind, post_id, created_at, platform)
 WITH comments AS (
     SELECT post_id, author_id, parent_post_id, created_at
-    FROM reddit_rows
-    WHERE reject_reason IS NULL AND is_comment AND author_id IS NOT NULL
+    FROM stage_posts
+    WHERE kind = 'comment' AND author_id IS NOT NULL
 ),
 staged_parents AS (
     SELECT post_id, max(author_id) AS author_id
-    FROM reddit_rows
-    WHERE reject_reason IS NULL AND post_id IN (SELECT parent_post_id FROM comments)
+    FROM stage_posts
+    WHERE post_id IN (SELECT parent_post_id FROM comments)
     GROUP BY post_id
 )
 SELECT c.author_id, coalesce(p.author_id, s.author_id), 'comment', c.post_id, c.created_at, $platform
@@ -135,8 +155,6 @@ LEFT JOIN staged_parents AS s ON s.post_id = c.parent_post_id
 WHERE (p.post_id IS NULL AND s.post_id IS NULL)      -- parent not known yet: unresolved
    OR coalesce(p.author_id, s.author_id) IS NOT NULL  -- known, with an account as author
 ;
-
-DROP TABLE reddit_rows;
 
 -- name: reddit_resolve
 -- After the merge: comment interactions whose parent became known in this load (it is among the

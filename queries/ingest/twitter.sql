@@ -154,3 +154,32 @@ DROP TABLE IF EXISTS tw_accounts;
 DROP TABLE IF EXISTS tw_mentions;
 DROP TABLE IF EXISTS tw_unresolved;
 DROP TABLE IF EXISTS tw_extra_records;
+
+-- name: twitter_keep_first_block
+-- Streaming loads: the first block's twitter work tables become the file's (tw_*_file; DuckDB only, Spark stages a file whole).
+CREATE OR REPLACE TEMP TABLE tw_posts_file AS SELECT * FROM tw_posts;
+CREATE OR REPLACE TEMP TABLE tw_accounts_file AS SELECT * FROM tw_accounts;
+CREATE OR REPLACE TEMP TABLE tw_mentions_file AS SELECT * FROM tw_mentions;
+CREATE OR REPLACE TEMP TABLE tw_extra_records_file AS SELECT * FROM tw_extra_records;
+DROP TABLE tw_posts;
+DROP TABLE tw_accounts;
+DROP TABLE tw_mentions;
+DROP TABLE tw_extra_records;
+
+-- name: twitter_keep_block
+-- Streaming loads: a later block's twitter work tables added to the file's.
+INSERT INTO tw_posts_file SELECT * FROM tw_posts;
+INSERT INTO tw_accounts_file SELECT * FROM tw_accounts;
+INSERT INTO tw_mentions_file SELECT * FROM tw_mentions;
+INSERT INTO tw_extra_records_file SELECT * FROM tw_extra_records;
+DROP TABLE tw_posts;
+DROP TABLE tw_accounts;
+DROP TABLE tw_mentions;
+DROP TABLE tw_extra_records;
+
+-- name: twitter_file_tables
+-- Streaming loads, after the last block: the file's work tables take the names twitter_stage_common reads.
+ALTER TABLE tw_posts_file RENAME TO tw_posts;
+ALTER TABLE tw_accounts_file RENAME TO tw_accounts;
+ALTER TABLE tw_mentions_file RENAME TO tw_mentions;
+ALTER TABLE tw_extra_records_file RENAME TO tw_extra_records;

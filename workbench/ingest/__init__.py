@@ -2,7 +2,8 @@
 
 ``load(store, paths)`` expands the paths (files, folders, zips, compressed
 files), detects each file's format and loads each as one transaction recorded
-in ``loads``. See :mod:`workbench.ingest.pipeline` for the steps and the
+in ``loads``. The JSON lines files of a zip that share a format are one load
+(a zip of 300 one-tweet files is one load, not 300). See :mod:`workbench.ingest.pipeline` for the steps and the
 loader contract, and DESIGN.md for the formats.
 
 Examples
@@ -24,10 +25,10 @@ from typing import Iterable
 
 from workbench.errors import ExportFormatError, ParameterError, WorkbenchError, WorkspaceError
 from workbench.ingest.report import FileReport, LoadReport
-from workbench.ingest.sources import expand
+from workbench.ingest.sources import ReadLimits, Source, expand
 from workbench.store import Store
 
-__all__ = ["load", "LoadReport", "FileReport", "formats"]
+__all__ = ["load", "LoadReport", "FileReport", "ReadLimits", "formats"]
 
 
 def check_row_kind(kind: str | None) -> str | None:
@@ -47,7 +48,7 @@ def check_row_kind(kind: str | None) -> str | None:
 
 def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *, format: str = "auto",
          strict: bool = False, platform: str | None = None, progress: bool | None = None,
-         kind: str | None = None, options: dict | None = None) -> LoadReport:
+         kind: str | None = None, options: dict | None = None, limits: ReadLimits | None = None) -> LoadReport:
     """Load one or more exports into ``store``.
 
     Parameters
@@ -75,6 +76,9 @@ def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *
     options : dict, optional
         Options of the format's loader (the ``attributes`` format: ``id_column``, ``name``; see
         :func:`workbench.attributes.import_file`).
+    limits : ReadLimits, optional
+        Caps on decompressed size, expansion ratio and JSON document size (defaults:
+        :class:`ReadLimits`); an input beyond them fails with an error naming the limit.
 
     Returns
     -------
@@ -106,14 +110,21 @@ def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *
     report = LoadReport()
     errors: list[WorkbenchError] = []
     for source in expand(paths):
-        try:
-            report.files.append(load_source(store, source, format=format, strict=strict,
-                                            platform=platform, progress=progress, kind=kind,
-                                            options=options))
-        except WorkbenchError as error:
-            failed = FileReport(path=source.name, format=format, status="failed", error=str(error))
-            report.files.append(failed)
-            errors.append(error)
+        for part in _parts(source, format):
+            try:
+                if isinstance(part, WorkbenchError):
+                    raise part
+                if part.refusal:
+                    raise ExportFormatError(part.refusal, path=part.name)
+                chosen = format if format != "auto" else (part.format_hint or "auto")
+                report.files.append(load_source(store, part, format=chosen, strict=strict, platform=platform,
+                                                progress=progress, kind=kind, options=options,
+                                                limits=limits))
+            except WorkbenchError as error:
+                failed = FileReport(path=getattr(error, "path", None) or getattr(part, "name", source.name),
+                                    format=format, status="failed", error=str(error))
+                report.files.append(failed)
+                errors.append(error)
     if errors:
         first = errors[0]
         if len(errors) > 1:
@@ -121,3 +132,42 @@ def load(store: Store, paths: str | os.PathLike | Iterable[str | os.PathLike], *
         first.report = report  # type: ignore[attr-defined]
         raise first
     return report
+
+
+def _parts(source: Source, format: str) -> list[Source | WorkbenchError]:
+    """The loads one source makes: itself, or for a zip of separate files, its JSON lines files grouped
+    by format (one load each) and every other file on its own (an error for a file that cannot be
+    told apart, in its place)."""
+    if not source.archive:
+        return [source]
+    from workbench.ingest.detect import detect_format, read_sample
+    from workbench.ingest.formats import get_format
+    from workbench.ingest.pipeline import _layout
+
+    parts: list[Source | WorkbenchError] = []
+    groups: dict[str, list[Source]] = {}
+    for member in source.members:
+        alone = Source(f"{source.name}/{member.name}", member._open_raw, size=member.size,
+                       compressed_size=member.compressed_size)
+        try:
+            sample = read_sample(alone)
+            found = format if format != "auto" else detect_format(alone, sample)
+            layout = _layout(get_format(found), sample)
+        except WorkbenchError as error:
+            parts.append(error)
+            continue
+        # JSON lines files of one format read as one input; CSV files each have their header
+        if layout == "lines" and sample.text.lstrip().startswith("{"):
+            groups.setdefault(found, []).append(member)
+        else:
+            alone.format_hint = found
+            parts.append(alone)
+    for found, members in groups.items():
+        if len(members) == 1:
+            member = members[0]
+            parts.append(Source(f"{source.name}/{member.name}", member._open_raw, size=member.size,
+                                compressed_size=member.compressed_size, format_hint=found))
+        else:
+            parts.append(Source(source.name, source._open_raw, size=sum(m.size or 0 for m in members),
+                                members=members, archive=True, format_hint=found))
+    return parts

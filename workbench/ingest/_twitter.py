@@ -11,9 +11,26 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["finish", "rejected_lines", "WORK_TABLES"]
+__all__ = ["finish", "rejected_lines", "keep_block", "finish_blocks", "WORK_TABLES"]
 
 WORK_TABLES = ("tw_posts", "tw_accounts", "tw_mentions", "tw_unresolved", "tw_extra_records")
+
+
+def keep_block(ctx: Any) -> None:
+    """A streaming load, after a block's parse: add its work tables to the file's (``tw_*_file``)."""
+    first = not ctx.state.get("kept")
+    ctx.run("ingest.twitter_keep_first_block" if first else "ingest.twitter_keep_block")
+    ctx.state["kept"] = True
+
+
+def finish_blocks(ctx: Any) -> None:
+    """A streaming load, after the last block: stage the file's work tables (:func:`finish`).
+
+    The lines rejected while reading (bad bytes, too long) were rejected before the format saw
+    them: ``ctx.reading_rejects`` of them, which :func:`finish` must not count again.
+    """
+    ctx.run("ingest.twitter_file_tables")
+    finish(ctx, rejected_before=ctx.reading_rejects)
 
 
 def rejected_lines(ctx: Any) -> int:

@@ -4,10 +4,11 @@ A format is one module registered in :data:`workbench.ingest.formats.FORMATS`. T
 pipeline (:mod:`workbench.ingest.pipeline` on DuckDB, :mod:`workbench.spark.ingest` on Spark)
 streams the file into ``raw_lines`` and then calls the module's ``stage(ctx)``, whose named
 queries turn ``raw_lines`` into the ``stage_*`` tables; the pipeline merges those into the
-workspace. The module never opens files, never writes the canonical tables and never commits.
+workspace. A lines format that also has ``prepare``, ``parse`` and ``finish`` is parsed block by
+block on DuckDB instead (``raw_lines`` is one block at a time), so memory does not grow with the file. The module never opens files, never writes the canonical tables and never commits.
 
 :class:`LoaderContext` is the ``ctx`` both engines hand over
-(:class:`workbench.ingest.pipeline.StageContext` and
+(:class:`workbench.ingest.context.StageContext` and
 :class:`workbench.spark.runner.SparkStageContext` implement it; ``tests/test_docs.py`` checks
 that they do). A loader written against it alone runs on either engine. The DuckDB context
 offers more (:class:`DuckDBLoaderContext`): loaders that use it load with DuckDB only.
@@ -113,6 +114,13 @@ OPTIONAL = {
     "check_sample": "check_sample(sample, name) -> None: refuse a file early with a clear error",
     "resolve": "resolve(ctx) -> None: after the merge, add what this load completes of earlier loads",
     "TAKES_KIND": "True when rows name no kind, so --kind applies (edge lists, graph files)",
+    "prepare": "prepare(ctx) -> None: a lines format that streams: create its work tables before the first block",
+    "parse": "parse(ctx) -> None: one block of the file (raw_lines holds that block's lines) into the work "
+             "tables and stage_rejects",
+    "finish": "finish(ctx) -> None: after the last block, the stage_* tables of the whole file from the work "
+              "tables; the format's stage(ctx) is then prepare, parse and finish in a row (as Spark runs it)",
+    "streams": "streams(sample) -> bool: whether this file is parsed block by block (default: yes when "
+               "prepare, parse and finish exist)",
 }
 
 
@@ -128,7 +136,7 @@ def check_loader(module: ModuleType) -> list[str]:
     layout = getattr(module, "LAYOUT", None)
     if layout is not None and layout not in LAYOUTS:
         problems.append(f"LAYOUT: expected one of {', '.join(LAYOUTS)}, got {layout!r}")
-    for name in ("sniff", "stage", "layout", "check_sample", "resolve"):
+    for name in ("sniff", "stage", "layout", "check_sample", "resolve", "prepare", "parse", "finish", "streams"):
         if hasattr(module, name) and not callable(getattr(module, name)):
             problems.append(f"{name}: expected a function")
     takes_kind = getattr(module, "TAKES_KIND", False)

@@ -72,6 +72,11 @@ def _first_json(text: str) -> Any:
 
 def read_sample(source: Source) -> Sample:
     """Read the start of ``source`` for sniffing (decompressing as needed)."""
+    if source.members and source.archive:  # files read as one input: the first one speaks for them
+        first = source.members[0]
+        sample = read_sample(Source(f"{source.name}/{first.name}", first._open_raw, size=first.size,
+                                    compressed_size=first.compressed_size))
+        return Sample(sample.name, sample.text, sample.first, tuple(m.name for m in source.members))
     if source.members:
         return Sample(source.name, "", None, tuple(m.name for m in source.members))
     try:

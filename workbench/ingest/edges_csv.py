@@ -50,7 +50,7 @@ import re
 from typing import Any
 
 __all__ = ["NAME", "PLATFORM", "LAYOUT", "TAKES_KIND", "COLUMN_NAMES", "KIND_ALIASES", "WEIGHT_CAP",
-           "sniff", "check_sample", "stage"]
+           "sniff", "check_sample", "prepare", "parse", "finish", "stage"]
 
 NAME = "edges-csv"
 PLATFORM = "csv"
@@ -150,30 +150,66 @@ def check_sample(sample: Any, path: str) -> None:
                                     f"{format_id} or without --format (it is detected)", path=path)
 
 
-def stage(ctx: Any) -> None:
-    """Fill ``stage_interactions`` and ``stage_accounts`` from ``raw_lines`` (``queries/ingest/edges_csv.sql``).
-
-    Sets ``ctx.records_read`` to the number of data rows (header and comment lines are not records).
-
-    Parameters
-    ----------
-    ctx : workbench.ingest.pipeline.StageContext
-        The load's context; the column names, kind aliases, weight cap and the load's kind for rows
-        without one (``ctx.default_kind``, ``mention`` when None) are bound as parameters. Sets
-        ``ctx.assumed_kind_rows`` to the number of loaded rows that took that kind.
-    """
-    default_kind = getattr(ctx, "default_kind", None) or "mention"
+def _parameters(ctx: Any) -> dict[str, Any]:
     kinds = sorted(set(KIND_ALIASES.values()))
     aliases = [alias for alias in KIND_ALIASES if alias not in kinds]
-    ctx.run(
-        "ingest.edges_csv_stage",
+    return dict(
         source_names=list(COLUMN_NAMES["source"]), target_names=list(COLUMN_NAMES["target"]),
         kind_names=list(COLUMN_NAMES["kind"]), time_names=list(COLUMN_NAMES["timestamp"]),
         weight_names=list(COLUMN_NAMES["weight"]), post_names=list(COLUMN_NAMES["post_id"]),
         kind_aliases=list(KIND_ALIASES), kind_values=list(KIND_ALIASES.values()),
         kinds_expected=", ".join(kinds) + " or " + ", ".join(a.upper() for a in aliases),
-        weight_cap=WEIGHT_CAP, default_kind=default_kind,
+        weight_cap=WEIGHT_CAP, default_kind=getattr(ctx, "default_kind", None) or "mention",
     )
-    ctx.records_read = int(ctx.run("ingest.edges_csv_records").fetchone()[0])
-    ctx.assumed_kind_rows = int(ctx.run("ingest.edges_csv_assumed_kind").fetchone()[0])
+
+
+def prepare(ctx: Any) -> None:
+    """Start a file: its layout is not known until its first line that is not a comment."""
+    ctx.state.update(layout=False, kept=False, records=0)
+
+
+def parse(ctx: Any) -> None:
+    """One block of ``raw_lines``: its data rows, typed, into the work table ``edges_good`` and its bad
+    rows into ``stage_rejects`` (``queries/ingest/edges_csv.sql``).
+
+    The file's layout (header or not, delimiter, columns) comes from its first line that is not a
+    comment, found in the first block that has one. ``ctx.state["records"]`` counts the data rows.
+
+    Parameters
+    ----------
+    ctx : workbench.ingest.pipeline.StageContext
+        The load's context; the column names, kind aliases, weight cap and the load's kind for rows
+        without one (``ctx.default_kind``, ``mention`` when None) are bound as parameters.
+    """
+    params = _parameters(ctx)
+    if not ctx.state["layout"]:
+        first = ctx.run("ingest.edges_csv_first_line").fetchone()
+        if first is None:
+            return  # only comment lines so far: nothing to read yet
+        ctx.run("ingest.edges_csv_layout", first_line_no=int(first[0]), first_line=first[1], **params)
+        ctx.state["layout"] = True
+    ctx.run("ingest.edges_csv_parse", **params)
+    ctx.state["records"] += int(ctx.run("ingest.edges_csv_records").fetchone()[0])
+    ctx.run("ingest.edges_csv_keep_more" if ctx.state["kept"] else "ingest.edges_csv_keep")
+    ctx.state["kept"] = True
+
+
+def finish(ctx: Any) -> None:
+    """After the last block: ``stage_interactions`` and ``stage_accounts`` from the good rows of the file.
+
+    Sets ``ctx.records_read`` to the number of data rows (header and comment lines are not records)
+    and ``ctx.assumed_kind_rows`` to the number of loaded rows that took the load's kind.
+    """
+    ctx.records_read = ctx.state["records"]
+    if ctx.state["kept"]:
+        ctx.run("ingest.edges_csv_finish")
+        ctx.interactions_unique = True  # one staged row per interaction (see edges_csv_finish)
+        ctx.assumed_kind_rows = int(ctx.run("ingest.edges_csv_assumed_kind").fetchone()[0])
     ctx.run("ingest.edges_csv_cleanup")
+
+
+def stage(ctx: Any) -> None:
+    """The whole file at once (``raw_lines`` holds every line): :func:`prepare`, :func:`parse`, :func:`finish`."""
+    prepare(ctx)
+    parse(ctx)
+    finish(ctx)

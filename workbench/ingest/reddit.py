@@ -38,7 +38,8 @@ from typing import Any
 
 from workbench.ingest import entities
 
-__all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "sniff", "stage", "resolve"]
+__all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "sniff", "prepare", "parse", "finish", "stage",
+           "resolve"]
 
 NAME = "reddit"
 PLATFORM = "reddit"
@@ -94,16 +95,35 @@ def sniff(sample: Any) -> bool:
     return any(key in record for key in _COMMENT_KEYS + _SUBMISSION_KEYS)
 
 
-def stage(ctx: Any) -> None:
-    """Fill the staging tables from ``raw_lines`` (``queries/ingest/reddit.sql``, ``reddit_stage``).
+def prepare(ctx: Any) -> None:
+    """Nothing to prepare: each block goes straight into the staging tables."""
+
+
+def parse(ctx: Any) -> None:
+    """One block of ``raw_lines`` into ``stage_posts``, ``stage_accounts`` and ``stage_rejects``
+    (``queries/ingest/reddit.sql``, ``reddit_parse``).
 
     Parameters
     ----------
     ctx : workbench.ingest.pipeline.StageContext
-        The load's context; the SQL reads ``raw_lines`` and writes ``stage_*`` tables.
+        The load's context; ``raw_lines`` holds the block's lines.
     """
-    ctx.run("ingest.reddit_stage", excluded_authors=list(EXCLUDED_AUTHORS))
+    ctx.run("ingest.reddit_parse", excluded_authors=list(EXCLUDED_AUTHORS))
+
+
+def finish(ctx: Any) -> None:
+    """After the last block: the comment interactions of the whole file (``reddit_finish``): a comment's
+    parent may be anywhere in the file or in an earlier load; then the links and hashtags of the staged
+    texts (:func:`workbench.ingest.entities.stage_from_text`), once for the whole file."""
+    ctx.run("ingest.reddit_finish")
     entities.stage_from_text(ctx)
+
+
+def stage(ctx: Any) -> None:
+    """The whole file at once (``raw_lines`` holds every line): :func:`parse`, then :func:`finish`."""
+    prepare(ctx)
+    parse(ctx)
+    finish(ctx)
 
 
 def resolve(ctx: Any) -> None:

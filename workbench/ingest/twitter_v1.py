@@ -29,7 +29,7 @@ from typing import Any
 
 from workbench.ingest import _twitter
 
-__all__ = ["NAME", "PLATFORM", "LAYOUT", "sniff", "layout", "stage"]
+__all__ = ["NAME", "PLATFORM", "LAYOUT", "sniff", "layout", "prepare", "parse", "finish", "stage"]
 
 NAME = "twitter-v1"
 PLATFORM = "twitter"
@@ -98,8 +98,23 @@ def layout(sample: Any) -> str:
     return "lines"
 
 
+def prepare(ctx: Any) -> None:
+    """Start a streaming load of tweet lines (nothing to create: each block makes its work tables)."""
+
+
+def parse(ctx: Any) -> None:
+    """One block of lines into the file's twitter work tables (``twitter_v1_stage`` on the block)."""
+    ctx.run("ingest.twitter_v1_stage", line_spec=LINE_SPEC, array_spec=ARRAY_SPEC)
+    _twitter.keep_block(ctx)
+
+
+def finish(ctx: Any) -> None:
+    """After the last block: stage the file's work tables (``twitter_stage_common``)."""
+    _twitter.finish_blocks(ctx)
+
+
 def stage(ctx: Any) -> None:
-    """Fill the staging tables from ``raw_lines``."""
+    """Fill the staging tables from ``raw_lines``, the whole file at once (a document, or on Spark)."""
     rejected_before = _twitter.rejected_lines(ctx)
     ctx.run("ingest.twitter_v1_stage", line_spec=LINE_SPEC, array_spec=ARRAY_SPEC)
     _twitter.finish(ctx, rejected_before=rejected_before)

@@ -38,7 +38,7 @@ from typing import Any
 
 from workbench.ingest import _twitter
 
-__all__ = ["NAME", "PLATFORM", "LAYOUT", "sniff", "stage"]
+__all__ = ["NAME", "PLATFORM", "LAYOUT", "sniff", "streams", "prepare", "parse", "finish", "stage"]
 
 NAME = "twitter-v2"
 PLATFORM = "twitter"
@@ -100,8 +100,28 @@ def sniff(sample: Any) -> bool:
     return _CSV_REQUIRED <= header and bool(_CSV_ANY & header)
 
 
+def streams(sample: Any) -> bool:
+    """JSON lines stream block by block; a twarc-csv file (one header for all rows) is staged whole."""
+    return sample.text.lstrip().startswith(("{", "["))
+
+
+def prepare(ctx: Any) -> None:
+    """Start a streaming load of JSON lines: nothing to create (the first block's query makes the work tables)."""
+
+
+def parse(ctx: Any) -> None:
+    """One block of JSON lines into the file's twitter work tables (``twitter_v2_stage`` on the block)."""
+    ctx.run("ingest.twitter_v2_stage")
+    _twitter.keep_block(ctx)
+
+
+def finish(ctx: Any) -> None:
+    """After the last block: stage the file's work tables (``twitter_stage_common``)."""
+    _twitter.finish_blocks(ctx)
+
+
 def stage(ctx: Any) -> None:
-    """Fill the staging tables from ``raw_lines`` (JSON lines or a twarc-csv file)."""
+    """Fill the staging tables from ``raw_lines`` (JSON lines or a twarc-csv file), the whole file at once."""
     rejected_before = _twitter.rejected_lines(ctx)
     first = ctx.scalar("SELECT ltrim(line) FROM raw_lines ORDER BY line_no LIMIT 1") or ""
     if first.startswith(("{", "[")):

@@ -128,6 +128,9 @@ class SparkStageContext:
     unresolved: int = 0
     default_kind: str | None = None
     assumed_kind_rows: int = 0
+    #: what a format keeps between the steps of its stage (see workbench.ingest.pipeline)
+    state: dict[str, Any] = field(default_factory=dict)
+    interactions_unique: bool = False  # read by the DuckDB merge only; Spark's merge always groups
     views: list[str] = field(default_factory=list)
     staged: dict[str, list[Any]] = field(default_factory=dict)
 

@@ -1,0 +1,65 @@
+"""The context a format module's ``prepare``, ``parse``, ``finish``, ``stage`` and ``resolve`` receive.
+
+See the loader contract in :mod:`workbench.ingest.pipeline`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench import sql as sql_module
+from workbench.ingest.detect import Sample
+from workbench.store import Store
+
+__all__ = ["StageContext"]
+
+
+@dataclass
+class StageContext:
+    """What a format module's ``stage`` and ``resolve`` receive (see the loader contract)."""
+
+    store: Store
+    load_id: int
+    path: str
+    platform: str
+    strict: bool
+    sample: Sample | None = None
+    records_read: int = 0
+    unresolved: int = 0
+    #: the kind of rows that name none (edge lists, graph files): the load's ``kind=``, None for the default
+    default_kind: str | None = None
+    #: how many loaded rows took that kind (set by loaders whose ``TAKES_KIND`` is true)
+    assumed_kind_rows: int = 0
+    #: what a streaming format keeps between its blocks (see the loader contract)
+    state: dict[str, Any] = field(default_factory=dict)
+    #: set by a format whose stage_interactions hold one row per (post_id, kind, source_id, target_id):
+    #: the merge then skips grouping them
+    interactions_unique: bool = False
+    #: lines rejected while reading (bad bytes, too long), before the format saw them
+    reading_rejects: int = 0
+    #: the format's own options (``load(..., options=...)``; the attributes format: ``id_column``, ``name``)
+    options: dict[str, Any] = field(default_factory=dict)
+    #: lines for the load summary that a loader wants the user to see (e.g. a graph file's multi-edges)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def con(self):
+        return self.store.con
+
+    def _auto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"load_id": self.load_id, "platform": self.platform, "path": self.path, **params}
+
+    def sql(self, text: str, **params: Any):
+        """Run SQL statements with ``$params`` bound (``$load_id``, ``$platform``, ``$path`` are automatic)."""
+        return self.store.sql(text, self._auto(params))
+
+    def run(self, name: str, **params: Any):
+        """Run the named query ``name`` (all its statements) with ``$params`` bound."""
+        query = sql_module.get(name)
+        merged = self._auto(params)
+        return self.store.sql(query.text, {k: v for k, v in merged.items() if k in query.params})
+
+    def scalar(self, text: str, **params: Any) -> Any:
+        row = self.sql(text, **params).fetchone()
+        return None if row is None else row[0]
