@@ -6,7 +6,8 @@
   docs/scores.md or docs/metrics.md;
 - the loader contract of docs/formats.md is what the code has: every registered format follows it, and
   both stage contexts (DuckDB and Spark) implement its protocol;
-- the README and the docs link pages and anchors that exist.
+- the README and the docs link pages and anchors that exist;
+- no file refers to a design document or data folder outside the repository.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import re
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -217,3 +219,26 @@ def test_data_readme_names_what_the_demo_writes():
     demo = cli.build_parser().parse_args(["demo"])
     assert Path(demo.db).parent.name == "data" and Path(demo.db).name in text
     assert Path(demo.data).name + "/" + SAMPLE_FILE in text
+
+
+def _repository_files() -> list[Path]:
+    """The files of the repository: git's (tracked, and untracked but not ignored), else every file."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
+                                capture_output=True, check=True).stdout.decode().split("\0")
+        return [ROOT / name for name in listed if name and (ROOT / name).is_file()]
+    except (OSError, subprocess.CalledProcessError):
+        skip = {".git", ".venv", "data", "reports", "__pycache__", ".pytest_cache", ".hypothesis", "build", "dist"}
+        return [p for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
+
+
+def test_nothing_points_outside_the_repository():
+    outside = ["DESIGN" + ".md", ".." + "/shared", "/work" + "/shared"]
+    found = []
+    for path in _repository_files():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        found += [f"{path.relative_to(ROOT)}: {needle}" for needle in outside if needle in text]
+    assert not found, found

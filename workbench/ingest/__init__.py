@@ -3,8 +3,8 @@
 ``load(store, paths)`` expands the paths (files, folders, zips, compressed
 files), detects each file's format and loads each as one transaction recorded
 in ``loads``. The JSON lines files of a zip that share a format are one load
-(a zip of 300 one-tweet files is one load, not 300). See :mod:`workbench.ingest.pipeline` for the steps and the
-loader contract, and DESIGN.md for the formats.
+(a zip of 300 one-tweet files is one load, not 300). See :mod:`workbench.ingest.pipeline` for the steps,
+:mod:`workbench.ingest.contract` for the loader contract, and docs/formats.md for the formats.
 
 Examples
 --------

@@ -62,6 +62,11 @@ class LoaderContext(Protocol):
         The interaction kind for rows that name none (``--kind``; edge lists and graph files).
     assumed_kind_rows : int
         How many staged rows took ``default_kind``; set it so the load summary can say so.
+    state : dict
+        What a streaming format keeps between ``prepare``, its ``parse`` calls and ``finish``.
+    interactions_unique : bool
+        Set by a format whose ``stage_interactions`` hold one row per (post_id, kind, source_id,
+        target_id): the DuckDB merge then skips grouping them.
     """
 
     load_id: int
@@ -72,6 +77,8 @@ class LoaderContext(Protocol):
     unresolved: int
     default_kind: str | None
     assumed_kind_rows: int
+    state: dict[str, Any]
+    interactions_unique: bool
 
     def run(self, name: str, **params: Any) -> Any:
         """Run the named query ``name`` (all its statements); the last statement's result, if any."""
