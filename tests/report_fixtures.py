@@ -113,7 +113,7 @@ REAL_NOTEBOOKS = ("02_communities", "03_influencers_vs_networkers", "04_communit
 
 @pytest.fixture(scope="session")
 def real_db(shared_data, tmp_path_factory) -> Path:
-    """A real export (``REAL_EXPORT`` from ../shared/data) loaded into a workspace file."""
+    """A real export (``REAL_EXPORT`` from the shared data folder) loaded into a workspace file."""
     import workbench as wb
 
     export = shared_data.joinpath(*REAL_EXPORT)
