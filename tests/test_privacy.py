@@ -439,6 +439,21 @@ def test_item2_ordinary_words_and_numbers_are_no_leak_where_they_are_words():
     assert scanner.scan_page(page) == []
 
 
+def test_item2_a_count_equal_to_a_numeric_account_id_is_a_value_not_a_name():
+    """SNAP Higgs names its accounts by number: a day's 233331 interactions is not account 233331."""
+    accounts = pd.DataFrame({"account_id": ["snap:233331", "snap:7"], "handle": ["233331", "7"]})
+    scanner = privacy.LeakScanner(accounts)
+    page = ('<svg><g><path aria-label="period: 2012-07-04; interactions: 233331"/>'
+            '<path aria-label="period: 2012-07-05; interactions: 120004"/></g><g><text>233331</text></g></svg>'
+            "<table><tr><td>interactions</td><td>233331</td></tr><tr><td>accounts</td><td>304198</td></tr></table>")
+    assert scanner.scan_page(page) == []
+    # the same number is a leak where it stands as a name: in prose, after @, in a column of pseudonyms
+    assert [leak.name for leak in scanner.scan_page("<p>the top account is 233331</p>")] == ["233331"]
+    assert [leak.name for leak in scanner.scan_page("<p>thanks @233331</p>")] == ["233331"]
+    column = "<table>" + "".join(f"<tr><td>{u}</td></tr>" for u in [*PSEUDONYMS, "233331"]) + "</table>"
+    assert [leak.name for leak in scanner.scan_page(column)] == ["233331"]
+
+
 def test_item2_a_hashtag_beside_pseudonyms_is_no_leak_where_a_display_name_is_the_same_text():
     """The accounts x hashtags graph labels accounts and hashtags alike; a Dutch job bot's display name was
     "#vacature" (twitter-v1.1 stream), and the hashtag #vacature beside pseudonyms is the hashtag."""

@@ -20,7 +20,9 @@ A name is a leak
   chart labels or a chart field (``handle: 538`` in a mark's ``aria-label``) whose values are at
   least half pseudonyms. An ordinary word or number that equals a short name (``root``, ``now``,
   ``2004``) in prose, a chart axis or a column of other values is no leak: the data were replaced
-  at the source, so the word there is the word.
+  at the source, so the word there is the word. So is a number that is a whole value on its own
+  (a table cell, a chart field, an axis label), however long: where accounts are numbers (SNAP,
+  KONECT), counts equal account ids by chance.
 
 Examples
 --------
@@ -61,6 +63,7 @@ _MISSING = frozenset({"", "nan", "none", "null", "<na>", "nat", "-", "—"})
 # A hashtag shown beside pseudonyms (the accounts x hashtags graph) is a hashtag, even where an account's
 # display name is the same text ("#vacature"): display names were replaced at the source.
 _HASHTAG = re.compile(r"[#＃][\w-]+")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,13 @@ class LeakScanner:
         found: dict[str, Leak] = {}
         groups: dict[tuple, list[tuple[str, str, str]]] = {}
         for group, where, text in parser.items:
-            sequence = self._scan_string(text, where, found)
+            if _NUMBER.fullmatch(text.strip()):
+                # A number standing alone (a cell, a chart field, an axis label) is a value: on SNAP Higgs,
+                # whose accounts are numbers, a day's 233331 interactions is not account 233331. Such a
+                # value names an account only in a column of names, which the check below reads.
+                sequence = names.tokens(names.prepare(text))
+            else:
+                sequence = self._scan_string(text, where, found)
             groups.setdefault(group, []).append((where, text, "".join(sequence)))
         for members in groups.values():
             shown = [(where, text, joined) for where, text, joined in members
