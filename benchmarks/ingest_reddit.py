@@ -38,7 +38,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "ingest_reddit.json"
 PYTHON = sys.executable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import best_of, fresh, load_average, measure  # noqa: E402
+from measure import best_of, fresh, load_average, main_with_children, measure  # noqa: E402
 
 # The bare floor. The path is ours (a temp folder), never user input: read_json takes no bound path.
 _FLOOR = """
@@ -180,20 +180,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=10_000_000)
     parser.add_argument("--memory-limit", help="the load's memory limit (default: the workbench's default)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of the floor and the load; the fastest counts")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--workdir", help="keep the generated month here and reuse it")
-    parser.add_argument("--child", choices=["floor", "load"], help=argparse.SUPPRESS)
-    parser.add_argument("--path", help=argparse.SUPPRESS)
-    parser.add_argument("--db", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child == "floor":
-        print(json.dumps(child_floor(args.path, args.db)))
-        return
-    if args.child == "load":
-        print(json.dumps(child_load(args.path, args.db, args.memory_limit)))
-        return
-    print(json.dumps(run(args), indent=2))
+    main_with_children(parser, {"floor": lambda a: child_floor(a.path, a.db),
+                                "load": lambda a: child_load(a.path, a.db, a.memory_limit)}, run, argv)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ the child's own.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -110,3 +111,19 @@ def fresh(db: Path) -> Path:
         Path(str(db) + suffix).unlink(missing_ok=True)
     shutil.rmtree(str(db) + ".tmp", ignore_errors=True)
     return db
+
+
+def main_with_children(parser, children: dict[str, Callable], run: Callable, argv: list[str] | None = None) -> None:
+    """Parse a benchmark's command line and run it, or one of its measured ``children``.
+
+    The benchmark adds its own options to ``parser``; this adds the ones every measured benchmark
+    shares (``--repeat``, ``--out`` and the hidden ``--child``, ``--path``, ``--db`` its child
+    processes are started with). A child prints its result as one JSON line; ``run`` prints the whole.
+    """
+    parser.add_argument("--repeat", type=int, default=1, help="runs of the floor and the load; the fastest counts")
+    parser.add_argument("--child", choices=sorted(children), help=argparse.SUPPRESS)
+    parser.add_argument("--path", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    result = children[args.child](args) if args.child else run(args)
+    print(json.dumps(result, indent=None if args.child else 2))

@@ -37,7 +37,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "pipeline.json"
 PYTHON = sys.executable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import fresh, load_average, measure  # noqa: E402
+from measure import fresh, load_average, main_with_children, measure  # noqa: E402
 
 # The bare floor; the path is ours (a temp folder), never user input: read_csv takes no bound path.
 _READ = """
@@ -184,20 +184,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--mu", type=float, default=0.2, help="share of interactions that leave the community")
     parser.add_argument("--memory-limit", help="the workbench's --memory-limit (default: its own default)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of the floor and the load; the fastest counts")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--workdir", help="keep the generated input (and workspaces) here and reuse the input")
-    parser.add_argument("--child", choices=["floor", "runs"], help=argparse.SUPPRESS)
-    parser.add_argument("--path", help=argparse.SUPPRESS)
-    parser.add_argument("--db", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child == "floor":
-        print(json.dumps(child_floor(args.path, args.db)))
-        return
-    if args.child == "runs":
-        print(json.dumps(child_runs(args.db)))
-        return
-    print(json.dumps(run(args), indent=2))
+    main_with_children(parser, {"floor": lambda a: child_floor(a.path, a.db),
+                                "runs": lambda a: child_runs(a.db)}, run, argv)
 
 
 if __name__ == "__main__":
