@@ -356,6 +356,7 @@ def test_bad_parameters_are_refused():
         generate_sample(weeks=0)
 
 
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 def test_sample_path_writes_once_and_refreshes(tmp_path, sample):
     path = sample_path(tmp_path)
     assert path == tmp_path / "brand_community.jsonl"

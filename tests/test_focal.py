@@ -81,6 +81,7 @@ def test_sections_say_how_to_set_focal_accounts(workspace, capsys):
     s.close()
 
 
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 def test_the_bundled_sample_flags_its_brand(tmp_path, capsys):
     db = tmp_path / "demo.duckdb"
     assert main(["demo", "--db", str(db), "--data", str(tmp_path / "sample"), "--no-reports"]) == 0

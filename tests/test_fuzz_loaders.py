@@ -34,6 +34,8 @@ from workbench.errors import StrictModeError, WorkbenchError
 sys.path.insert(0, str(Path(__file__).resolve().parent / "bad_inputs"))
 import corpus_records as mk
 
+pytestmark = pytest.mark.slow  # property fuzzing, seconds per loader: run by make test, not make test-fast
+
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 KINDS_OF_POSTS = {"post", "reply", "share", "quote", "comment"}

@@ -450,6 +450,7 @@ def _tables(store) -> dict:
             for t in ("posts", "interactions")} | {"accounts": store.sql("SELECT * FROM accounts ORDER BY ALL").fetchall()}
 
 
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(items=st.lists(st.sampled_from(FEED["feed"]), min_size=1, max_size=6, unique_by=lambda i: i["post"]["uri"]))
 def test_a_feed_page_and_its_items_as_lines_load_the_same(tmp_path, items):

@@ -428,6 +428,7 @@ def expected_kinds(edges) -> Counter:
     return counts
 
 
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edges=rows, delimiter=st.sampled_from([",", ";", "\t"]), seed=st.integers(0, 1000))
 def test_random_edge_lists_load_exactly_and_reload_to_no_change(edges, delimiter, seed):

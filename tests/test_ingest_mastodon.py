@@ -462,6 +462,7 @@ def timelines(draw):
     return records
 
 
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(records=timelines())
 def test_lines_and_documents_load_the_same(tmp_path, records):

@@ -407,6 +407,7 @@ def threads(draw):
     return records, first_file
 
 
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 @settings(max_examples=25, deadline=None)
 @given(case=threads())
 def test_any_split_of_a_thread_into_two_loads_gives_the_same_interactions(case):

@@ -366,6 +366,7 @@ message_spec = st.fixed_dictionaries({
 })
 
 
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 @settings(max_examples=30, deadline=None)
 @given(specs=st.lists(message_spec, min_size=1, max_size=10))
 def test_interactions_match_a_plain_python_reading(tmp_path_factory, specs):

@@ -388,6 +388,7 @@ def test_detection_claims_each_variant_and_nothing_else():
 
 
 # -- invariants ----------------------------------------------------------------------------------------------
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(leading=st.lists(st.sampled_from(sorted(IDS)), max_size=3),
        later=st.lists(st.sampled_from(sorted(IDS)), max_size=3),

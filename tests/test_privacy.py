@@ -586,6 +586,7 @@ def name_check(name: str, shown: str) -> None:
     assert not as_a_name(name, shown), (name, shown)
 
 
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(people=population(), forms=st.lists(st.sampled_from(FORMS), min_size=1, max_size=6),
        form=_form, number=st.integers(1, 10**18))
@@ -619,6 +620,7 @@ def test_hypothesis_generated_names_in_any_form_never_survive_the_replacer(peopl
     assert p.text(text) == shown  # stable
 
 
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 @settings(max_examples=40, deadline=None)
 @given(people=population(min_size=2, max_size=12))
 def test_hypothesis_tables_pseudonymised_at_the_source_hold_no_name(people):

@@ -175,6 +175,7 @@ def edge_list(path, days: int = 16, accounts: int = 70):
     return path
 
 
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 def test_report_options_reach_the_notebook_parameters(tmp_path, capsys):
     from workbench.cli import build_parser, main, report_parameters
 

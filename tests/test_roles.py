@@ -359,6 +359,7 @@ def test_percentile_cutoffs_label_at_most_their_share(edges):
         assert scores.attrs["params"]["labels"] == "percentile"
 
 
+@pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 @settings(max_examples=20, deadline=None)
 @given(edge_lists, st.lists(st.tuples(st.integers(1, 39), st.integers(0, 200)), min_size=1, max_size=30))
 def test_one_way_actions_never_raise_reach(edges, targets):
