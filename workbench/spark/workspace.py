@@ -23,7 +23,11 @@ from workbench.store import Store
 __all__ = ["attach", "load_with_spark"]
 
 # the tables a Spark load writes; each is imported by the named query spark.attach_<table>
-_TABLES = ("accounts", "posts", "interactions", "loads", "rejects", "post_entities")
+#: Each table a Spark load writes, and the named query (queries/spark/attach.sql) that imports it.
+_ATTACH = {"accounts": "spark.attach_accounts", "posts": "spark.attach_posts",
+           "interactions": "spark.attach_interactions", "loads": "spark.attach_loads",
+           "rejects": "spark.attach_rejects", "post_entities": "spark.attach_post_entities"}
+_TABLES = tuple(_ATTACH)
 # accounts, posts and interactions are partitioned by platform and month (hive folders); the month
 # column only names the folder. The workspace's connection reads no file itself (its external access
 # is off): pyarrow reads the Parquet files and DuckDB scans them as an Arrow dataset, batch by batch.
@@ -73,7 +77,7 @@ def attach(store: Store, parquet_dir: str | os.PathLike) -> dict[str, int]:
             before = store.counts()[table]
             store.con.register("_spark_parquet", _dataset(folder, partitioned=table in _PARTITIONED))
             try:
-                store.execute(f"spark.attach_{table}")
+                store.execute(_ATTACH[table])
             finally:
                 store.con.unregister("_spark_parquet")
             counts[table] = store.counts()[table] - before
