@@ -179,3 +179,21 @@ WHERE NOT EXISTS (
     WHERE i.post_id = x.post_id AND i.kind = 'comment'
       AND i.source_id = x.source_id AND i.target_id = x.target_id
 );
+
+-- name: reddit_finish_appended
+-- reddit_finish for a first load of the platform whose posts were appended (each id once): the comment interactions, straight into interactions.
+-- The parent is among this load's posts or not known at all (no other post id is the platform's), so
+-- the join is this load's posts with themselves; what the merge would add, each comment once.
+INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
+SELECT c.author_id, p.author_id, 'comment', c.post_id, c.created_at, $platform, $load_id
+FROM posts AS c
+JOIN posts AS p ON p.post_id = c.parent_post_id
+WHERE c.load_id = $load_id AND c.kind = 'comment' AND c.author_id IS NOT NULL
+  AND p.load_id = $load_id AND p.author_id IS NOT NULL;
+
+-- name: reddit_unresolved_appended
+-- The comments of an appended first load whose parent is not known (staged_unresolved for reddit_finish_appended).
+SELECT count(*) AS unresolved
+FROM posts AS c
+ANTI JOIN (SELECT post_id FROM posts WHERE load_id = $load_id) AS p ON p.post_id = c.parent_post_id
+WHERE c.load_id = $load_id AND c.kind = 'comment' AND c.author_id IS NOT NULL;
