@@ -175,23 +175,14 @@ WHERE s.post_id IS NOT NULL AND coalesce(s.value, '') <> ''
   AND s.post_id NOT IN (SELECT post_id FROM post_entities);
 
 -- name: first_load_of_platform
--- Whether the workspace holds no post and no interaction with a post id of this platform: a load's posts can then be appended as they are staged.
+-- Whether the workspace holds no post and no interaction with a post id of this platform: a load's posts can then be appended as they are parsed.
 -- Post ids are platform-qualified (`<platform>:...`), so no post of such a load can meet one the
 -- workspace holds; only the file's own copies of an id remain to be merged (appended_duplicate_posts).
 SELECT NOT EXISTS (SELECT 1 FROM posts WHERE starts_with(post_id, $platform || ':'))
    AND NOT EXISTS (SELECT 1 FROM interactions WHERE starts_with(post_id, $platform || ':')) AS first_load;
 
--- name: append_staged_posts
--- Append the staged posts (one block of a first load of its platform) to posts as they are, then empty stage_posts for the next block.
--- What merge_posts does when no staged id is in the workspace and each is staged once: the merge
--- after the last block then has nothing left to do, and the file's posts are never held whole in
--- staging (written once, to the workspace, instead of staged, spilled and copied).
-INSERT INTO posts (post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id, channel,
-                   kind, like_count, share_count, reply_count, quote_count, collected, load_id)
-SELECT post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id, channel,
-       kind, like_count, share_count, reply_count, quote_count, coalesce(collected, false), $load_id
-FROM stage_posts
-WHERE post_id IS NOT NULL;
+-- name: empty_stage_posts
+-- Empty stage_posts (its rows were written to the workspace already, or used up).
 CREATE OR REPLACE TEMP TABLE stage_posts AS FROM stage_posts LIMIT 0;
 
 -- name: appended_duplicate_posts

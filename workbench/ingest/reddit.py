@@ -108,12 +108,12 @@ def prepare(ctx: Any) -> None:
 
 def parse(ctx: Any) -> None:
     """One block of ``raw_lines`` into ``stage_posts``, ``stage_accounts`` and ``stage_rejects``
-    (``queries/ingest/reddit.sql``, ``reddit_parse``).
+    (``queries/ingest/reddit.sql``, ``reddit_parse`` and ``reddit_stage_posts``).
 
-    In a first load of the platform (:func:`prepare`) the block's posts go on to the workspace's
-    ``posts`` at once, with their links and hashtags staged first (``append_staged_posts``): no
-    post of the workspace can be merged with them, so the file's posts are written once instead of
-    being held whole in staging until the merge (a Pushshift month is tens of gigabytes).
+    In a first load of the platform (:func:`prepare`) the block's posts go straight into the
+    workspace's ``posts`` instead (``reddit_append_posts``): no post of the workspace can be merged
+    with them, so the file's posts are written once rather than held whole in staging until the
+    merge (a Pushshift month is tens of gigabytes).
 
     Parameters
     ----------
@@ -121,9 +121,7 @@ def parse(ctx: Any) -> None:
         The load's context; ``raw_lines`` holds the block's lines.
     """
     ctx.run("ingest.reddit_parse", excluded_authors=list(EXCLUDED_AUTHORS))
-    if ctx.state.get("append"):
-        entities.stage_from_text(ctx)
-        ctx.run("ingest.append_staged_posts")
+    ctx.run("ingest.reddit_append_posts" if ctx.state.get("append") else "ingest.reddit_stage_posts")
 
 
 def finish(ctx: Any) -> None:
@@ -133,17 +131,19 @@ def finish(ctx: Any) -> None:
 
     After appended blocks (:func:`parse`): if the file holds no id twice, the interactions go
     straight into ``interactions`` (``reddit_finish_appended``; the comments whose parent is not
-    known are counted as unresolved); else the appended posts return to staging
+    known are counted as unresolved) and the links and hashtags come from the appended texts that
+    may hold one (``reddit_entity_texts``); else the appended posts return to staging
     (``unappend_posts``) and the load goes on as any other, so that the merge keeps each id's first copy.
     """
     if ctx.state.get("append"):
         if not ctx.run("ingest.appended_duplicate_posts").fetchone()[0]:
             ctx.run("ingest.reddit_finish_appended")
             ctx.unresolved += int(ctx.run("ingest.reddit_unresolved_appended").fetchone()[0])
+            ctx.run("ingest.reddit_entity_texts")
+            entities.stage_from_text(ctx)
+            ctx.run("ingest.empty_stage_posts")
             return
         ctx.run("ingest.unappend_posts")
-        ctx.run("ingest.reddit_finish")  # the links and hashtags were staged block by block
-        return
     ctx.run("ingest.reddit_finish")
     entities.stage_from_text(ctx)
 
