@@ -52,6 +52,7 @@ def _build(store: Any, name: str, *, since: TimeLike, until: TimeLike, min_weigh
     if clash is not None:
         raise ParameterError(f"account {clash!r} has an id of the form {HASHTAG_PREFIX}..., which names hashtag "
                              "vertices; load that export with another --platform name")
+    store.execute("graph.hashtag_prepare")  # the table macros both queries share (temporary, this connection)
     query = sql.get(name)
     columns = store.sql(query.text, query.bind({"since": since_utc, "until": until_utc,
                                                  "min_weight": int(min_weight)})).fetchnumpy()
