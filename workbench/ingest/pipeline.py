@@ -36,10 +36,11 @@ and ``stage(ctx)`` (read ``raw_lines``, fill ``stage_*``), optionally ``layout(s
 ``parse(ctx)`` (one block: ``raw_lines`` is that block's lines; append to the work tables and
 ``stage_rejects``) and ``finish(ctx)`` (the whole file, from the work tables); its ``stage`` stages
 the whole file at once (usually ``prepare``, ``parse`` and ``finish`` in a row), which is how the Spark
-engine runs it. A streaming
-format may write to the canonical tables itself, within the load's transaction, where no merge is
-needed (Reddit's first load of the platform: ``append_staged_posts``); what the load added is counted
-from before staging.
+engine runs it. On DuckDB, ``finish`` may replace ``stage_interactions`` by a temp view of its work
+tables (edge lists do): the merge then computes the staged rows as it inserts them, instead of storing
+them twice. A streaming format may also write to the canonical tables itself, within the load's
+transaction, where no merge is needed (Reddit's first load of the platform: ``reddit_append_posts``);
+what the load added is counted from before staging.
 """
 
 from __future__ import annotations
