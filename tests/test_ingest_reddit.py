@@ -288,6 +288,63 @@ def test_reload_changes_nothing(store, tmp_path):
         {k: v for k, v in counts.items() if k != "loads"}
 
 
+
+def _tables_without_load_ids(store) -> dict[str, list[tuple]]:
+    return {
+        "posts": store.sql("SELECT * EXCLUDE (load_id) FROM posts ORDER BY post_id").fetchall(),
+        "interactions": store.sql("SELECT * EXCLUDE (load_id) FROM interactions ORDER BY post_id").fetchall(),
+        "accounts": store.sql("SELECT * FROM accounts ORDER BY account_id").fetchall(),
+        "entities": store.sql("SELECT * EXCLUDE (load_id) FROM post_entities ORDER BY ALL").fetchall(),
+    }
+
+
+def test_an_id_twice_in_a_file_keeps_its_first_copy_in_a_first_load_too(tmp_path, monkeypatch):
+    """A first load of the platform appends its posts as it parses them; a file that holds an id
+    twice (here in different blocks and parse batches) hands them back to the merge, which keeps the
+    first copy: the same tables as the same file loaded after another Reddit file (merged throughout)."""
+    from workbench.ingest import staging
+
+    monkeypatch.setattr(staging, "BLOCK_BYTES", 300)
+    monkeypatch.setattr(reddit, "PARSE_BYTES", 700)
+    later_copies = [comment("c2", "mallory", "t3_s1", body="see https://example.org/x #later"),
+                    submission("s1", "mallory", selftext="another question")]
+    path = write_lines(tmp_path / "RC_twice.ndjson", [*THREAD, *later_copies])
+    first = wb.open(":memory:")
+    report = wb.load(first, path).files[0]
+    assert (report.new_posts, report.new_interactions, report.unresolved) == (len(THREAD), 4, 1)
+    assert first.sql("SELECT author_id FROM posts WHERE post_id IN ('reddit:t1_c2', 'reddit:t3_s1') "
+                     "ORDER BY post_id").fetchall() == [("reddit:bob",), ("reddit:op",)]
+    merged = wb.open(":memory:")
+    other = write_lines(tmp_path / "RC_other.ndjson", [submission("s99", "zoe")])
+    wb.load(merged, other)
+    assert wb.load(merged, path).files[0].new_posts == len(THREAD)
+    merged.sql("DELETE FROM posts WHERE post_id = 'reddit:t3_s99'")
+    merged.sql("DELETE FROM accounts WHERE account_id = 'reddit:zoe'")
+    assert _tables_without_load_ids(first) == _tables_without_load_ids(merged)
+
+
+def test_a_first_load_in_many_blocks_gives_the_tables_of_a_merged_load(tmp_path, monkeypatch):
+    """The appended first load, parsed in many small batches, against the same file merged (loaded
+    after another Reddit file): the same posts, interactions, accounts, links and unresolved count."""
+    from workbench.ingest import staging
+
+    monkeypatch.setattr(staging, "BLOCK_BYTES", 300)
+    monkeypatch.setattr(reddit, "PARSE_BYTES", 700)
+    records = [*THREAD, comment("c10", "bob", "t1_c9", body="a link https://example.org/a and #tag")]
+    path = write_lines(tmp_path / "RC_blocks.ndjson", records, extra_lines=["{not json\n"])
+    first = wb.open(":memory:")
+    report = wb.load(first, path).files[0]
+    merged = wb.open(":memory:")
+    wb.load(merged, write_lines(tmp_path / "RC_other.ndjson", [submission("s99", "zoe")]))
+    again = wb.load(merged, path).files[0]
+    assert (report.new_posts, report.new_interactions, report.unresolved, report.records_rejected) == \
+        (again.new_posts, again.new_interactions, again.unresolved, again.records_rejected) == (len(records), 5, 1, 1)
+    merged.sql("DELETE FROM posts WHERE post_id = 'reddit:t3_s99'")
+    merged.sql("DELETE FROM accounts WHERE account_id = 'reddit:zoe'")
+    assert _tables_without_load_ids(first) == _tables_without_load_ids(merged)
+    assert first.sql("SELECT line_no, reason FROM rejects").fetchall() == [(len(records) + 1, "invalid JSON")]
+
+
 BAD_LINES = [
     "{not json",                                              # line 3
     "[1, 2]",                                                 # line 4

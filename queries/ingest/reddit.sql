@@ -205,10 +205,14 @@ WHERE c.load_id = $load_id AND c.kind = 'comment' AND c.author_id IS NOT NULL
   AND p.load_id = $load_id AND p.author_id IS NOT NULL;
 
 -- name: reddit_unresolved_appended
--- The comments of an appended first load whose parent is not known (staged_unresolved for reddit_finish_appended).
-SELECT count(*) AS unresolved
+-- The comments of an appended first load whose parent is not known (staged_unresolved for reddit_finish_appended, which made $resolved interactions).
+-- A comment by an account has a parent with an account author (one of the $resolved), a parent without
+-- one ([deleted], AutoModerator, ...: no interaction), or none known; only the few posts without an
+-- account author are looked up, not every post of the load.
+SELECT count(*) - count(p.post_id) - $resolved AS unresolved
 FROM posts AS c
-ANTI JOIN (SELECT post_id FROM posts WHERE load_id = $load_id) AS p ON p.post_id = c.parent_post_id
+LEFT JOIN (SELECT post_id FROM posts WHERE load_id = $load_id AND author_id IS NULL) AS p
+       ON p.post_id = c.parent_post_id
 WHERE c.load_id = $load_id AND c.kind = 'comment' AND c.author_id IS NOT NULL;
 
 -- name: reddit_entity_texts

@@ -127,6 +127,8 @@ OPTIONAL = {
     "finish": "finish(ctx) -> None: after the last block, the stage_* tables of the whole file from the work "
               "tables; the format's stage(ctx) then stages the whole file at once, usually prepare, parse and finish in a "
               "row (as Spark runs it)",
+    "PARSE_BYTES": "a lines format that streams: parse about this many bytes of lines at once (several "
+                   "blocks; default: each block as it is read)",
     "streams": "streams(sample) -> bool: whether this file is parsed block by block (default: yes when "
                "prepare, parse and finish exist)",
 }
@@ -147,6 +149,9 @@ def check_loader(module: ModuleType) -> list[str]:
     for name in ("sniff", "stage", "layout", "check_sample", "resolve", "prepare", "parse", "finish", "streams"):
         if hasattr(module, name) and not callable(getattr(module, name)):
             problems.append(f"{name}: expected a function")
+    parse_bytes = getattr(module, "PARSE_BYTES", 0)
+    if not isinstance(parse_bytes, int) or isinstance(parse_bytes, bool) or parse_bytes < 0:
+        problems.append(f"PARSE_BYTES: expected a number of bytes (an int, 0 or more), got {parse_bytes!r}")
     takes_kind = getattr(module, "TAKES_KIND", False)
     if not isinstance(takes_kind, bool):
         problems.append(f"TAKES_KIND: expected True or False, got {takes_kind!r}")

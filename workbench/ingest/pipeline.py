@@ -34,7 +34,10 @@ A format module has ``NAME``, ``PLATFORM``, ``LAYOUT`` (``"lines"`` or ``"docume
 and ``stage(ctx)`` (read ``raw_lines``, fill ``stage_*``), optionally ``layout(sample)`` and
 ``resolve(ctx)``. A lines format that streams also has ``prepare(ctx)`` (create its work tables),
 ``parse(ctx)`` (one block: ``raw_lines`` is that block's lines; append to the work tables and
-``stage_rejects``) and ``finish(ctx)`` (the whole file, from the work tables); its ``stage`` stages
+``stage_rejects``) and ``finish(ctx)`` (the whole file, from the work tables), and may set
+``PARSE_BYTES``: ``parse`` then gets several blocks at once, about that many bytes of lines (DuckDB
+parses a table on as many threads as it has row groups of 122,880 rows; a block of long lines is
+one); its ``stage`` stages
 the whole file at once (usually ``prepare``, ``parse`` and ``finish`` in a row), which is how the Spark
 engine runs it. On DuckDB, ``finish`` may replace ``stage_interactions`` by a temp view of its work
 tables (edge lists do): the merge then computes the staged rows as it inserts them, instead of storing
@@ -148,9 +151,17 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
     bar = tqdm(total=size, unit="B", unit_scale=True, desc=visible(source.name)[-40:], leave=False,
                disable=not show or size < PROGRESS_MIN_BYTES)
     reading_reject = sql_module.get("ingest.reading_reject").text
+    parse_bytes = getattr(module, "PARSE_BYTES", 0)
     rows = 0
     parsed = False
+    pending: list[int] = []  # the first and last line of the blocks in raw_lines not parsed yet, and their bytes
     done_before, last_raw = 0, 0  # the bytes of earlier members of a multi-file source, for the bar
+
+    def parse_pending() -> None:
+        module.parse(ctx)
+        store.execute("ingest.keep_rejected_lines", first=pending[0], last=pending[1])
+        pending.clear()
+
     try:
         for block in prefetch(read_blocks(source, layout=layout, staged=staged, limits=limits)):
             if block.rejects:
@@ -158,10 +169,14 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
             n = block.lines.num_rows
             rows += n
             if n and streaming:
-                store.execute("ingest.block_lines")
+                if not pending:
+                    store.execute("ingest.block_lines")
+                    pending[:] = [block.first_line, block.last_line, 0]
                 _copy_block(con, block.lines)
-                module.parse(ctx)
-                store.execute("ingest.keep_rejected_lines", first=block.first_line, last=block.last_line)
+                pending[1] = block.last_line
+                pending[2] += block.lines.nbytes
+                if pending[2] >= parse_bytes:
+                    parse_pending()
             elif n:
                 _copy_block(con, block.lines)
             parsed = parsed or bool(n and streaming)
@@ -169,6 +184,8 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
                 done_before += last_raw
             last_raw = block.raw_bytes
             bar.update(min(done_before + last_raw, size) - bar.n)
+        if pending:
+            parse_pending()
     finally:
         bar.close()
     if streaming and not parsed:  # every line was blank or rejected while reading: one empty block

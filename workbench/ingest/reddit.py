@@ -38,7 +38,7 @@ from typing import Any
 
 from workbench.ingest import entities
 
-__all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "sniff", "prepare", "parse", "finish", "stage",
+__all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "PARSE_BYTES", "sniff", "prepare", "parse", "finish", "stage",
            "resolve"]
 
 NAME = "reddit"
@@ -64,6 +64,10 @@ EXCLUDED_AUTHORS: tuple[str, ...] = (
     "haikusbot",
     "botdefense",
 )
+
+#: Bytes of lines parsed at once (several of the reader's blocks): a 32 MiB block holds some 65,000
+#: comments, one row group, which DuckDB parses on one thread; 128 MiB, about four, on all of them.
+PARSE_BYTES = 128 << 20
 
 _COMMENT_KEYS = ("parent_id", "link_id")
 _SUBMISSION_KEYS = ("num_comments", "title", "selftext", "permalink")
@@ -137,8 +141,8 @@ def finish(ctx: Any) -> None:
     """
     if ctx.state.get("append"):
         if not ctx.run("ingest.appended_duplicate_posts").fetchone()[0]:
-            ctx.run("ingest.reddit_finish_appended")
-            ctx.unresolved += int(ctx.run("ingest.reddit_unresolved_appended").fetchone()[0])
+            resolved = int(ctx.run("ingest.reddit_finish_appended").fetchone()[0])  # rows inserted
+            ctx.unresolved += int(ctx.run("ingest.reddit_unresolved_appended", resolved=resolved).fetchone()[0])
             ctx.run("ingest.reddit_entity_texts")
             entities.stage_from_text(ctx)
             ctx.run("ingest.empty_stage_posts")

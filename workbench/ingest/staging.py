@@ -225,13 +225,20 @@ class _Lines:
         n = len(starts)
         views = np.zeros((n, 4), dtype="<i4")
         views[:, 0] = sizes
-        head = starts[:, None] + np.arange(12)
-        inline = np.where(np.arange(12) < sizes[:, None], data[np.minimum(head, len(data) - 1)], 0).astype(np.uint8)
         raw = views.view(np.uint8).reshape(n, 16)
         short = sizes <= 12
-        raw[short, 4:16] = inline[short]
-        raw[~short, 4:8] = inline[~short, :4]
-        views[~short, 3] = starts[~short] + base
+        # a byte column at a time (one gather of n bytes each), not an n x 12 matrix of positions
+        if short.any():
+            rows, at, size = np.flatnonzero(short), starts[short], sizes[short]
+            last = len(data) - 1
+            for k in range(12):
+                raw[rows, 4 + k] = np.where(k < size, data[np.minimum(at + k, last)], 0)
+        if not short.all():
+            rows = slice(None) if not short.any() else np.flatnonzero(~short)
+            at = starts[rows]
+            for k in range(4):  # a line longer than 12 bytes has these 4
+                raw[rows, 4 + k] = data[at + k]
+            views[rows, 3] = at + base
         return pa.Array.from_buffers(pa.string_view(), n, [None, pa.py_buffer(views), pa.py_buffer(block)])
 
 
