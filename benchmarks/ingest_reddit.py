@@ -8,8 +8,9 @@ own process (wall time, CPU time, peak resident memory, load average; see ``meas
 - ``floor``: a bare DuckDB extraction of the same file into an on-disk database: ``read_json`` of the
   seven fields the loader uses, straight from the .zst, plus the parent-author join into an edge table;
 - ``load``: ``wb.load`` into a fresh on-disk workspace with the default memory limit (decompression in
-  bounded steps, block-by-block parsing, parent resolution, merge with dedupe, provenance), with the
-  time of each named query it runs (where the time goes).
+  bounded steps, parsing 128 MiB of lines at a time, the posts of this first Reddit load appended as
+  they are parsed, the file checked for ids given twice, parent resolution, provenance), with the time
+  of each named query it runs (where the time goes).
 
 The floor runs first, the load after it, in the same run (``--repeat`` interleaves them and keeps each
 one's fastest). Writes ``benchmarks/results/ingest_reddit.json`` (or ``--out``) with ``load_vs_floor``

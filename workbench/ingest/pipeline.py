@@ -37,9 +37,8 @@ and ``stage(ctx)`` (read ``raw_lines``, fill ``stage_*``), optionally ``layout(s
 ``stage_rejects``) and ``finish(ctx)`` (the whole file, from the work tables), and may set
 ``PARSE_BYTES``: ``parse`` then gets several blocks at once, about that many bytes of lines (DuckDB
 parses a table on as many threads as it has row groups of 122,880 rows; a block of long lines is
-one); its ``stage`` stages
-the whole file at once (usually ``prepare``, ``parse`` and ``finish`` in a row), which is how the Spark
-engine runs it. On DuckDB, ``finish`` may replace ``stage_interactions`` by a temp view of its work
+one). Its ``stage`` stages the whole file at once (usually ``prepare``, ``parse`` and ``finish`` in a
+row), which is how the Spark engine runs it. On DuckDB, ``finish`` may replace ``stage_interactions`` by a temp view of its work
 tables (edge lists do): the merge then computes the staged rows as it inserts them, instead of storing
 them twice. A streaming format may also write to the canonical tables itself, within the load's
 transaction, where no merge is needed (Reddit's first load of the platform: ``reddit_append_posts``);
