@@ -259,7 +259,7 @@ def report_parameters(args: argparse.Namespace) -> dict:
 
     given = {"kinds": list(check_kinds(args.kinds)) if args.kinds else None, "method": args.method,
              "resolution": args.resolution, "seed": args.seed, "since": args.since, "until": args.until,
-             "focal_accounts": _csv(args.focal), "period": args.period}
+             "focal_accounts": _csv(args.focal), "period": args.period, "max_edges": args.max_edges}
     return {key: value for key, value in given.items() if value is not None}
 
 
@@ -486,6 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "default: those flagged with `workbench focal add`")
     p.add_argument("--period", choices=["auto", "day", "week", "month", "hour", "minute"],
                    help="period of the charts (default auto: the coarsest that cuts the data's span into five)")
+    p.add_argument("--max-edges", type=_non_negative, metavar="N",
+                   help="raise the size limit of --method walktrap (default 20,000 edges) or girvan_newman (1,000)")
     p.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (default 2)")
     p.set_defaults(func=cmd_report)
 
