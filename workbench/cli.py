@@ -159,7 +159,7 @@ def cmd_communities(args: argparse.Namespace) -> int:
         rounds = "" if args.method != "leiden" else (
             ", until converged" if args.iterations is None else f", {args.iterations} iterations")
         kinds = graph.vs["kind"] if "kind" in graph.vs.attributes() else ["account"] * graph.vcount()
-        nodes = " and ".join(f"{kinds.count(kind):,} {kind}s" for kind in ("account", "hashtag") if kind in kinds)
+        nodes = ", ".join(f"{kinds.count(kind):,} {kind}s" for kind in ("account", "hashtag") if kind in kinds)
         print(f"community run {run_id}: {args.method} (resolution {args.resolution}, seed {args.seed}{rounds}) on "
               f"the {args.graph} graph: {nodes or '0 accounts'} and {graph.ecount():,} edges")
         print(f"{len(sizes)} communities; modularity {partition.modularity:.4f}")
