@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import altair as alt
 import numpy as np
@@ -150,6 +151,19 @@ def test_network_layers_edges_under_nodes():
     edges = pd.DataFrame({"x": [0.0], "y": [0.0], "x2": [1.0], "y2": [1.0]})
     spec = viz.network(nodes, edges).to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rule", "circle"]
+
+
+def test_network_svg_keeps_positions_short_and_labels_whole():
+    """The static drawing's bytes: edges carry no aria label, geometry keeps 2 decimals, text is untouched."""
+    nodes = pd.DataFrame({"x": [0.123456789, 0.987654321], "y": [0.5, 0.25], "community": [0, 1],
+                          "score": [0.123456789, 0.9], "handle": ["a.b.c", "d"]})
+    edges = pd.DataFrame({"x": [0.123456789], "y": [0.5], "x2": [0.987654321], "y2": [0.25]})
+    svg = viz.to_svg(viz.network(nodes, edges))
+    lines = re.findall(r"<line [^>]*>", svg)
+    assert len(lines) == 1 and "aria-label" not in lines[0]
+    numbers = re.findall(r'\b(?:transform|d|x|y|x2|y2)="([^"]*)"', svg)
+    assert numbers and not any(re.search(r"\.\d{3}", value) for value in numbers)
+    assert "x: 0.123; y: 0.5" in svg and "handle: a.b.c" in svg and "score: 0.123456789" in svg
 
 
 def test_missing_columns_are_named():

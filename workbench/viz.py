@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any, Sequence
 
 import altair as alt
@@ -78,18 +79,29 @@ def _time_axis(column: str, title: str | None = None) -> alt.X:
                  scale=alt.Scale(type="utc"), axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30))
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as a standalone SVG string (vl-convert; no network, no browser)."""
+# Geometry attributes of Vega's SVG, whose numbers it writes to 13-16 digits; a hundredth of a pixel is
+# below what a screen shows, and the digits are most of a large drawing's bytes.
+_GEOMETRY = re.compile(r'\b(transform|d|x|y|x1|x2|y1|y2|width|height|points)="([^"]*)"')
+_LONG_DECIMAL = re.compile(r"(\d\.\d\d)\d+")
+
+
+def _svg(spec: dict) -> str:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(chart.to_dict(), allowed_base_urls=[])
+    svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
+    return _GEOMETRY.sub(lambda m: m[1] + '="' + _LONG_DECIMAL.sub(r"\1", m[2]) + '"', svg)
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as a standalone SVG string (vl-convert; no network, no browser).
+
+    Positions are kept to a hundredth of a pixel (the text of labels and tooltips is untouched).
+    """
+    return _svg(chart.to_dict())
 
 
 def _offline_renderer(spec: dict, **metadata: object) -> dict:
-    import vl_convert
-
-    return {"image/svg+xml": vl_convert.vegalite_to_svg(spec, allowed_base_urls=[]),
-            "text/plain": "<altair chart, rendered as SVG>"}
+    return {"image/svg+xml": _svg(spec), "text/plain": "<altair chart, rendered as SVG>"}
 
 
 def enable_offline_renderer() -> None:
@@ -399,6 +411,9 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, *, color: str = "community
     """
     node_data = _prepare(nodes, ["x", "y", color, size, label], what="network nodes")
     edge_data = _prepare(edges, ["x", "y", "x2", "y2"], what="network edges")
+    # layout positions mean nothing to a reader beyond the drawing: 3 decimals keep the labels short
+    node_data[["x", "y"]] = node_data[["x", "y"]].round(3)
+    edge_data[["x", "y", "x2", "y2"]] = edge_data[["x", "y", "x2", "y2"]].round(3)
     counts = node_data[color].value_counts(sort=True)
     biggest = list(counts.index[:max_colors])
     try:
@@ -411,7 +426,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, *, color: str = "community
     palette = list(NETWORK_PALETTE[:len(named)]) + ([OTHER_COLOR] if "other" in domain else [])
     node_data[label] = node_data[label].astype(str)
     axis = dict(axis=None, scale=alt.Scale(zero=False))
-    lines = alt.Chart(edge_data).mark_rule(opacity=0.25, color="#868e96").encode(
+    lines = alt.Chart(edge_data).mark_rule(opacity=0.25, color="#868e96", aria=False).encode(
         x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis), x2="x2:Q", y2="y2:Q")
     dots = alt.Chart(node_data).mark_circle(opacity=0.9, stroke="white", strokeWidth=0.5).encode(
         x=alt.X("x:Q", **axis), y=alt.Y("y:Q", **axis),
