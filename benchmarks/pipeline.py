@@ -14,16 +14,19 @@ measures, each step in its own process (time, CPU time, peak resident memory, lo
   PageRank (the analysis floor); each part timed on its own.
 
 Reports ``load_vs_floor`` (load / (read + group), target at most 2), ``analysis_vs_floor``
-((communities + roles) / (graph + Leiden + PageRank), target at most 1.5; ``analysis_vs_floor_cpu`` the same
-in CPU seconds, which other processes on a shared machine disturb less than wall time), every step's peak memory
+((communities + roles) / (graph + Leiden + PageRank), target at most 1.5), every step's peak memory
 (target: no step above 3 GB) and the modularity of Leiden converged and after 2 iterations.
+Also ``load_vs_floor_cpu`` and ``analysis_vs_floor_cpu``: the same ratios in CPU seconds (less sensitive
+to a busy machine).
 Writes ``benchmarks/results/pipeline.json``. Run: ``.venv/bin/python benchmarks/pipeline.py``
-(``--interactions 1000000 --accounts 100000`` for a quick run; ``--workdir DIR`` keeps the input).
+(``--interactions 1000000 --accounts 100000`` for a quick run; ``--workdir DIR`` keeps the input;
+``--steps load`` measures the load and its floor only, without Leiden, into ``pipeline_load.json``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import shutil
@@ -60,8 +63,8 @@ FROM pairs p JOIN ids s ON s.account = p.source JOIN ids t ON t.account = p.targ
 """
 
 
-def child_floor(path: str, db: str) -> dict:
-    """The bare floor, each part timed."""
+def child_floor(path: str, db: str, *, load_only: bool = False) -> dict:
+    """The bare floor, each part timed (wall and CPU seconds); ``load_only``: read and group only."""
     import random
 
     import duckdb
@@ -69,35 +72,41 @@ def child_floor(path: str, db: str) -> dict:
 
     times, cpu = {}, {}
     started = time.perf_counter()
-    marks = [started, time.process_time()]
 
-    def part(name: str) -> None:
-        now, now_cpu = time.perf_counter(), time.process_time()
-        times[name], cpu[name] = now - marks[0], now_cpu - marks[1]
-        marks[:] = [now, now_cpu]
+    @contextlib.contextmanager
+    def part(name):
+        mark, mark_cpu = time.perf_counter(), time.process_time()
+        yield
+        times[name] = time.perf_counter() - mark
+        cpu[name] = time.process_time() - mark_cpu
 
     con = duckdb.connect(db)
-    con.execute(_READ.format(path=path.replace("'", "''")))
-    part("read")
-    con.execute(_GROUP)
-    part("group")
-    arrays = con.execute(_DENSE).fetchnumpy()
-    # pairs of Python ints: the fastest edge list igraph takes (numpy rows cost it 1.7 times as much)
-    graph = ig.Graph(n=int(arrays["n"][0]), edges=list(zip(arrays["src"].tolist(), arrays["dst"].tolist())),
-                     directed=True)
-    graph.es["weight"] = arrays["weight"].tolist()
-    part("graph")
-    ig.set_random_number_generator(random.Random(0))
-    membership = graph.community_leiden(objective_function="modularity", weights="weight", n_iterations=-1,
-                                        node_weights=graph.strength(mode="out", weights="weight"),
-                                        node_in_weights=graph.strength(mode="in", weights="weight")).membership
-    part("leiden")
-    graph.pagerank(weights="weight")
-    part("pagerank")
-    return {"seconds": time.perf_counter() - started, "parts_seconds": {k: round(v, 2) for k, v in times.items()},
-            "parts_cpu_seconds": {k: round(v, 2) for k, v in cpu.items()},
-            "vertices": graph.vcount(), "edges": graph.ecount(),
-            "modularity": graph.modularity(membership, weights="weight", directed=True)}
+    with part("read"):
+        con.execute(_READ.format(path=path.replace("'", "''")))
+    with part("group"):
+        con.execute(_GROUP)
+    result = {"parts_seconds": times, "parts_cpu_seconds": cpu}
+    if not load_only:
+        with part("graph"):
+            arrays = con.execute(_DENSE).fetchnumpy()
+            # pairs of Python ints: the fastest edge list igraph takes (numpy rows cost it 1.7 times as much)
+            graph = ig.Graph(n=int(arrays["n"][0]), edges=list(zip(arrays["src"].tolist(), arrays["dst"].tolist())),
+                             directed=True)
+            graph.es["weight"] = arrays["weight"].tolist()
+        with part("leiden"):
+            ig.set_random_number_generator(random.Random(0))
+            membership = graph.community_leiden(
+                objective_function="modularity", weights="weight", n_iterations=-1,
+                node_weights=graph.strength(mode="out", weights="weight"),
+                node_in_weights=graph.strength(mode="in", weights="weight")).membership
+        with part("pagerank"):
+            graph.pagerank(weights="weight")
+        result.update(vertices=graph.vcount(), edges=graph.ecount(),
+                      modularity=graph.modularity(membership, weights="weight", directed=True))
+    result["seconds"] = time.perf_counter() - started
+    result["parts_seconds"] = {k: round(v, 2) for k, v in times.items()}
+    result["parts_cpu_seconds"] = {k: round(v, 2) for k, v in cpu.items()}
+    return result
 
 
 def child_runs(db: str) -> dict:
@@ -112,6 +121,10 @@ def child_runs(db: str) -> dict:
     return {"runs": [{"run_id": r, "iterations": json.loads(p).get("iterations"), "modularity": m,
                       "communities": n} for r, p, m, n in rows],
             "interactions": counts["interactions"], "accounts": counts["accounts"]}
+
+
+#: The measured steps besides the floor, in the order they run (roles uses the communities run).
+STEPS = ("load", "communities", "roles", "communities_fast")
 
 
 def _cli(*args: str) -> list[str]:
@@ -146,44 +159,52 @@ def run(args: argparse.Namespace) -> dict:
         db = fresh(folder / "w.duckdb")
         memory = ["--memory-limit", args.memory_limit] if args.memory_limit else []
         env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+        steps_wanted = set(args.steps)
+        # without the analysis steps, the floor stops after its read and group (no Leiden)
+        load_floor_only = ["--load-floor"] if steps_wanted <= {"load"} else []
         for _ in range(args.repeat):
             # the floor first, the workbench after it, in the same run
             floor = measure([PYTHON, __file__, "--child", "floor", "--path", str(edges),
-                             "--db", str(fresh(folder / "floor.duckdb"))], cwd=ROOT, env=env)
+                             "--db", str(fresh(folder / "floor.duckdb")), *load_floor_only], cwd=ROOT, env=env)
             if "floor" not in steps or floor["seconds"] < steps["floor"]["seconds"]:
                 steps["floor"] = floor
             load = measure(_cli("load", str(edges), "--db", str(fresh(db)), "--quiet", *memory), cwd=ROOT, env=env)
             if "load" not in steps or load["seconds"] < steps["load"]["seconds"]:
                 steps["load"] = load
-        steps["communities"] = measure(_cli("communities", "--db", str(db), *memory), cwd=ROOT, env=env)
-        steps["roles"] = measure(_cli("roles", "--db", str(db), *memory), cwd=ROOT, env=env)
-        steps["communities_fast"] = measure(_cli("communities", "--db", str(db), "--iterations", "2", *memory),
-                                            cwd=ROOT, env=env)
+        for name, extra in (("communities", []), ("roles", []), ("communities_fast", ["--iterations", "2"])):
+            if name in steps_wanted:
+                steps[name] = measure(_cli(name.replace("_fast", ""), "--db", str(db), *extra, *memory),
+                                      cwd=ROOT, env=env)
         runs = measure([PYTHON, __file__, "--child", "runs", "--db", str(db)], cwd=ROOT, env=env)
         floor = steps["floor"]
         parts = floor["parts_seconds"]
         load_floor = parts["read"] + parts["group"]
-        analysis_floor = parts["graph"] + parts["leiden"] + parts["pagerank"]
         result["steps"] = steps
         result["runs"] = runs["runs"]
         result["workspace"] = {"interactions": runs["interactions"], "accounts": runs["accounts"]}
         result["load_vs_floor"] = round(steps["load"]["seconds"] / load_floor, 2)
-        result["analysis_vs_floor"] = round((steps["communities"]["seconds"] + steps["roles"]["seconds"])
-                                            / analysis_floor, 2)
-        # CPU seconds (all threads) move less than wall time on a shared machine
-        cpu_parts = floor["parts_cpu_seconds"]
-        result["analysis_vs_floor_cpu"] = round(
-            (steps["communities"]["cpu_seconds"] + steps["roles"]["cpu_seconds"])
-            / (cpu_parts["graph"] + cpu_parts["leiden"] + cpu_parts["pagerank"]), 2)
-        result["communities_fast_vs_converged"] = {
-            "seconds": [steps["communities_fast"]["seconds"], steps["communities"]["seconds"]],
-            "modularity": [runs["runs"][-1]["modularity"], runs["runs"][0]["modularity"]],
-            "floor_modularity": floor["modularity"]}
+        cpu = floor["parts_cpu_seconds"]
+        result["load_vs_floor_cpu"] = round(steps["load"]["cpu_seconds"] / (cpu["read"] + cpu["group"]), 2)
+        if {"communities", "roles"} <= steps_wanted:
+            analysis_floor = parts["graph"] + parts["leiden"] + parts["pagerank"]
+            result["analysis_vs_floor"] = round((steps["communities"]["seconds"] + steps["roles"]["seconds"])
+                                                / analysis_floor, 2)
+            result["analysis_vs_floor_cpu"] = round(
+                (steps["communities"]["cpu_seconds"] + steps["roles"]["cpu_seconds"])
+                / (cpu["graph"] + cpu["leiden"] + cpu["pagerank"]), 2)
+        if {"communities", "communities_fast"} <= steps_wanted:
+            result["communities_fast_vs_converged"] = {
+                "seconds": [steps["communities_fast"]["seconds"], steps["communities"]["seconds"]],
+                "modularity": [runs["runs"][-1]["modularity"], runs["runs"][0]["modularity"]],
+                "floor_modularity": floor["modularity"]}
         result["step_peak_rss_gb"] = {name: step["peak_rss_gb"] for name, step in steps.items()}
         result["machine"]["load_average_at_end"] = load_average()
     finally:
         if not args.workdir:
             shutil.rmtree(folder, ignore_errors=True)
+    if args.out is None:
+        args.out = RESULTS if set(args.steps) == set(STEPS) else RESULTS.with_name(
+            "pipeline_" + "_".join(step for step in STEPS if step in args.steps) + ".json")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return result
@@ -195,9 +216,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--mu", type=float, default=0.2, help="share of interactions that leave the community")
     parser.add_argument("--memory-limit", help="the workbench's --memory-limit (default: its own default)")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, help="default: pipeline.json, or pipeline_<steps>.json for some steps")
     parser.add_argument("--workdir", help="keep the generated input (and workspaces) here and reuse the input")
-    main_with_children(parser, {"floor": lambda a: child_floor(a.path, a.db),
+    parser.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS),
+                        help="the steps to measure (the floor always); e.g. --steps load: the load and its floor")
+    parser.add_argument("--load-floor", action="store_true", help=argparse.SUPPRESS)
+    main_with_children(parser, {"floor": lambda a: child_floor(a.path, a.db, load_only=a.load_floor),
                                 "runs": lambda a: child_runs(a.db)}, run, argv)
 
 

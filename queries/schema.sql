@@ -120,6 +120,15 @@ CREATE TABLE IF NOT EXISTS memberships (
     PRIMARY KEY (run_id, account_id)
 );
 
+CREATE TABLE IF NOT EXISTS hashtag_memberships (
+    -- The hashtag nodes of a community run on a hashtag graph (co-hashtag, or accounts x hashtags, whose
+    -- account nodes go to memberships): memberships stays keyed by account.
+    run_id    BIGINT NOT NULL,
+    hashtag   VARCHAR NOT NULL,      -- as in post_entities: lower case, without '#'
+    community BIGINT NOT NULL,
+    PRIMARY KEY (run_id, hashtag)
+);
+
 CREATE SEQUENCE IF NOT EXISTS score_run_ids START 1;
 
 CREATE TABLE IF NOT EXISTS account_scores (

@@ -126,10 +126,9 @@ def real_db(shared_data, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_report(real_db, tmp_path_factory):
-    """The notebooks the key findings link to, on a real export (not pseudonymised: the leak check still refuses
-    this export's pages for ordinary words that equal short handles, issue 15 item 2)."""
+def real_report(real_db, pseudonym_key, tmp_path_factory):
+    """The notebooks the key findings link to, on a real export, pseudonymised (as an analyst shares it)."""
     from workbench import reports
 
     out = tmp_path_factory.mktemp("report-real")
-    return reports.render(real_db, out, notebooks=REAL_NOTEBOOKS, jobs=2)
+    return reports.render(real_db, out, pseudonymize=True, notebooks=REAL_NOTEBOOKS, jobs=2)

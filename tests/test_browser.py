@@ -221,11 +221,14 @@ def test_top_content_of_the_sample_report(browser, sample_report):
 
 @pytest.mark.notebooks
 def test_real_export_report_works_offline(browser, real_report, shared_data, report_artifacts):
-    """twarc2's test data, real tweets: each key finding links to its section; the interaction, hashtag and two-mode
-    views draw and find an account or hashtag by name; the top content shows hashtags the raw file holds."""
+    """twarc2's test data, real tweets, pseudonymised as an analyst shares it: each key finding links to its
+    section; the interaction, hashtag and two-mode views draw and find a pseudonymised account or a hashtag by
+    name with no request leaving the page; the top content shows hashtags the raw file holds; and no handle of
+    the raw file (read here, from the file) appears in any page, in its HTML or in the text the browser shows."""
     from report_fixtures import REAL_EXPORT
 
     tags, names = raw_twarc2(shared_data.joinpath(*REAL_EXPORT))
+    assert len(names) == 289 and min(map(len, names)) >= 5  # every author and mentioned account of the file
     targets = follow_findings(browser, real_report.index)
     assert [t.split(".html")[0] for t in targets] == ["02_communities", "03_influencers_vs_networkers",
                                                       "03_influencers_vs_networkers", "04_community_health",
@@ -233,12 +236,22 @@ def test_real_export_report_works_offline(browser, real_report, shared_data, rep
     with offline_page(browser, real_report.out / "02_communities.html") as page:
         views = page.locator(".wb-network")
         assert views.count() == 3
-        assert check_network_view(page, 0) in names  # the account's handle, as the export has it
+        found = check_network_view(page, 0)
+        assert re.fullmatch(r"u_[0-9a-f]{12}", found) and found not in names, found  # a pseudonym
         check_colour_and_size(page, 0)
         assert check_network_view(page, 1)[1:] in tags
         found = check_network_view(page, 2, pick=1)
-        assert found[1:] in tags or found in names
+        assert found[1:] in tags or re.fullmatch(r"u_[0-9a-f]{12}", found), found
         views.nth(0).screenshot(path=str(report_artifacts / "real-network.png"))
         cells = page.evaluate(_SECTION_CELLS, "Top-content-per-community")
         shown = {c[1:] for c in cells if c.startswith("#")}
         assert shown and shown <= tags, shown - tags
+    handle = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, sorted(names))) + r")(?!\w)", re.IGNORECASE)
+    assert len({m.group(1) for m in handle.finditer(shared_data.joinpath(*REAL_EXPORT).read_text())}) > 100
+    for path in [*real_report.pages, real_report.index]:
+        with offline_page(browser, path) as page:
+            shown_text = page.inner_text("body")
+        assert len(shown_text) > 500, path.name
+        for text in (path.read_text(encoding="utf-8"), shown_text):
+            leaked = sorted({m.group(1) for m in handle.finditer(text)})
+            assert not leaked, (path.name, leaked[:10])

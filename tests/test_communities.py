@@ -453,5 +453,5 @@ def test_save_and_load_a_run_and_slice_by_community_in_sql(store):
 
 
 def test_load_without_runs_is_a_clear_error(store):
-    with pytest.raises(ParameterError, match="no community run yet"):
+    with pytest.raises(ParameterError, match="no community run of accounts yet"):
         communities.load(store)

@@ -395,6 +395,37 @@ def test_weighted_list_and_repeated_lines_load_alike(store, tmp_path):
     assert wb.load(store, more).new_interactions == 1
 
 
+
+def test_post_ids_are_md5_of_content_with_occurrences(store, tmp_path):
+    """The synthetic post id of each interaction, computed by hand: md5 of source, target and the
+    instant in epoch microseconds, then the occurrence among identical interactions (same source,
+    target, instant and kind): a single row is occurrence 1, two equal lines and a weight 2 are 1 and 2,
+    and two kinds of one instant share the id."""
+    import hashlib
+
+    def edge_id(source, target, micros, occurrence):
+        digest = hashlib.md5(f"{source}\x1f{target}\x1f{micros}".encode()).hexdigest()
+        return f"csv:edge:{digest}:{occurrence}"
+
+    text = ("source,target,kind,timestamp,weight\n"
+            "a,b,reply,100,1\n"      # single
+            "a,c,reply,100,1\n"      # two equal lines
+            "a,c,reply,100,1\n"
+            "c,a,share,,2\n"         # weight 2, no time
+            "b,a,reply,200,1\n"      # two kinds of one instant
+            "b,a,mention,200,1\n")
+    wb.load(store, write(tmp_path, "ids.csv", text))
+    got = sorted(store.sql("SELECT source_id, target_id, kind, post_id FROM interactions").fetchall())
+    assert got == sorted([
+        ("csv:a", "csv:b", "reply", edge_id("a", "b", 100_000_000, 1)),
+        ("csv:a", "csv:c", "reply", edge_id("a", "c", 100_000_000, 1)),
+        ("csv:a", "csv:c", "reply", edge_id("a", "c", 100_000_000, 2)),
+        ("csv:c", "csv:a", "share", edge_id("c", "a", "", 1)),
+        ("csv:c", "csv:a", "share", edge_id("c", "a", "", 2)),
+        ("csv:b", "csv:a", "reply", edge_id("b", "a", 200_000_000, 1)),
+        ("csv:b", "csv:a", "mention", edge_id("b", "a", 200_000_000, 1)),
+    ])
+
 # -- properties -------------------------------------------------------------------------------------
 
 # quoted fields keep their spaces and unquoted ones are trimmed: handles without outer spaces read back as written

@@ -183,7 +183,7 @@ def test_hostile_strings_inside_an_export_are_stored_verbatim(tmp_path):
         stored = set(store.sql("SELECT handle FROM accounts").df()["handle"])
         assert stored == set(names) | {"victim"}
         assert set(store.counts()) == {"accounts", "posts", "interactions", "loads", "rejects", "community_runs",
-                                       "memberships", "account_scores", "campaigns", "account_attributes",
+                                       "memberships", "hashtag_memberships", "account_scores", "campaigns", "account_attributes",
                                        "post_entities"}
         assert store.scalar("SELECT count(*) FROM interactions") == len(names)
         # a reject's raw line holds the hostile text verbatim as well

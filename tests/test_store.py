@@ -19,7 +19,7 @@ from workbench.store import TABLES
 
 def test_new_workspace_has_every_canonical_table_empty(store):
     assert store.counts() == {name: 0 for name in TABLES}
-    assert store.schema_version == 6
+    assert store.schema_version == 7
 
 
 def test_canonical_columns_follow_the_design(store):
@@ -180,7 +180,7 @@ def test_a_version_4_workspace_is_migrated_and_keeps_its_rows(tmp_path):
                 "VALUES ('csv:p1', 'csv', 'csv:a', 'hello', 'post', true, 1)")
     con.close()
     with wb.open(path) as store:
-        assert store.schema_version == 6
+        assert store.schema_version == 7
         assert store.sql("SELECT account_id, handle, is_focal FROM accounts").fetchall() == [("csv:a", "a", True)]
         assert store.sql("SELECT post_id, text FROM posts").fetchall() == [("csv:p1", "hello")]
         assert store.scalar("SELECT count(*) FROM duckdb_constraints() WHERE table_name IN ('posts', 'accounts') "

@@ -151,15 +151,17 @@ def cmd_communities(args: argparse.Namespace) -> int:
     from workbench import communities
 
     with wb.open(args.db) as store:
-        graph = wb.graph(store, **_graph_kwargs(args))
+        graph = wb.graphs.build(store, args.graph, kinds=_csv(args.kinds), since=args.since, until=args.until)
         partition = communities.detect(graph, method=args.method, resolution=args.resolution, seed=args.seed,
                                        iterations=args.iterations, max_edges=args.max_edges)
         run_id = communities.save(store, partition)
         sizes = partition.sizes
         rounds = "" if args.method != "leiden" else (
             ", until converged" if args.iterations is None else f", {args.iterations} iterations")
+        kinds = graph.vs["kind"] if "kind" in graph.vs.attributes() else ["account"] * graph.vcount()
+        nodes = " and ".join(f"{kinds.count(kind):,} {kind}s" for kind in ("account", "hashtag") if kind in kinds)
         print(f"community run {run_id}: {args.method} (resolution {args.resolution}, seed {args.seed}{rounds}) on "
-              f"{graph.vcount():,} accounts and {graph.ecount():,} edges")
+              f"the {args.graph} graph: {nodes or '0 accounts'} and {graph.ecount():,} edges")
         print(f"{len(sizes)} communities; modularity {partition.modularity:.4f}")
         print("largest sizes: " + ", ".join(str(int(s)) for s in list(sizes)[:10]))
     return 0
@@ -415,8 +417,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_info)
 
     def graph_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--kinds", default=",".join(DEFAULT_KINDS),
-                       help=f"interaction kinds, comma-separated (default {','.join(DEFAULT_KINDS)})")
+        p.add_argument("--kinds", help=f"interaction kinds, comma-separated (default {','.join(DEFAULT_KINDS)}); "
+                                       "the interaction graph only")
         p.add_argument("--since", help="only interactions at or after this time (ISO 8601)")
         p.add_argument("--until", help="only interactions before this time (ISO 8601)")
 
@@ -430,6 +432,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-edges", type=_non_negative, metavar="N",
                    help="raise the size limit of walktrap (default 20,000 edges) and girvan_newman (1,000); "
                         "both slow down steeply with size")
+    p.add_argument("--graph", default="interactions", choices=("interactions", "hashtags", "accounts-hashtags"),
+                   help="the interaction graph of accounts (default), hashtags used together (the run's "
+                        "communities are of hashtags), or accounts x hashtags (accounts grouped by the hashtags "
+                        "they use, with the hashtags)")
     graph_options(p)
     p.set_defaults(func=cmd_communities)
 

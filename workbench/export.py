@@ -61,7 +61,7 @@ __all__ = ["FORMATS", "GRAPHS", "check_format", "export_graph", "export", "expor
 #: Formats by file suffix.
 FORMATS = ("graphml", "gexf", "parquet", "csv")
 #: The graphs of a workspace that :func:`export` writes (``workbench export --graph``).
-GRAPHS = ("interactions", "hashtags", "accounts-hashtags")
+GRAPHS = graphs.GRAPHS
 # What starts a formula in a spreadsheet (OWASP, CSV injection), with the full-width forms some read alike.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -217,6 +217,20 @@ def _saved_scores(store: Any, scores_run: int | None) -> pd.DataFrame | None:
     return roles.load_scores(store, scores_run)
 
 
+def _partition(store: Any, run_id: int | None, graph: str) -> Any:
+    """The community run whose communities the nodes of ``graph`` carry: ``run_id``, else the newest that has
+    such nodes (accounts for the interaction graph, hashtags for the co-hashtag graph, either for the
+    two-mode graph); None when there is none."""
+    if run_id is not None:
+        if graph == "interactions":
+            store.check_account_run(run_id)  # a co-hashtag run has no account to colour: say so
+        return runs.load(store, run_id)
+    latest = {nodes: store.latest_community_run(nodes=nodes) for nodes in runs.NODES}
+    chosen = {"interactions": latest["accounts"], "hashtags": latest["hashtags"]}.get(
+        graph, max((run for run in latest.values() if run is not None), default=None))
+    return None if chosen is None else runs.load(store, chosen)
+
+
 def export(store, path: str | Path, *, run_id: int | None = None, communities: bool = True,
            scores: bool = True, scores_run: int | None = None, dynamic: bool = False, graph: str = "interactions",
            format: str | None = None, **graph_options: Any) -> list[Path]:
@@ -228,8 +242,10 @@ def export(store, path: str | Path, *, run_id: int | None = None, communities: b
     path : str or Path
         As in :func:`export_graph`.
     run_id : int, optional
-        The community run whose communities become the node attribute ``community``; by
-        default the newest run, if any (``communities=False``: none).
+        The community run whose communities become the node attribute ``community``; by default the
+        newest run that has the graph's nodes, if any: with accounts for the interaction graph (never a
+        co-hashtag run), with hashtags for ``hashtags``, either for ``accounts-hashtags``
+        (``communities=False``: none).
     scores, scores_run : bool, int
         Attach the role scores of scoring run ``scores_run`` (default the newest, if any) to the nodes.
     dynamic : bool
@@ -260,17 +276,19 @@ def export(store, path: str | Path, *, run_id: int | None = None, communities: b
     if graph not in GRAPHS:
         raise ParameterError(f"unknown graph {graph!r}; the graphs are {', '.join(GRAPHS)}")
     partition = None
-    if communities and (run_id is not None or store.latest_community_run() is not None):
-        partition = runs.load(store, run_id)
+    if communities:
+        partition = _partition(store, run_id, graph)
     table = _saved_scores(store, scores_run) if scores else None
     options = {key: value for key, value in graph_options.items() if value is not None}
     if graph != "interactions":
         window = {k: options.get(k) for k in ("since", "until")}
-        built = (graphs.cohashtag if graph == "hashtags" else graphs.account_hashtag)(store, **window)
-        if graph == "hashtags":  # hashtags have no community of accounts and no scores
-            partition = table = None
+        if partition is not None and partition.graph_spec.get("graph") == graph:  # the graph the run was found on
+            window = {k: options.get(k, partition.graph_spec.get(k)) for k in ("since", "until")}
+        built = graphs.build(store, graph, **window)
+        if graph == "hashtags":  # hashtags have no scores
+            table = None
         return export_graph(built, path, partition=partition, scores=table, format=format)
-    if partition is not None:
+    if partition is not None and partition.graph_spec.get("graph", "interactions") == "interactions":
         allowed = ("kinds", "since", "until", "directed", "weight", "min_weight", "self_loops")
         options = {**{k: v for k, v in partition.graph_spec.items() if k in allowed}, **options}
     built = graphs.graph(store, **options)

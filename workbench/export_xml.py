@@ -152,12 +152,15 @@ def write_gexf(path: Path, nodes: pd.DataFrame, edges: pd.DataFrame, *, directed
     """
     dynamic = node_spells is not None or edge_spells is not None
     node_columns, edge_columns = list(nodes.columns), _edge_attributes(edges)
+    # attribute ids are numbers, unique across both classes: readers that map a numeric id to its title
+    # (graphology-gexf, hence Gephi Lite and sigma.js) would otherwise name edge attributes by their ids
+    first_edge = len(node_columns)
     declarations = ['    <attributes class="node">',
                     *(f'      <attribute id="{i}" title={quoteattr(name)} type="{_kind(nodes[name])}"/>'
                       for i, name in enumerate(node_columns)), "    </attributes>"]
     if edge_columns:
         declarations += ['    <attributes class="edge">',
-                         *(f'      <attribute id="e{i}" title={quoteattr(name)} type="{_kind(edges[name])}"/>'
+                         *(f'      <attribute id="{first_edge + i}" title={quoteattr(name)} type="{_kind(edges[name])}"/>'
                            for i, name in enumerate(edge_columns)), "    </attributes>"]
     label = nodes["handle"].where(nodes["handle"].notna(), nodes["account_id"])
     node_lines = "        <node id=" + _attr(nodes["account_id"], ids=True) + " label=" + _attr(label) + "><attvalues>"
@@ -175,7 +178,8 @@ def write_gexf(path: Path, nodes: pd.DataFrame, edges: pd.DataFrame, *, directed
         edge_lines = edge_lines + ' weight="' + _clean(edges["weight"]) + '"'
     edge_lines = edge_lines + "><attvalues>"
     for i, name in enumerate(edge_columns):
-        edge_lines = edge_lines + _optional(f'<attvalue for="e{i}" value=', _attr(_formatted(edges[name])), "/>")
+        edge_lines = edge_lines + _optional(f'<attvalue for="{first_edge + i}" value=', _attr(_formatted(edges[name])),
+                                            "/>")
     edge_lines = edge_lines + "</attvalues>"
     if edge_spells is not None:
         edge_lines = edge_lines + edge_spells.reset_index(drop=True)

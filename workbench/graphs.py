@@ -40,13 +40,15 @@ from workbench.hashtag_graphs import account_hashtag, cohashtag
 __all__ = [
     "WEIGHTS", "BACKENDS", "EmptyGraphError",
     "graph", "graph_spec", "account_ids", "node_table", "edge_table", "to_networkx", "to_igraph",
-    "from_arrays", "insert_interactions", "cohashtag", "account_hashtag",
+    "from_arrays", "insert_interactions", "cohashtag", "account_hashtag", "GRAPHS", "build",
 ]
 
 #: Edge weightings: the number of interactions, or none (an unweighted graph).
 WEIGHTS = ("count", None)
 #: Graph libraries a graph can be handed out in.
 BACKENDS = ("igraph", "networkx")
+#: The graphs of a workspace by name (``--graph`` of ``workbench communities`` and ``workbench export``).
+GRAPHS = ("interactions", "hashtags", "accounts-hashtags")
 
 
 def _check_options(kinds, since, until, directed, weight, min_weight, self_loops, backend) -> dict[str, Any]:
@@ -143,6 +145,29 @@ def graph(store, *, kinds: str | Iterable[str] = DEFAULT_KINDS, since: TimeLike 
         raise EmptyGraphError(_empty_message(store, params))
     built["graph_spec"] = spec
     return built if backend == "igraph" else to_networkx(built)
+
+
+def build(store, name: str = "interactions", *, kinds: str | Iterable[str] | None = None, since: TimeLike = None,
+          until: TimeLike = None, **options: Any) -> ig.Graph:
+    """The workspace graph ``name`` (:data:`GRAPHS`): :func:`graph`, :func:`cohashtag` or :func:`account_hashtag`.
+
+    ``kinds`` (default :data:`DEFAULT_KINDS`) and the other ``options`` of :func:`graph` select interactions:
+    with a hashtag graph (hashtags of posts in ``[since, until)``) they are an error, not silently ignored.
+
+    >>> import workbench as wb
+    >>> from workbench.roles._examples import tiny_store
+    >>> build(tiny_store(), "accounts-hashtags")["graph_spec"]["graph"]
+    'accounts-hashtags'
+    """
+    if name not in GRAPHS:
+        raise ParameterError(f"unknown graph {name!r}; the graphs are {', '.join(GRAPHS)}")
+    if name == "interactions":
+        return graph(store, kinds=DEFAULT_KINDS if kinds is None else kinds, since=since, until=until, **options)
+    unknown = sorted(set(options) - {"min_weight", "empty_ok"}) + (["kinds"] if kinds is not None else [])
+    if unknown:
+        raise ParameterError(f"the {name} graph is built from the hashtags of posts in [since, until); "
+                             f"{', '.join(unknown)} select interactions and apply to the interaction graph only")
+    return (cohashtag if name == "hashtags" else account_hashtag)(store, since=since, until=until, **options)
 
 
 def _empty_message(store, params: dict[str, Any]) -> str:

@@ -52,6 +52,7 @@ def _build(store: Any, name: str, *, since: TimeLike, until: TimeLike, min_weigh
     if clash is not None:
         raise ParameterError(f"account {clash!r} has an id of the form {HASHTAG_PREFIX}..., which names hashtag "
                              "vertices; load that export with another --platform name")
+    store.execute("graph.hashtag_prepare")  # the table macros both queries share (temporary, this connection)
     query = sql.get(name)
     columns = store.sql(query.text, query.bind({"since": since_utc, "until": until_utc,
                                                  "min_weight": int(min_weight)})).fetchnumpy()
@@ -71,6 +72,10 @@ def _build(store: Any, name: str, *, since: TimeLike, until: TimeLike, min_weigh
     graph.vs["name"] = graph.vs["account_id"]
     graph.vs["type"] = [kind == "hashtag" for kind in graph.vs["kind"]]  # igraph's bipartite convention
     if graph.ecount() == 0 and not empty_ok:
+        if not store.sql("SELECT count(*) FROM post_entities WHERE entity = 'hashtag'").fetchall()[0][0]:
+            raise EmptyGraphError(f"no {what}: the workspace holds no hashtags (post_entities has none; load an "
+                                  "export whose posts carry hashtags, such as twarc2, Twitter v1.1, Mastodon or "
+                                  "Bluesky: edge lists and Reddit dumps have none)")
         raise EmptyGraphError(f"no {what}: no post{' in the chosen window' if since_utc or until_utc else ''} "
                               f"{'has two hashtags' if name.endswith('cohashtag') else 'has a hashtag'}"
                               f"{f' on {min_weight} or more posts' if min_weight > 1 else ''} "

@@ -52,9 +52,7 @@ def _run(store, name: str, *, period: str, run_id: int | None, since: TimeLike, 
          **params) -> pd.DataFrame:
     check_period(period)
     if run_id is not None:
-        if store.query("roles.community_run", run_id=int(run_id)).empty:
-            raise ParameterError(f"no community run {run_id} in the workspace")
-        run_id = int(run_id)
+        run_id = store.check_account_run(run_id)  # a clear error for a missing run or one of hashtags only
     frame = store.query(name, period=period, run_id=run_id, since=check_time(since, name="since"),
                         until=check_time(until, name="until"), **params)
     if "period" in frame.columns:

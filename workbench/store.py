@@ -32,13 +32,13 @@ from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, Wor
 
 __all__ = ["Store", "open", "attach_read_only", "SCHEMA_VERSION", "TABLES", "CONNECTION_CONFIG", "TUNABLE_SETTINGS"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: DuckDB's memory limit when :func:`open` is given none: with it, a load of any size peaks at about
 #: 1.5 GB (DuckDB spills the rest to disk, beside the workspace). DuckDB's own default is 80% of RAM.
 DEFAULT_MEMORY_LIMIT = "1GB"
 TABLES = (
     "accounts", "posts", "interactions", "loads", "rejects",
-    "community_runs", "memberships", "account_scores", "campaigns", "account_attributes",
+    "community_runs", "memberships", "hashtag_memberships", "account_scores", "campaigns", "account_attributes",
     "post_entities",
 )
 _SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
@@ -88,6 +88,9 @@ _MIGRATIONS: list[str] = [
     INSERT INTO accounts SELECT * FROM accounts_v1;
     DROP TABLE accounts_v1;
     """,
+    # 6 -> 7: the hashtag nodes of community runs on hashtag graphs (hashtag_memberships), as for 1 -> 2;
+    # memberships stays keyed by account.
+    sql.get("workspace.hashtag_memberships_table").text,
 ]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
@@ -256,18 +259,29 @@ class Store:
 
     # -- saving analysis results (tables in, run ids out) -------------------------
     def save_partition(self, table: pd.DataFrame, *, method: str, params: Mapping[str, Any] | None = None,
-                       graph_spec: Mapping[str, Any] | None = None, modularity: float | None = None) -> int:
+                       graph_spec: Mapping[str, Any] | None = None, modularity: float | None = None,
+                       hashtags: pd.DataFrame | None = None) -> int:
         """Save a partition (columns ``account_id``, ``community``) as a new community run.
 
         Returns the new ``run_id`` (increasing). ``params`` and ``graph_spec``
-        are stored as JSON so that a run can be cited and reproduced.
+        are stored as JSON so that a run can be cited and reproduced. ``hashtags`` (columns
+        ``hashtag``, lower case without ``#``, and ``community``) are the hashtag nodes of a run on a
+        hashtag graph: they go to ``hashtag_memberships``, the accounts to ``memberships``. A run on
+        the co-hashtag graph has hashtags only (``table`` empty).
         """
         self._check_writable()
-        missing = {"account_id", "community"} - set(table.columns)
-        if missing:
-            raise WorkspaceError(f"a partition table needs columns account_id and community; missing {sorted(missing)}")
-        frame = table[["account_id", "community"]].copy()
-        frame["community"] = frame["community"].astype("int64")
+        frames = {}
+        for name, frame, key in (("memberships", table, "account_id"), ("hashtag_memberships", hashtags, "hashtag")):
+            if frame is None:
+                frame = pd.DataFrame({key: pd.Series([], dtype=object), "community": pd.Series([], dtype="int64")})
+            missing = {key, "community"} - set(frame.columns)
+            if missing:
+                what = "a partition table" if name == "memberships" else "a hashtag partition table"
+                raise WorkspaceError(f"{what} needs columns {key} and community; missing {sorted(missing)}")
+            frames[name] = frame[[key, "community"]].astype({"community": "int64"})
+        if not len(frames["memberships"]) and not len(frames["hashtag_memberships"]):
+            raise WorkspaceError("a partition to save has no account and no hashtag")
+        communities = pd.concat([frames["memberships"]["community"], frames["hashtag_memberships"]["community"]])
         with self.transaction():
             run_id = int(self.scalar("SELECT nextval('community_run_ids')"))
             self.sql(
@@ -276,20 +290,42 @@ class Store:
                 dict(run_id=run_id, method=method, params=json.dumps(dict(params or {}), default=str),
                      graph_spec=json.dumps(dict(graph_spec or {}), default=str),
                      created_at=datetime.now(timezone.utc), modularity=modularity,
-                     n=int(frame["community"].nunique())),
+                     n=int(communities.nunique())),
             )
-            self.con.register("_partition_frame", frame)
+            self.con.register("_partition_frame", frames["memberships"])
+            self.con.register("_hashtag_partition_frame", frames["hashtag_memberships"])
             try:
-                self.sql("INSERT INTO memberships SELECT $run_id, account_id, community FROM _partition_frame",
-                         dict(run_id=run_id))
+                self.execute("graph.save_memberships", run_id=run_id)
             finally:
                 self.con.unregister("_partition_frame")
+                self.con.unregister("_hashtag_partition_frame")
         return run_id
 
-    def latest_community_run(self) -> int | None:
-        """The newest community run id, or None."""
-        value = self.scalar("SELECT max(run_id) FROM community_runs")
-        return None if value is None else int(value)
+    def latest_community_run(self, *, nodes: str = "accounts") -> int | None:
+        """The newest community run with communities of ``nodes`` (``accounts``, ``hashtags``), or None.
+
+        A run on the co-hashtag graph has no account communities: what takes the newest run for
+        accounts (roles, metrics by community, exports of the interaction graph) never picks it.
+        """
+        sql.check_identifier(nodes, ("accounts", "hashtags"), what="nodes")
+        value = self.query("graph.latest_run", nodes=nodes).iloc[0, 0]
+        return None if pd.isna(value) else int(value)
+
+    def check_account_run(self, run_id: int) -> int:
+        """``run_id`` if that community run has account communities; a clear :class:`ParameterError` otherwise
+        (no such run, or a run on the co-hashtag graph, whose communities are of hashtags only)."""
+        if isinstance(run_id, bool) or not isinstance(run_id, (int, np.integer, str)) or not str(run_id).isdigit():
+            raise ParameterError(f"a community run is a whole number; got {run_id!r}")
+        row = self.query("graph.run_nodes", run_id=int(run_id))
+        if row.empty:
+            runs = self.query("graph.community_runs")["run_id"].tolist()
+            raise ParameterError(f"no community run {run_id} in the workspace; saved runs: "
+                                 f"{', '.join(map(str, runs)) or 'none'}")
+        if not int(row["accounts"].iloc[0]):
+            raise ParameterError(f"community run {run_id} is of the {row['graph'].iloc[0] or 'hashtag'} graph: its "
+                                 "communities are of hashtags, not accounts; give a run on the interaction graph "
+                                 "(or on accounts-hashtags)")
+        return int(run_id)
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -489,6 +525,8 @@ def _read_as_current(store: Store) -> None:
         store.execute("workspace.attributes_temp_table")
     if store.schema_version < 5:
         store.execute("workspace.post_entities_temp_table")
+    if store.schema_version < 7:
+        store.execute("workspace.hashtag_memberships_temp_table")
 
 
 def attach_read_only(path: str | Path) -> Store:

@@ -53,3 +53,35 @@ ORDER BY posts DESC, platform;
 -- name: self_interactions
 -- Interactions of an account with itself, which graphs leave out by default.
 SELECT count(*) AS self_interactions FROM interactions WHERE source_id = target_id;
+
+-- name: save_memberships
+-- The account and hashtag nodes of a new community run $run_id, from the registered frames _partition_frame
+-- (account_id, community) and _hashtag_partition_frame (hashtag, community) (workbench/store.py: save_partition).
+INSERT INTO memberships SELECT $run_id, account_id, community FROM _partition_frame;
+INSERT INTO hashtag_memberships SELECT $run_id, hashtag, community FROM _hashtag_partition_frame;
+
+-- name: latest_run
+-- The newest community run with communities of $nodes ('accounts': rows in memberships; 'hashtags': rows in
+-- hashtag_memberships), or NULL. A co-hashtag run has no account rows, so what wants accounts never picks it.
+SELECT max(r.run_id) AS run_id
+FROM community_runs r
+WHERE CASE $nodes
+          WHEN 'accounts' THEN EXISTS (SELECT 1 FROM memberships m WHERE m.run_id = r.run_id)
+          WHEN 'hashtags' THEN EXISTS (SELECT 1 FROM hashtag_memberships h WHERE h.run_id = r.run_id)
+      END;
+
+-- name: run_nodes
+-- One community run's graph (graph_spec ->> 'graph'; NULL for the interaction graph) and how many accounts and
+-- hashtags it holds; empty when there is no such run.
+SELECT r.run_id, r.graph_spec ->> 'graph' AS graph,
+       (SELECT count(*) FROM memberships m WHERE m.run_id = r.run_id)::BIGINT AS accounts,
+       (SELECT count(*) FROM hashtag_memberships h WHERE h.run_id = r.run_id)::BIGINT AS hashtags
+FROM community_runs r
+WHERE r.run_id = $run_id;
+
+-- name: hashtag_memberships
+-- The community of every hashtag in one saved community run, ordered by hashtag (lower case, without '#').
+SELECT hashtag, community
+FROM hashtag_memberships
+WHERE run_id = $run_id
+ORDER BY hashtag;

@@ -61,40 +61,41 @@ FROM roles;
 
 -- name: edges_csv_parse
 -- One block of an edge list (raw_lines) into edges_values: each data line's fields by role, typed, with the reason it cannot be used.
--- One row per data line with its fields, raw (quotes kept) as they appear between delimiters.
--- A CSV field is a quoted string (`""` escapes a quote; spaces around it allowed) or a run without
--- delimiter or quote; when the fields joined back do not give the line, a quote was misplaced. A line
--- without a quote is split as it is (no pattern to match: most lines of most files), and a line
--- without tab, CR or form feed is split on spaces alone.
-CREATE OR REPLACE TEMP TABLE edges_rows AS
+-- One statement from the block's lines to its typed rows (the fields of a line are not kept in a
+-- table of their own). A CSV field is a quoted string (`""` escapes a quote; spaces around it
+-- allowed) or a run without delimiter or quote; when the fields joined back do not give the line, a
+-- quote was misplaced. A line without a quote is split as it is (no pattern to match: most lines of
+-- most files), and a line without tab, CR or form feed is split on spaces alone.
+CREATE OR REPLACE TEMP TABLE edges_values AS
 WITH data_lines AS (
     SELECT r.line_no, r.line, l.delimiter, l.header_line_no
     FROM raw_lines AS r, edges_layout AS l
     WHERE CASE WHEN l.header_line_no IS NULL THEN NOT regexp_matches(r.line, '^\s*[%#]')
                ELSE r.line_no > l.header_line_no END
-)
-SELECT line_no, header_line_no,
-       contains(line, '"') AS quoted,
-       -- the fields of a delimited line may have spaces or tabs around them (trimmed below, when there are any)
-       delimiter <> 'whitespace' AND (contains(line, ' ') OR contains(line, chr(9))) AS padded,
-       CASE WHEN delimiter = 'whitespace'
-            THEN CASE WHEN contains(line, chr(9)) OR contains(line, chr(11)) OR contains(line, chr(12))
-                           OR contains(line, chr(13))
-                      THEN list_filter(regexp_split_to_array(line, '\s+'), lambda x: x <> '')
-                      ELSE list_filter(string_split(line, ' '), lambda x: x <> '') END
-            WHEN NOT quoted THEN string_split(line, delimiter)
-            WHEN delimiter = ',' THEN regexp_extract_all(',' || line, ',( *"(?:[^"]|"")*" *|[^,"]*)', 1)
-            WHEN delimiter = ';' THEN regexp_extract_all(';' || line, ';( *"(?:[^"]|"")*" *|[^;"]*)', 1)
-            ELSE regexp_extract_all(chr(9) || line, '\t( *"(?:[^"]|"")*" *|[^\t"]*)', 1) END AS fields,
-       CASE WHEN delimiter = 'whitespace' OR NOT quoted THEN true
-            WHEN delimiter = ',' THEN array_to_string(fields, ',') = line
-            WHEN delimiter = ';' THEN array_to_string(fields, ';') = line
-            ELSE array_to_string(fields, chr(9)) = line END AS well_formed
-FROM data_lines;
-
--- Field values by role (unquoted, trimmed), then the typed values and the reason a row cannot be used.
-CREATE OR REPLACE TEMP TABLE edges_values AS
-WITH cells AS (
+),
+split AS (
+    -- one row per data line with its fields, raw (quotes kept) as they appear between delimiters
+    SELECT line_no, header_line_no,
+           contains(line, '"') AS quoted,
+           -- the fields of a delimited line may have spaces or tabs around them (trimmed below, when there are any)
+           delimiter <> 'whitespace' AND (contains(line, ' ') OR contains(line, chr(9))) AS padded,
+           CASE WHEN delimiter = 'whitespace'
+                THEN CASE WHEN contains(line, chr(9)) OR contains(line, chr(11)) OR contains(line, chr(12))
+                               OR contains(line, chr(13))
+                          THEN list_filter(regexp_split_to_array(line, '\s+'), lambda x: x <> '')
+                          ELSE list_filter(string_split(line, ' '), lambda x: x <> '') END
+                WHEN NOT quoted THEN string_split(line, delimiter)
+                WHEN delimiter = ',' THEN regexp_extract_all(',' || line, ',( *"(?:[^"]|"")*" *|[^,"]*)', 1)
+                WHEN delimiter = ';' THEN regexp_extract_all(';' || line, ';( *"(?:[^"]|"")*" *|[^;"]*)', 1)
+                ELSE regexp_extract_all(chr(9) || line, '\t( *"(?:[^"]|"")*" *|[^\t"]*)', 1) END AS fields,
+           CASE WHEN delimiter = 'whitespace' OR NOT quoted THEN true
+                WHEN delimiter = ',' THEN array_to_string(fields, ',') = line
+                WHEN delimiter = ';' THEN array_to_string(fields, ';') = line
+                ELSE array_to_string(fields, chr(9)) = line END AS well_formed
+    FROM data_lines
+),
+-- field values by role (unquoted, trimmed), then the typed values and the reason a row cannot be used
+cells AS (
     SELECT e.line_no, e.well_formed, len(e.fields) AS n_fields, l.n_columns,
            CASE WHEN e.quoted
                 THEN list_transform(e.fields, lambda x: CASE WHEN regexp_matches(x, '^ *".*" *$')
@@ -104,7 +105,7 @@ WITH cells AS (
                 ELSE e.fields END AS v,
            l.header_line_no IS NULL AS headerless,
            l.source_col, l.target_col, l.kind_col, l.time_col, l.weight_col, l.post_col
-    FROM edges_rows AS e, edges_layout AS l
+    FROM split AS e, edges_layout AS l
 ),
 by_role AS (
     SELECT line_no, well_formed, n_fields, n_columns, headerless,
@@ -191,20 +192,24 @@ SELECT line_no, reject_reason FROM edges_values WHERE reject_reason IS NOT NULL;
 
 -- name: edges_csv_keep
 -- The first block's good rows of an edge list: the table the later blocks add to (edges_csv_keep_more).
+-- Only what staging needs (no line number): the values and `identity`, a hash of what makes two rows
+-- the same interaction (source, target, kind, and the post_id, else the instant; see edges_csv_finish).
 CREATE OR REPLACE TEMP TABLE edges_good AS
-SELECT line_no, source, target, kind, kind_assumed, created_at, weight, post_text
+SELECT source, target, kind, created_at, weight, post_text,
+       hash(source, target, kind, post_text, CASE WHEN post_text IS NULL THEN created_at END) AS identity
 FROM edges_values
 WHERE reject_reason IS NULL;
 
 -- name: edges_csv_keep_more
 -- A later block's good rows of an edge list, added to edges_good.
 INSERT INTO edges_good
-SELECT line_no, source, target, kind, kind_assumed, created_at, weight, post_text
+SELECT source, target, kind, created_at, weight, post_text,
+       hash(source, target, kind, post_text, CASE WHEN post_text IS NULL THEN created_at END) AS identity
 FROM edges_values
 WHERE reject_reason IS NULL;
 
 -- name: edges_csv_finish
--- After the last block: the good rows of the whole edge list into stage_interactions and stage_accounts.
+-- After the last block: the good rows of the whole edge list into stage_accounts, and the temp view edges_interactions of what goes into stage_interactions.
 -- A row of weight w stands for w interactions. Without a post_id column, each interaction gets a
 -- synthetic post id from its content, not from its line: md5 of (source, target, instant) plus the
 -- occurrence index of the interaction among identical ones (same source, target, instant and kind).
@@ -215,39 +220,76 @@ WHERE reject_reason IS NULL;
 -- A row naming its post_id has weight 1 and its copies are one interaction, at the earliest of their
 -- times. So every staged row is one (post_id, kind, source, target): the merge need not group them.
 -- Two kinds of one event (higgs' `MT` and `RE` of one tweet) share the post id, as one tweet would.
-INSERT INTO stage_interactions
-WITH grouped AS (
-    SELECT source, target, kind, min(created_at) AS created_at, post_text, CAST(sum(weight) AS BIGINT) AS copies
-    FROM edges_good
-    GROUP BY source, target, kind, post_text, CASE WHEN post_text IS NULL THEN created_at END
-)
-SELECT $platform || ':' || g.source,
-       $platform || ':' || g.target,
-       g.kind,
-       $platform || ':' || coalesce(g.post_text,
-           'edge:' || md5(g.source || chr(31) || g.target || chr(31)
-                          || coalesce(epoch_us(g.created_at)::VARCHAR, '')) || ':' || s.occurrence),
-       g.created_at,
-       $platform
-FROM grouped AS g, generate_series(1, CASE WHEN g.post_text IS NULL THEN g.copies ELSE 1 END) AS s(occurrence);
-
+-- Most rows of a real list are the only copy of their interaction, of weight 1: their occurrence is 1
+-- and they are staged as they are. Only the rows whose identity (a 64-bit hash of the grouping key)
+-- comes with a total weight above 1 are grouped by their values: grouping ten million hashes needs a
+-- fraction of the memory of grouping ten million rows of text, and two rows whose hashes collide are
+-- both grouped, so they still count apart.
+-- The staged interactions are a view (a view cannot bind parameters: the platform is a one-row table):
+-- edges_csv_stage stores them in stage_interactions, or edges_csv_stage_view lets the merge read them
+-- as it inserts, so that ten million rows of ids are not written twice.
 INSERT INTO stage_accounts (account_id, platform, handle, is_focal)
-SELECT DISTINCT $platform || ':' || handle, $platform, handle, false
+SELECT $platform || ':' || handle, $platform, handle, false
 FROM (SELECT source AS handle FROM edges_good
-      UNION ALL
+      UNION
       SELECT target FROM edges_good);
 
--- name: edges_csv_records
--- Data rows of the parsed block (header and comment lines are not records).
-SELECT count(*)::BIGINT AS records FROM edges_rows;
+CREATE OR REPLACE TEMP TABLE edges_platform AS SELECT CAST($platform AS VARCHAR) AS platform;
 
--- name: edges_csv_assumed_kind
--- Loaded rows that named no kind (no kind column, or an empty cell) and took the load's default kind.
-SELECT count(*)::BIGINT AS rows FROM edges_good WHERE kind_assumed;
+CREATE OR REPLACE TEMP TABLE edges_repeated AS
+SELECT identity FROM edges_good GROUP BY identity HAVING sum(weight) > 1;
+
+CREATE OR REPLACE TEMP VIEW edges_interactions AS
+WITH single AS (
+    SELECT source, target, kind, created_at, post_text, 1 AS occurrence
+    FROM edges_good AS e
+    WHERE NOT EXISTS (SELECT 1 FROM edges_repeated AS r WHERE r.identity = e.identity)
+),
+grouped AS (
+    SELECT source, target, kind, min(created_at) AS created_at, post_text, CAST(sum(weight) AS BIGINT) AS copies
+    FROM edges_good AS e
+    WHERE EXISTS (SELECT 1 FROM edges_repeated AS r WHERE r.identity = e.identity)
+    GROUP BY source, target, kind, post_text, CASE WHEN post_text IS NULL THEN created_at END
+),
+staged AS (
+    SELECT * FROM single
+    UNION ALL
+    SELECT g.source, g.target, g.kind, g.created_at, g.post_text, s.occurrence
+    FROM grouped AS g, generate_series(1, CASE WHEN g.post_text IS NULL THEN g.copies ELSE 1 END) AS s(occurrence)
+)
+SELECT p.platform || ':' || s.source AS source_id,
+       p.platform || ':' || s.target AS target_id,
+       s.kind,
+       p.platform || ':' || coalesce(s.post_text,
+           'edge:' || md5(s.source || chr(31) || s.target || chr(31)
+                          || coalesce(epoch_us(s.created_at)::VARCHAR, '')) || ':' || s.occurrence) AS post_id,
+       s.created_at,
+       p.platform
+FROM staged AS s, edges_platform AS p;
+
+-- name: edges_csv_stage
+-- The staged interactions of an edge list (the view edges_interactions) into stage_interactions.
+INSERT INTO stage_interactions SELECT * FROM edges_interactions;
+
+-- name: edges_csv_stage_view
+-- stage_interactions becomes a view of an edge list's staged interactions (DuckDB): the merge computes them as it inserts.
+-- The view reads the edge loader's work tables, which therefore stay until the load ends (the load's
+-- connection drops them); the last block's edges_values goes now.
+DROP TABLE temp.stage_interactions;
+CREATE TEMP VIEW stage_interactions AS SELECT * FROM edges_interactions;
+DROP TABLE IF EXISTS edges_values;
+
+-- name: edges_csv_records
+-- Data rows of the parsed block (header and comment lines are not records), and its loaded rows that named no kind (no kind column, or an empty cell) and took the load's default kind.
+SELECT count(*)::BIGINT AS records,
+       count(*) FILTER (WHERE reject_reason IS NULL AND kind_assumed)::BIGINT AS assumed_kind
+FROM edges_values;
 
 -- name: edges_csv_cleanup
 -- Drop the edge loader's own temporary tables.
+DROP VIEW IF EXISTS edges_interactions;
+DROP TABLE IF EXISTS edges_repeated;
+DROP TABLE IF EXISTS edges_platform;
 DROP TABLE IF EXISTS edges_good;
 DROP TABLE IF EXISTS edges_values;
-DROP TABLE IF EXISTS edges_rows;
 DROP TABLE IF EXISTS edges_layout;

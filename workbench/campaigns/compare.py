@@ -40,9 +40,7 @@ _DAY = timedelta(days=1)
 def _run_id(store, run_id: int | None) -> int | None:
     if run_id is None:
         return None
-    if store.query("roles.community_run", run_id=int(run_id)).empty:
-        raise ParameterError(f"no community run {run_id} in the workspace")
-    return int(run_id)
+    return store.check_account_run(run_id)  # a clear error for a missing run or one of hashtags only
 
 
 def _flank(spec: Any, *, anchor, length: timedelta, side: str) -> tuple:

@@ -4,7 +4,8 @@ One module per concern: :mod:`~workbench.communities.detect` (the methods),
 :mod:`~workbench.communities.partition` (the result), :mod:`~workbench.communities.quality`,
 :mod:`~workbench.communities.compare`, :mod:`~workbench.communities.stability` (stability and
 resolution sweeps), :mod:`~workbench.communities.track` (communities over time windows) and
-:mod:`~workbench.communities.runs` (saving to and loading from the workspace).
+:mod:`~workbench.communities.runs` (finding communities in a workspace's graphs, including the hashtag
+graphs, saving them to and loading them from the workspace).
 
 Examples
 --------
@@ -22,12 +23,12 @@ from workbench.communities.detect import (
 )
 from workbench.communities.partition import Partition, renumber_by_size
 from workbench.communities.quality import Quality, quality
-from workbench.communities.runs import load, save
+from workbench.communities.runs import find, load, save
 from workbench.communities.stability import Stability, stability, sweep
 from workbench.communities.track import Tracking, track
 
 __all__ = [
-    "detect", "Partition", "quality", "compare", "stability", "sweep", "track", "save", "load",
+    "detect", "find", "Partition", "quality", "compare", "stability", "sweep", "track", "save", "load",
     "Quality", "Comparison", "Stability", "Tracking",
     "METHODS", "FAST_METHODS", "RESOLUTION_METHODS", "GIRVAN_NEWMAN_MAX_EDGES", "WALKTRAP_MAX_EDGES",
     "MAX_EDGES", "check_method", "modularity", "symmetrise", "renumber_by_size",

@@ -165,7 +165,7 @@ def _parameters(ctx: Any) -> dict[str, Any]:
 
 def prepare(ctx: Any) -> None:
     """Start a file: its layout is not known until its first line that is not a comment."""
-    ctx.state.update(layout=False, kept=False, records=0)
+    ctx.state.update(layout=False, kept=False, records=0, assumed_kind=0)
 
 
 def parse(ctx: Any) -> None:
@@ -173,7 +173,8 @@ def parse(ctx: Any) -> None:
     rows into ``stage_rejects`` (``queries/ingest/edges_csv.sql``).
 
     The file's layout (header or not, delimiter, columns) comes from its first line that is not a
-    comment, found in the first block that has one. ``ctx.state["records"]`` counts the data rows.
+    comment, found in the first block that has one. ``ctx.state["records"]`` counts the data rows and
+    ``ctx.state["assumed_kind"]`` the good ones that took the load's kind.
 
     Parameters
     ----------
@@ -189,7 +190,9 @@ def parse(ctx: Any) -> None:
         ctx.run("ingest.edges_csv_layout", first_line_no=int(first[0]), first_line=first[1], **params)
         ctx.state["layout"] = True
     ctx.run("ingest.edges_csv_parse", **params)
-    ctx.state["records"] += int(ctx.run("ingest.edges_csv_records").fetchone()[0])
+    records, assumed_kind = ctx.run("ingest.edges_csv_records").fetchone()
+    ctx.state["records"] += int(records)
+    ctx.state["assumed_kind"] += int(assumed_kind)
     ctx.run("ingest.edges_csv_keep_more" if ctx.state["kept"] else "ingest.edges_csv_keep")
     ctx.state["kept"] = True
 
@@ -197,14 +200,23 @@ def parse(ctx: Any) -> None:
 def finish(ctx: Any) -> None:
     """After the last block: ``stage_interactions`` and ``stage_accounts`` from the good rows of the file.
 
-    Sets ``ctx.records_read`` to the number of data rows (header and comment lines are not records)
-    and ``ctx.assumed_kind_rows`` to the number of loaded rows that took the load's kind.
+    On DuckDB ``stage_interactions`` becomes a view that the merge reads as it inserts (ten million
+    staged rows of ids would otherwise be stored twice, and spilled to disk under the memory limit);
+    on Spark the rows are staged. Sets ``ctx.records_read`` to the number of data rows (header and
+    comment lines are not records) and ``ctx.assumed_kind_rows`` to the number of loaded rows that
+    took the load's kind.
     """
+    from workbench.ingest.contract import DuckDBLoaderContext
+
     ctx.records_read = ctx.state["records"]
     if ctx.state["kept"]:
         ctx.run("ingest.edges_csv_finish")
         ctx.interactions_unique = True  # one staged row per interaction (see edges_csv_finish)
-        ctx.assumed_kind_rows = int(ctx.run("ingest.edges_csv_assumed_kind").fetchone()[0])
+        ctx.assumed_kind_rows = ctx.state["assumed_kind"]
+        if isinstance(ctx, DuckDBLoaderContext):
+            ctx.run("ingest.edges_csv_stage_view")
+            return  # the view reads the work tables: they go with the load's connection
+        ctx.run("ingest.edges_csv_stage")
     ctx.run("ingest.edges_csv_cleanup")
 
 

@@ -35,7 +35,9 @@ and ``stage(ctx)`` (read ``raw_lines``, fill ``stage_*``), optionally ``layout(s
 ``resolve(ctx)``. A lines format that streams also has ``prepare(ctx)`` (create its work tables),
 ``parse(ctx)`` (one block: ``raw_lines`` is that block's lines; append to the work tables and
 ``stage_rejects``) and ``finish(ctx)`` (the whole file, from the work tables); its ``stage`` is
-``prepare``, ``parse`` and ``finish`` in a row, which is how the Spark engine runs it.
+``prepare``, ``parse`` and ``finish`` in a row, which is how the Spark engine runs it. On DuckDB,
+``finish`` may replace ``stage_interactions`` by a temp view of its work tables (edge lists do): the
+merge then computes the staged rows as it inserts them, instead of storing them twice.
 """
 
 from __future__ import annotations

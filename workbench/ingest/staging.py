@@ -71,6 +71,7 @@ RAW_LINES_SCHEMA = pa.schema([("line_no", pa.int64()), ("line", pa.string_view()
 
 _DROP_STAGE_TABLES = """
 DROP TABLE IF EXISTS temp.raw_lines;
+DROP VIEW IF EXISTS temp.stage_interactions;
 DROP TABLE IF EXISTS temp.stage_accounts;
 DROP TABLE IF EXISTS temp.stage_posts;
 DROP TABLE IF EXISTS temp.stage_interactions;
@@ -96,10 +97,17 @@ def create_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def drop_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Free the staging tables once a load has committed or rolled back."""
+    """Free the staging tables once a load has committed or rolled back.
+
+    A format may have made a staging table a view of its work tables (edge lists' ``stage_interactions``);
+    dropping a table as a view (or a view as a table) is a catalog error, passed over.
+    """
     _unregister_lines(con)
     for statement in con.extract_statements(_DROP_STAGE_TABLES):
-        con.execute(statement)
+        try:
+            con.execute(statement)
+        except duckdb.CatalogException:
+            pass
 
 
 @dataclass

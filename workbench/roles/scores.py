@@ -176,10 +176,7 @@ def _graph_measures(n: int, edges: dict[str, np.ndarray], *, samples: int, seed:
 def _check_community_run(store, run_id: int | None) -> int | None:
     if run_id is None:
         return None
-    if store.query("roles.community_run", run_id=int(run_id)).empty:
-        raise ParameterError(f"no community run {run_id} in the workspace; "
-                             "run `workbench communities` (or wb.communities.detect + store.save_partition) first")
-    return int(run_id)
+    return store.check_account_run(run_id)  # a clear error for a missing run or one of hashtags only
 
 
 #: Anscombe's transform of a post that nobody responded to.
