@@ -173,3 +173,29 @@ SELECT DISTINCT s.post_id, s.entity, s.value, $load_id
 FROM stage_post_entities AS s
 WHERE s.post_id IS NOT NULL AND coalesce(s.value, '') <> ''
   AND s.post_id NOT IN (SELECT post_id FROM post_entities);
+
+-- name: first_load_of_platform
+-- Whether the workspace holds no post and no interaction with a post id of this platform: a load's posts can then be appended as they are parsed.
+-- Post ids are platform-qualified (`<platform>:...`), so no post of such a load can meet one the
+-- workspace holds; only the file's own copies of an id remain to be merged (appended_duplicate_posts).
+SELECT NOT EXISTS (SELECT 1 FROM posts WHERE starts_with(post_id, $platform || ':'))
+   AND NOT EXISTS (SELECT 1 FROM interactions WHERE starts_with(post_id, $platform || ':')) AS first_load;
+
+-- name: empty_stage_posts
+-- Empty stage_posts (its rows were written to the workspace already, or used up).
+CREATE OR REPLACE TEMP TABLE stage_posts AS FROM stage_posts LIMIT 0;
+
+-- name: appended_duplicate_posts
+-- Ids appended more than once by this load (the file holds them twice): if any, unappend_posts and the merge decide.
+SELECT count(*) AS duplicated FROM (SELECT post_id FROM posts WHERE load_id = $load_id GROUP BY post_id HAVING count(*) > 1);
+
+-- name: unappend_posts
+-- The posts this load appended, back into stage_posts (numbered in the order they were appended: file order) and out of posts.
+-- For a file that holds an id twice: merge_posts then keeps its first copy, as for any load.
+INSERT INTO stage_posts (post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id,
+                         channel, kind, like_count, share_count, reply_count, quote_count, collected, line_no)
+SELECT post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id, channel, kind,
+       like_count, share_count, reply_count, quote_count, collected, row_number() OVER (ORDER BY rowid)
+FROM posts
+WHERE load_id = $load_id;
+DELETE FROM posts WHERE load_id = $load_id;

@@ -1,7 +1,9 @@
 -- name: reddit_parse
--- Pushshift / Arctic Shift comments (RC_*) and submissions (RS_*): one block of raw_lines into stage_posts, stage_accounts and stage_rejects.
+-- Pushshift / Arctic Shift comments (RC_*) and submissions (RS_*): one block of raw_lines into reddit_rows (its posts), stage_accounts and stage_rejects.
 --
--- The loader runs this once per block of the file (raw_lines is the block), then reddit_finish once.
+-- The loader runs this once per block of the file (raw_lines is the block), then reddit_stage_posts (or,
+-- in a first load of the platform, reddit_append_posts) for the block's posts, and reddit_finish once.
+-- reddit_rows holds the columns of stage_posts as they are staged, so that either step is a plain copy.
 -- Ids: a submission is `<platform>:t3_<id>`, a comment `<platform>:t1_<id>` (Reddit's own "fullname"
 -- prefixes, so that `parent_id` / `link_id`, which are fullnames already, become post ids by prefixing
 -- the platform alone). Accounts are `<platform>:<author>`; authors in $excluded_authors (compared in
@@ -86,9 +88,13 @@ SELECT line_no,
        CASE WHEN is_comment THEN $platform || ':' || coalesce(r.parent_id, r.link_id) END AS parent_post_id,
        $platform || ':' || CASE WHEN is_comment THEN r.link_id ELSE 't3_' || native_id END AS conversation_id,
        r.subreddit AS channel,
-       r.score AS score,
-       r.num_comments AS num_comments,
-       r.num_crossposts AS num_crossposts,
+       CASE WHEN is_comment THEN 'comment' ELSE 'post' END AS kind,
+       -- score is Reddit's net score (upvotes minus downvotes, may be negative): the platform's own
+       -- approval counter, so it goes to like_count. num_comments -> reply_count and num_crossposts ->
+       -- share_count for submissions; comments have no such counters in the dumps (NULL).
+       r.score AS like_count,
+       CASE WHEN NOT is_comment THEN r.num_crossposts END AS share_count,
+       CASE WHEN NOT is_comment THEN r.num_comments END AS reply_count,
        CASE WHEN r.author_created_utc BETWEEN -62135596800 AND 253402300799
             THEN to_timestamp(r.author_created_utc) END AS author_created_at,
        -- a link submission's url (a self post's url is its own page)
@@ -104,20 +110,6 @@ SELECT line_no, reject_reason FROM reddit_rows WHERE reject_reason IS NOT NULL;
 INSERT INTO stage_post_entities (post_id, entity, value)
 SELECT post_id, 'link', link_url FROM reddit_rows WHERE reject_reason IS NULL AND link_url IS NOT NULL;
 
--- score is Reddit's net score (upvotes minus downvotes, may be negative): the platform's own
--- approval counter, so it goes to like_count. num_comments -> reply_count and num_crossposts ->
--- share_count for submissions; comments have no such counters in the dumps (NULL).
-INSERT INTO stage_posts (post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id,
-                         channel, kind, like_count, share_count, reply_count, quote_count, collected, line_no)
-SELECT post_id, $platform, author_id, created_at, text, NULL, parent_post_id, conversation_id, channel,
-       CASE WHEN is_comment THEN 'comment' ELSE 'post' END,
-       score,
-       CASE WHEN NOT is_comment THEN num_crossposts END,
-       CASE WHEN NOT is_comment THEN num_comments END,
-       NULL, true, line_no
-FROM reddit_rows
-WHERE reject_reason IS NULL;
-
 -- One row per author and block (a block holds each active author many times; the merge keeps one row
 -- of all): seen at the author's newest post of the block. The name is the author_id's, and the
 -- account's creation time (author_created_utc) is one per account.
@@ -127,6 +119,27 @@ FROM reddit_rows
 WHERE reject_reason IS NULL AND author_id IS NOT NULL
 GROUP BY author_id;
 
+-- name: reddit_stage_posts
+-- The posts of one block (reddit_rows, from reddit_parse) into stage_posts, for the merge.
+INSERT INTO stage_posts (post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id,
+                         channel, kind, like_count, share_count, reply_count, quote_count, collected, line_no)
+SELECT post_id, $platform, author_id, created_at, text, NULL, parent_post_id, conversation_id, channel, kind,
+       like_count, share_count, reply_count, NULL, true, line_no
+FROM reddit_rows
+WHERE reject_reason IS NULL;
+DROP TABLE reddit_rows;
+
+-- name: reddit_append_posts
+-- The posts of one block (reddit_rows) straight into posts: a first load of the platform (see first_load_of_platform).
+-- What merge_posts would insert when no staged id is in the workspace and each is staged once (if the
+-- file holds an id twice, unappend_posts hands its posts back to the merge); the file's posts are then
+-- written once, to the workspace, rather than staged whole, spilled and copied.
+INSERT INTO posts (post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id, channel,
+                   kind, like_count, share_count, reply_count, quote_count, collected, load_id)
+SELECT post_id, $platform, author_id, created_at, text, NULL, parent_post_id, conversation_id, channel, kind,
+       like_count, share_count, reply_count, NULL, true, $load_id
+FROM reddit_rows
+WHERE reject_reason IS NULL;
 DROP TABLE reddit_rows;
 
 -- name: reddit_finish
@@ -179,3 +192,28 @@ WHERE NOT EXISTS (
     WHERE i.post_id = x.post_id AND i.kind = 'comment'
       AND i.source_id = x.source_id AND i.target_id = x.target_id
 );
+
+-- name: reddit_finish_appended
+-- reddit_finish for a first load of the platform whose posts were appended (each id once): the comment interactions, straight into interactions.
+-- The parent is among this load's posts or not known at all (no other post id is the platform's), so
+-- the join is this load's posts with themselves; what the merge would add, each comment once.
+INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
+SELECT c.author_id, p.author_id, 'comment', c.post_id, c.created_at, $platform, $load_id
+FROM posts AS c
+JOIN posts AS p ON p.post_id = c.parent_post_id
+WHERE c.load_id = $load_id AND c.kind = 'comment' AND c.author_id IS NOT NULL
+  AND p.load_id = $load_id AND p.author_id IS NOT NULL;
+
+-- name: reddit_unresolved_appended
+-- The comments of an appended first load whose parent is not known (staged_unresolved for reddit_finish_appended).
+SELECT count(*) AS unresolved
+FROM posts AS c
+ANTI JOIN (SELECT post_id FROM posts WHERE load_id = $load_id) AS p ON p.post_id = c.parent_post_id
+WHERE c.load_id = $load_id AND c.kind = 'comment' AND c.author_id IS NOT NULL;
+
+-- name: reddit_entity_texts
+-- The texts of an appended first load that may hold a link or a hashtag, into stage_posts for text_entities (which reads only those).
+INSERT INTO stage_posts (post_id, text)
+SELECT post_id, text
+FROM posts
+WHERE load_id = $load_id AND text IS NOT NULL AND (contains(text, '://') OR contains(text, '#'));

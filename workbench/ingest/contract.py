@@ -125,7 +125,8 @@ OPTIONAL = {
     "parse": "parse(ctx) -> None: one block of the file (raw_lines holds that block's lines) into the work "
              "tables and stage_rejects",
     "finish": "finish(ctx) -> None: after the last block, the stage_* tables of the whole file from the work "
-              "tables; the format's stage(ctx) is then prepare, parse and finish in a row (as Spark runs it)",
+              "tables; the format's stage(ctx) then stages the whole file at once, usually prepare, parse and finish in a "
+              "row (as Spark runs it)",
     "streams": "streams(sample) -> bool: whether this file is parsed block by block (default: yes when "
                "prepare, parse and finish exist)",
 }

@@ -34,10 +34,13 @@ A format module has ``NAME``, ``PLATFORM``, ``LAYOUT`` (``"lines"`` or ``"docume
 and ``stage(ctx)`` (read ``raw_lines``, fill ``stage_*``), optionally ``layout(sample)`` and
 ``resolve(ctx)``. A lines format that streams also has ``prepare(ctx)`` (create its work tables),
 ``parse(ctx)`` (one block: ``raw_lines`` is that block's lines; append to the work tables and
-``stage_rejects``) and ``finish(ctx)`` (the whole file, from the work tables); its ``stage`` is
-``prepare``, ``parse`` and ``finish`` in a row, which is how the Spark engine runs it. On DuckDB,
-``finish`` may replace ``stage_interactions`` by a temp view of its work tables (edge lists do): the
-merge then computes the staged rows as it inserts them, instead of storing them twice.
+``stage_rejects``) and ``finish(ctx)`` (the whole file, from the work tables); its ``stage`` stages
+the whole file at once (usually ``prepare``, ``parse`` and ``finish`` in a row), which is how the Spark
+engine runs it. On DuckDB, ``finish`` may replace ``stage_interactions`` by a temp view of its work
+tables (edge lists do): the merge then computes the staged rows as it inserts them, instead of storing
+them twice. A streaming format may also write to the canonical tables itself, within the load's
+transaction, where no merge is needed (Reddit's first load of the platform: ``reddit_append_posts``);
+what the load added is counted from before staging.
 """
 
 from __future__ import annotations
@@ -233,10 +236,12 @@ def validate(store: Store, ctx: StageContext, report: FileReport, staged: Staged
         raise EmptyExportError(why, path=ctx.path)
 
 
-def merge(store: Store, ctx: StageContext, module: ModuleType, report: FileReport) -> None:
+def merge(store: Store, ctx: StageContext, module: ModuleType, report: FileReport,
+          before: dict[str, int] | None = None) -> None:
     """Merge the staging tables into the canonical ones (dedupe on ids), run the format's ``resolve``
-    and count in ``report`` what the load added."""
-    before = _counts(store)
+    and count in ``report`` what the load added since ``before`` (the canonical counts before the
+    load staged anything: a format may append to them while staging; default: now)."""
+    before = before if before is not None else _counts(store)
     ctx.unresolved += int(_value(store, "ingest.staged_unresolved"))
     store.execute("ingest.merge_accounts")
     store.execute("ingest.merge_posts", load_id=ctx.load_id)
@@ -324,10 +329,11 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
                        default_kind=kind, options=dict(options or {}))
     con.execute("BEGIN TRANSACTION")
     try:
+        before = _counts(work)
         staged, staged_rows = stage(work, ctx, module, source, layout, limits=limits, progress=progress)
         report.sha256, report.bytes = staged.sha256, staged.bytes
         validate(work, ctx, report, staged, staged_rows, layout)
-        merge(work, ctx, module, report)
+        merge(work, ctx, module, report, before)
         if record(work, ctx, report, staged):
             con.execute("COMMIT")
         else:  # the same file again, adding nothing: as if it had not been loaded

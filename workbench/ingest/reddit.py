@@ -96,12 +96,24 @@ def sniff(sample: Any) -> bool:
 
 
 def prepare(ctx: Any) -> None:
-    """Nothing to prepare: each block goes straight into the staging tables."""
+    """Before the first block (DuckDB): whether this is the first load of the platform
+    (``first_load_of_platform``), whose posts are then appended block by block (see :func:`parse`).
+
+    Parameters
+    ----------
+    ctx : workbench.ingest.pipeline.StageContext
+    """
+    ctx.state["append"] = bool(ctx.run("ingest.first_load_of_platform").fetchone()[0])
 
 
 def parse(ctx: Any) -> None:
     """One block of ``raw_lines`` into ``stage_posts``, ``stage_accounts`` and ``stage_rejects``
-    (``queries/ingest/reddit.sql``, ``reddit_parse``).
+    (``queries/ingest/reddit.sql``, ``reddit_parse`` and ``reddit_stage_posts``).
+
+    In a first load of the platform (:func:`prepare`) the block's posts go straight into the
+    workspace's ``posts`` instead (``reddit_append_posts``): no post of the workspace can be merged
+    with them, so the file's posts are written once rather than held whole in staging until the
+    merge (a Pushshift month is tens of gigabytes).
 
     Parameters
     ----------
@@ -109,19 +121,36 @@ def parse(ctx: Any) -> None:
         The load's context; ``raw_lines`` holds the block's lines.
     """
     ctx.run("ingest.reddit_parse", excluded_authors=list(EXCLUDED_AUTHORS))
+    ctx.run("ingest.reddit_append_posts" if ctx.state.get("append") else "ingest.reddit_stage_posts")
 
 
 def finish(ctx: Any) -> None:
     """After the last block: the comment interactions of the whole file (``reddit_finish``): a comment's
     parent may be anywhere in the file or in an earlier load; then the links and hashtags of the staged
-    texts (:func:`workbench.ingest.entities.stage_from_text`), once for the whole file."""
+    texts (:func:`workbench.ingest.entities.stage_from_text`), once for the whole file.
+
+    After appended blocks (:func:`parse`): if the file holds no id twice, the interactions go
+    straight into ``interactions`` (``reddit_finish_appended``; the comments whose parent is not
+    known are counted as unresolved) and the links and hashtags come from the appended texts that
+    may hold one (``reddit_entity_texts``); else the appended posts return to staging
+    (``unappend_posts``) and the load goes on as any other, so that the merge keeps each id's first copy.
+    """
+    if ctx.state.get("append"):
+        if not ctx.run("ingest.appended_duplicate_posts").fetchone()[0]:
+            ctx.run("ingest.reddit_finish_appended")
+            ctx.unresolved += int(ctx.run("ingest.reddit_unresolved_appended").fetchone()[0])
+            ctx.run("ingest.reddit_entity_texts")
+            entities.stage_from_text(ctx)
+            ctx.run("ingest.empty_stage_posts")
+            return
+        ctx.run("ingest.unappend_posts")
     ctx.run("ingest.reddit_finish")
     entities.stage_from_text(ctx)
 
 
 def stage(ctx: Any) -> None:
-    """The whole file at once (``raw_lines`` holds every line): :func:`parse`, then :func:`finish`."""
-    prepare(ctx)
+    """The whole file at once (``raw_lines`` holds every line; the Spark engine): :func:`parse`, then
+    :func:`finish`, everything staged for the merge."""
     parse(ctx)
     finish(ctx)
 
