@@ -176,7 +176,7 @@ def test_cli_load_communities_hashtags_and_export_end_to_end(export_file, tmp_pa
     assert "2 communities" in out and "largest sizes: 3, 3" in out
     assert _cli("communities", "--db", str(db), "--graph", "accounts-hashtags") == 0
     out = capsys.readouterr().out
-    assert "community run 2: leiden" in out and "6 accounts and 6 hashtags and 19 edges" in out
+    assert "community run 2: leiden" in out and "6 accounts, 6 hashtags and 19 edges" in out
     gexf, two_mode = tmp_path / "tags.gexf", tmp_path / "two.graphml"
     assert _cli("export", "--db", str(db), "--graph", "hashtags", "--run", "1", "--to", str(gexf)) == 0
     assert _cli("export", "--db", str(db), "--graph", "accounts-hashtags", "--to", str(two_mode)) == 0

@@ -210,3 +210,28 @@ def test_a_load_under_256mb_gives_the_same_tables(tmp_path):
     with wb.open(limited, read_only=True) as store:
         assert {name: store.sql(query).fetchall() for name, query in FINGERPRINTS.items()} == unlimited
         assert store.counts()["posts"] == 500_000
+
+
+@pytest.mark.slow
+def test_an_edge_list_under_64mb_gives_the_same_tables(tmp_path):
+    """An edge list of 400k interactions (13 MB) and 2,000 of its lines again (repeated interactions:
+    occurrences 1 and 2) loaded with ``--memory-limit 64MB`` (its work tables spill) gives exactly
+    the rows of a load without a limit."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import generate
+
+    edges = generate.edge_list(tmp_path / "edges.csv", interactions=400_000, accounts=40_000)
+    lines = edges.read_text(encoding="utf-8").splitlines(keepends=True)
+    with edges.open("a", encoding="utf-8") as out:
+        out.writelines(lines[1:2001])
+    limited = tmp_path / "limited.duckdb"
+    code, err, peak = _measured_cli("load", str(edges), "--db", str(limited), "--memory-limit", "64MB", "--quiet")
+    assert code == 0, err
+    assert peak < LIMITED_RSS_MAX, f"peak {peak >> 20} MiB"
+    with wb.open(tmp_path / "unlimited.duckdb", memory_limit="16GB") as store:
+        assert wb.load(store, edges).records_loaded == 402_000
+        unlimited = {name: store.sql(query).fetchall() for name, query in FINGERPRINTS.items()}
+        assert store.counts()["interactions"] == 402_000
+        assert store.scalar("SELECT count(*) FROM interactions WHERE post_id LIKE '%:2'") >= 2000
+    with wb.open(limited, read_only=True) as store:
+        assert {name: store.sql(query).fetchall() for name, query in FINGERPRINTS.items()} == unlimited

@@ -11,7 +11,7 @@ import pytest
 
 import workbench as wb
 from workbench import privacy, reports
-from workbench.errors import PrivacyError, ReportError, WorkspaceError
+from workbench.errors import ParameterError, PrivacyError, ReportError, WorkspaceError
 
 
 # -- conversion, on hand-made notebooks (fast) ----------------------------------------------------
@@ -181,10 +181,11 @@ def test_report_options_reach_the_notebook_parameters(tmp_path, capsys):
 
     args = build_parser().parse_args(["report", "--db", "w.duckdb", "--out", "o", "--kinds", "reply, share",
                                       "--method", "louvain", "--resolution", "2", "--seed", "3", "--since",
-                                      "2024-05-02", "--until", "2024-05-10", "--focal", "@a1,a2", "--period", "day"])
+                                      "2024-05-02", "--until", "2024-05-10", "--focal", "@a1,a2", "--period", "day",
+                                      "--max-edges", "50000"])
     assert report_parameters(args) == {"kinds": ["reply", "share"], "method": "louvain", "resolution": 2.0, "seed": 3,
                                        "since": "2024-05-02", "until": "2024-05-10", "focal_accounts": ["@a1", "a2"],
-                                       "period": "day"}
+                                       "period": "day", "max_edges": 50000}
     assert report_parameters(build_parser().parse_args(["report", "--db", "w", "--out", "o"])) == {}
     db = tmp_path / "w.duckdb"
     with wb.open(db) as store:
@@ -237,6 +238,26 @@ def test_exports_without_posts_take_their_span_from_interactions(tmp_path, capsy
     assert len(per_minute) == 35 and str(per_minute["period"].iloc[1]) == "2016-01-22 05:01:00+00:00"
     assert metrics.retention(s.store, period="hour")["cohort_size"].tolist() == [35]
     s.close()
+
+
+def test_max_edges_raises_walktraps_limit_in_a_notebook_session(tmp_path):
+    """``max_edges`` (``workbench report --max-edges``) reaches detection and the key of a report's shared analysis."""
+    from workbench import session
+
+    db = tmp_path / "edges.duckdb"
+    with wb.open(db) as store:
+        wb.load(store, edge_list(tmp_path / "e.csv", accounts=120), format="edges-csv", progress=False)
+    low = session.start(db_path=str(db), method="walktrap", max_edges=50)
+    edges = low.graph.ecount()
+    assert edges == 120  # a{i} -> a{7i+1 mod 120}: one edge per account, none a self-loop
+    with pytest.raises(ParameterError, match=f"this graph has {edges} edges, the limit is 50"):
+        low.partition
+    enough = session.start(db_path=str(db), method="walktrap", max_edges=edges)
+    assert enough.partition.method == "walktrap" and enough.partition.n_communities > 1
+    assert enough.shared_key()["max_edges"] == edges and low.shared_key() != enough.shared_key()
+    assert enough.parameters()["max_edges"] == edges
+    low.close()
+    enough.close()
 
 
 def test_a_report_computes_its_analysis_once(tmp_path):

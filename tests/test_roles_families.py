@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import workbench as wb
@@ -124,11 +124,13 @@ def _volume_store(rates: list[int], posts: int, repeat: int) -> wb.Store:
 
 @settings(max_examples=12, deadline=None)
 @given(st.lists(st.integers(0, 6), min_size=2, max_size=5), st.integers(2, 5))
+@example([0, 0, 1], 2)  # its posts draw nobody: the estimate falls from the prior toward 0 and stays above it
 def test_posting_ten_times_more_does_not_raise_influence(rates, posts):
     """Account a:0 posts 10x more, each post drawing what its posts drew before. Its typical response per post
-    (the trimmed centre, taken over a share of its posts) is unchanged, so volume buys it nothing: where its
-    posts draw no more than the workspace's typical post, its influence does not rise; where they draw more,
-    more posts only bring its estimate closer to its own rate, never past it."""
+    (the trimmed centre, taken over a share of its posts) is unchanged, so volume buys it nothing. The estimate
+    lies between its own rate and the workspace's typical rate, and more posts move it toward its own rate:
+    where its posts draw no more than the typical post, its influence does not rise (it falls toward its own
+    rate from above); where they draw more, it rises toward its own rate, never past it."""
     with _volume_store(rates, posts, 1) as store:
         before = roles.score(store, save=False).set_index("account_id")
     with _volume_store(rates, posts, 10) as store:
@@ -140,4 +142,5 @@ def test_posting_ten_times_more_does_not_raise_influence(rates, posts):
     if b["responders_per_post"] <= typical:
         assert a["influence_rate"] <= b["influence_rate"] + 1e-9
         assert a["influence_confidence"] <= max(b["influence_confidence"], 0.5)
-    assert a["influence_rate"] <= b["responders_per_post"] + 1e-9
+    else:
+        assert a["influence_rate"] <= b["responders_per_post"] + 1e-9

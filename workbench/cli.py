@@ -159,7 +159,7 @@ def cmd_communities(args: argparse.Namespace) -> int:
         rounds = "" if args.method != "leiden" else (
             ", until converged" if args.iterations is None else f", {args.iterations} iterations")
         kinds = graph.vs["kind"] if "kind" in graph.vs.attributes() else ["account"] * graph.vcount()
-        nodes = " and ".join(f"{kinds.count(kind):,} {kind}s" for kind in ("account", "hashtag") if kind in kinds)
+        nodes = ", ".join(f"{kinds.count(kind):,} {kind}s" for kind in ("account", "hashtag") if kind in kinds)
         print(f"community run {run_id}: {args.method} (resolution {args.resolution}, seed {args.seed}{rounds}) on "
               f"the {args.graph} graph: {nodes or '0 accounts'} and {graph.ecount():,} edges")
         print(f"{len(sizes)} communities; modularity {partition.modularity:.4f}")
@@ -259,7 +259,7 @@ def report_parameters(args: argparse.Namespace) -> dict:
 
     given = {"kinds": list(check_kinds(args.kinds)) if args.kinds else None, "method": args.method,
              "resolution": args.resolution, "seed": args.seed, "since": args.since, "until": args.until,
-             "focal_accounts": _csv(args.focal), "period": args.period}
+             "focal_accounts": _csv(args.focal), "period": args.period, "max_edges": args.max_edges}
     return {key: value for key, value in given.items() if value is not None}
 
 
@@ -486,6 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "default: those flagged with `workbench focal add`")
     p.add_argument("--period", choices=["auto", "day", "week", "month", "hour", "minute"],
                    help="period of the charts (default auto: the coarsest that cuts the data's span into five)")
+    p.add_argument("--max-edges", type=_non_negative, metavar="N",
+                   help="raise the size limit of --method walktrap (default 20,000 edges) or girvan_newman (1,000)")
     p.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (default 2)")
     p.set_defaults(func=cmd_report)
 

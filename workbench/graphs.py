@@ -23,7 +23,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import igraph as ig
@@ -39,7 +40,7 @@ from workbench.hashtag_graphs import account_hashtag, cohashtag
 __all__ = [
     "WEIGHTS", "BACKENDS", "EmptyGraphError",
     "graph", "graph_spec", "account_ids", "node_table", "edge_table", "to_networkx", "to_igraph",
-    "insert_interactions", "cohashtag", "account_hashtag", "GRAPHS", "build",
+    "from_arrays", "insert_interactions", "cohashtag", "account_hashtag", "GRAPHS", "build",
 ]
 
 #: Edge weightings: the number of interactions, or none (an unweighted graph).
@@ -218,6 +219,31 @@ def _present(column: np.ndarray) -> np.ndarray:
     return ~np.ma.getmaskarray(column)
 
 
+#: Edges handed to igraph per block by :func:`from_arrays`.
+_EDGE_BLOCK = 1 << 18
+
+
+def _edge_pairs(source: np.ndarray, target: np.ndarray) -> Iterator[tuple[int, int]]:
+    """(source, target) pairs of Python ints, converted one block of :data:`_EDGE_BLOCK` edges at a time."""
+    return itertools.chain.from_iterable(
+        zip(source[start:start + _EDGE_BLOCK].tolist(), target[start:start + _EDGE_BLOCK].tolist())
+        for start in range(0, len(source), _EDGE_BLOCK))
+
+
+def from_arrays(n: int, source: np.ndarray, target: np.ndarray, *, directed: bool = True) -> ig.Graph:
+    """An igraph graph on vertices ``0..n-1`` with edges ``source[i] -> target[i]`` (integer arrays).
+
+    igraph reads an edge list pair by pair. Pairs of Python ints are the fastest input it takes
+    (numpy rows cost it about 1.7 times as much), and converting them one block at a time keeps
+    the conversion's memory small: a list of all pairs at once costs about 120 bytes an edge
+    (1.2 GB for 10 million edges), on top of the graph's own 32.
+
+    >>> from_arrays(3, np.array([0, 1]), np.array([1, 2])).get_edgelist()
+    [(0, 1), (1, 2)]
+    """
+    return ig.Graph(n=int(n), edges=_edge_pairs(np.asarray(source), np.asarray(target)), directed=directed)
+
+
 def _igraph_from_columns(columns: dict[str, np.ndarray], *, directed: bool, weighted: bool) -> ig.Graph:
     """igraph from the ``graph.edges`` result: edges (src, dst, weight) and vertices side by side."""
     edge_rows, vertex_rows = _present(columns["src"]), _present(columns["vertex"])
@@ -226,12 +252,11 @@ def _igraph_from_columns(columns: dict[str, np.ndarray], *, directed: bool, weig
     # DuckDB aggregates in parallel, so rows come in no fixed order; igraph's results under a seed
     # depend on edge order, hence a sort by (src, dst)
     order = np.lexsort((dst, src))
-    built = ig.Graph(n=int(vertex_rows.sum()), directed=directed)
-    if len(src):
-        built.add_edges(np.column_stack([src[order], dst[order]]))
-        if weighted:
-            weights = np.ma.getdata(columns["weight"])[edge_rows][order]
-            built.es["weight"] = weights.astype(np.float64).tolist()
+    built = from_arrays(int(vertex_rows.sum()), src[order], dst[order], directed=directed)
+    del src, dst
+    if weighted and len(order):
+        weights = np.ma.getdata(columns["weight"])[edge_rows][order]
+        built.es["weight"] = weights.astype(np.float64).tolist()
     position = np.argsort(np.ma.getdata(columns["vertex"])[vertex_rows])
     ids = np.ma.getdata(columns["account_id"])[vertex_rows][position].tolist()
     handle = columns["handle"]

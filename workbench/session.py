@@ -42,7 +42,7 @@ LARGE_GRAPH_EDGES = 100_000
 PARAMETERS: dict[str, Any] = {
     "db_path": "", "export_path": "", "kinds": list(DEFAULT_KINDS), "since": "", "until": "",
     "method": "leiden", "resolution": 1.0, "seed": 0, "focal_accounts": [], "pseudonymize": False,
-    "period": "auto",
+    "period": "auto", "max_edges": None,
 }
 
 
@@ -51,7 +51,7 @@ class Session:
 
     def __init__(self, store: Any, *, origin: str, kinds: Sequence[str], since: Any, until: Any, method: str,
                  resolution: float, seed: int, focal_accounts: Sequence[str], privacy: Any,
-                 period: str = "auto", pseudonymize: bool = False):
+                 period: str = "auto", pseudonymize: bool = False, max_edges: int | None = None):
         self.store = store
         self.origin = origin
         self.kinds = list(kinds)
@@ -63,6 +63,7 @@ class Session:
         self.privacy = privacy
         self.period_choice = period if period == "auto" else check_period(period)
         self.pseudonymize = bool(pseudonymize)
+        self.max_edges = None if max_edges is None else int(max_edges)
         self.shared: snapshot.Shared | None = None  # the analysis a report computed once, when it matches
 
     # -- queries ------------------------------------------------------------------------------
@@ -102,7 +103,8 @@ class Session:
 
         if self.shared is not None:
             return self.shared.partition()
-        return communities.detect(self.graph, method=self.method, resolution=self.resolution, seed=self.seed)
+        return communities.detect(self.graph, method=self.method, resolution=self.resolution, seed=self.seed,
+                                  max_edges=self.max_edges)
 
     @functools.cached_property
     def memberships(self) -> pd.DataFrame:
@@ -136,7 +138,7 @@ class Session:
         """The parameters that decide graph, partition and scores (see :mod:`workbench.snapshot`)."""
         return snapshot.shared_key(kinds=self.kinds, since=self.since, until=self.until, method=self.method,
                                    resolution=self.resolution, seed=self.seed, focal=self.focal_accounts,
-                                   pseudonymize=self.pseudonymize)
+                                   pseudonymize=self.pseudonymize, max_edges=self.max_edges)
 
     # -- time ---------------------------------------------------------------------------------
     @functools.cached_property
@@ -246,7 +248,7 @@ class Session:
         return self.privacy.params({
             "origin": self.origin, "kinds": self.kinds, "since": str(self.since or ""), "until": str(self.until or ""),
             "method": self.method, "resolution": self.resolution, "seed": self.seed,
-            "focal_accounts": self.focal_accounts, "period": self.period})
+            "focal_accounts": self.focal_accounts, "period": self.period, "max_edges": self.max_edges})
 
     def close(self) -> None:
         self.store.close()
@@ -317,7 +319,8 @@ def pseudonymised(store: Any, *, focal: Sequence[str] = (), origin: str = "",
 
 def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = DEFAULT_KINDS,
           since: Any = "", until: Any = "", method: str = "leiden", resolution: float = 1.0, seed: int = 0,
-          focal_accounts: Sequence[str] = (), pseudonymize: bool = False, period: str = "auto") -> Session:
+          focal_accounts: Sequence[str] = (), pseudonymize: bool = False, period: str = "auto",
+          max_edges: int | None = None) -> Session:
     """Open the notebook's workspace and return a :class:`Session`.
 
     Parameters
@@ -339,6 +342,9 @@ def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = DE
     period : str
         ``auto`` (the coarsest of month, week, day, hour, minute that gives five periods of the
         data's time span) or one of them.
+    max_edges : int, optional
+        Raise the size limit of walktrap (20,000 edges) or girvan_newman (1,000), as ``max_edges`` of
+        :func:`workbench.communities.detect`; None keeps the limits.
     """
     import workbench as wb
 
@@ -371,7 +377,7 @@ def start(*, db_path: str = "", export_path: str = "", kinds: Sequence[str] = DE
                                                       names=[Path(db_path).name] if db_path else [])
     session = Session(store, origin=origin, kinds=kinds, since=since, until=until, method=method,
                       resolution=resolution, seed=seed, focal_accounts=focal, privacy=privacy, period=period,
-                      pseudonymize=pseudonymize)
+                      pseudonymize=pseudonymize, max_edges=max_edges)
     if db_path:
         session.shared = snapshot.read_shared(db_path, session.shared_key())
     return session

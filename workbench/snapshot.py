@@ -83,7 +83,8 @@ def shared_key(**parameters: Any) -> dict[str, Any]:
     return {"format": _FORMAT, "kinds": list(parameters["kinds"]), "since": text(parameters["since"]),
             "until": text(parameters["until"]), "method": str(parameters["method"]),
             "resolution": float(parameters["resolution"]), "seed": int(parameters["seed"]),
-            "focal": sorted(parameters["focal"] or []), "pseudonymize": bool(parameters["pseudonymize"])}
+            "focal": sorted(parameters["focal"] or []), "pseudonymize": bool(parameters["pseudonymize"]),
+            "max_edges": None if parameters.get("max_edges") is None else int(parameters["max_edges"])}
 
 
 @dataclass

@@ -27,71 +27,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from workbench import containment, sql
+from workbench import containment, schema, sql
+from workbench.schema import SCHEMA_VERSION, TABLES
 from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, WorkspaceError
 
 __all__ = ["Store", "open", "attach_read_only", "SCHEMA_VERSION", "TABLES", "CONNECTION_CONFIG", "TUNABLE_SETTINGS"]
 
-SCHEMA_VERSION = 7
 #: DuckDB's memory limit when :func:`open` is given none: with it, a load of any size peaks at about
 #: 1.5 GB (DuckDB spills the rest to disk, beside the workspace). DuckDB's own default is 80% of RAM.
 DEFAULT_MEMORY_LIMIT = "1GB"
-TABLES = (
-    "accounts", "posts", "interactions", "loads", "rejects",
-    "community_runs", "memberships", "hashtag_memberships", "account_scores", "campaigns", "account_attributes",
-    "post_entities",
-)
-_SCHEMA_FILE = sql.QUERIES_DIR / "schema.sql"
-
-# Migrations from version N to N+1, as SQL scripts; index 0 upgrades version 1 to 2.
-_MIGRATIONS: list[str] = [
-    # 1 -> 2: the campaigns table (the decision log). schema.sql already creates it (idempotently) before the
-    # migrations run; the statements are repeated so that the step stands on its own.
-    sql.get("workspace.campaigns_table").text,
-    # 2 -> 3: account attributes (ground truth, graph-file node attributes), likewise.
-    sql.get("workspace.attributes_table").text,
-    # 3 -> 4: roles from evidence (workbench/roles): a confidence for every label and the new raw inputs
-    """
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS confidence DOUBLE;
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_confidence DOUBLE;
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_confidence DOUBLE;
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS shares_received BIGINT;
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS quotes_received BIGINT;
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS attention_received BIGINT;
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS responders_per_post DOUBLE;
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_rate DOUBLE;
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS influence_se DOUBLE;
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS exposed_partners BIGINT;
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_estimate DOUBLE;
-    ALTER TABLE account_scores ADD COLUMN IF NOT EXISTS reach_se DOUBLE;
-    """,
-    # 4 -> 5: the links and hashtags of posts (post_entities), as for 1 -> 2; reload an export to fill it.
-    sql.get("workspace.post_entities_table").text,
-    # 5 -> 6: posts and accounts without a PRIMARY KEY index. DuckDB holds such an index in memory
-    # whole when a transaction changes it (inserting 3M posts into a workspace of 10M fails to commit
-    # at a 500 MB memory limit), so a Pushshift month could not load in bounded memory; the merge
-    # (queries/ingest/merge.sql) keeps the ids unique.
-    """
-    ALTER TABLE posts RENAME TO posts_v1;
-    CREATE TABLE posts (
-        post_id VARCHAR NOT NULL, platform VARCHAR NOT NULL, author_id VARCHAR, created_at TIMESTAMPTZ,
-        text VARCHAR, lang VARCHAR, parent_post_id VARCHAR, conversation_id VARCHAR, channel VARCHAR,
-        kind VARCHAR NOT NULL, like_count BIGINT, share_count BIGINT, reply_count BIGINT, quote_count BIGINT,
-        collected BOOLEAN NOT NULL, load_id BIGINT);
-    INSERT INTO posts SELECT * FROM posts_v1;
-    DROP TABLE posts_v1;
-    ALTER TABLE accounts RENAME TO accounts_v1;
-    CREATE TABLE accounts (
-        account_id VARCHAR NOT NULL, platform VARCHAR NOT NULL, handle VARCHAR, display_name VARCHAR,
-        followers BIGINT, following BIGINT, posts_count BIGINT, created_at TIMESTAMPTZ,
-        is_focal BOOLEAN NOT NULL DEFAULT false, seen_at TIMESTAMPTZ);
-    INSERT INTO accounts SELECT * FROM accounts_v1;
-    DROP TABLE accounts_v1;
-    """,
-    # 6 -> 7: the hashtag nodes of community runs on hashtag graphs (hashtag_memberships), as for 1 -> 2;
-    # memberships stays keyed by account.
-    sql.get("workspace.hashtag_memberships_table").text,
-]
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 
@@ -211,6 +155,17 @@ class Store:
             given = ", ".join(f"{k}={v!r}" for k, v in sorted(params.items()))
             raise QueryError(f"query {name!r}: a parameter has the wrong type ({given}): "
                              f"{str(error).splitlines()[0]}") from None
+
+    def arrays(self, name: str, **params: Any) -> dict[str, np.ndarray]:
+        """Run the named query ``name`` and return its columns as numpy arrays (no DataFrame in between:
+        for the long integer columns of edge lists, which go on to igraph).
+
+        >>> s = open(":memory:")
+        >>> s.arrays("info.tables")["table"][:2].tolist()
+        ['accounts', 'posts']
+        """
+        query = sql.get(name)
+        return self.sql(query.text, query.bind(params)).fetchnumpy()
 
     def execute(self, name: str, **params: Any) -> None:
         """Run the named statement(s) ``name`` for their effect."""
@@ -356,9 +311,9 @@ class Store:
                                  f"expected some of {', '.join(c for c in columns if c in settable)}")
         if table["account_id"].duplicated().any():
             raise WorkspaceError("a scores table has one row per account; account_id has duplicates")
-        frame = table.copy()
-        # register before anything is fetched: a pending result (fetchone) blocks register()
-        self.con.register("_scores_frame", frame)
+        # register before anything is fetched: a pending result (fetchone) blocks register(); DuckDB reads
+        # the frame as it is (no copy: a million accounts' scores are some 300 MB)
+        self.con.register("_scores_frame", table)
         try:
             with self.transaction():
                 run_id = int(self.scalar("SELECT nextval('score_run_ids')"))
@@ -372,31 +327,6 @@ class Store:
         finally:
             self.con.unregister("_scores_frame")
         return run_id
-
-
-def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for statement in con.extract_statements(_SCHEMA_FILE.read_text(encoding="utf-8")):
-            con.execute(statement)
-        fresh = not con.execute("SELECT count(*) FROM workbench_meta").fetchone()[0]
-        # a new workspace is created at the current version by schema.sql; an older one is migrated
-        con.execute("INSERT INTO workbench_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
-                    [str(SCHEMA_VERSION if fresh else 1)])
-        version = int(con.execute("SELECT value FROM workbench_meta WHERE key='schema_version'").fetchone()[0])
-        for step in range(version, SCHEMA_VERSION):
-            for statement in con.extract_statements(_MIGRATIONS[step - 1]):
-                con.execute(statement)
-        if version < SCHEMA_VERSION:
-            con.execute("UPDATE workbench_meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
-        # A load still marked running when the workspace is opened for writing was interrupted:
-        # no writer can hold it any more, since we hold the write lock.
-        con.execute("UPDATE loads SET status = 'failed', message = coalesce(message, 'interrupted before it finished') "
-                    "WHERE status = 'running'")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _spill_directory(path: str, read_only: bool) -> str:
@@ -487,35 +417,18 @@ def open(path: str | Path = ":memory:", *, read_only: bool = False,  # the publi
         raise WorkspaceError(f"cannot open workspace {path}: {str(error).splitlines()[0]}") from None
     try:
         catalog = con.execute("SELECT current_database()").fetchone()[0]
-        containment.check_workspace(con, path, catalog=catalog, read_only=read_only, **_schema())
+        containment.check_workspace(con, path, catalog=catalog, read_only=read_only, **schema.expected())
         store = Store(con, path, read_only)
         if not read_only:
-            _create_schema(con)
-            containment.check_columns(con, path=path, catalog=catalog, **_schema())
+            schema.create(con)
+            containment.check_columns(con, path=path, catalog=catalog, **schema.expected())
         else:
-            _read_as_current(store)
+            schema.read_as_current(store)
         store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
     except BaseException:
         con.close()
         raise
     return store
-
-
-def _schema() -> dict[str, Any]:
-    """What the containment checks compare a workspace with: this version's schema."""
-    return {"schema_version": SCHEMA_VERSION, "schema_text": _SCHEMA_FILE.read_text(encoding="utf-8")}
-
-
-def _read_as_current(store: Store) -> None:
-    """An older workspace read as it is: the tables added since are empty (temporary, nothing written)."""
-    if store.schema_version < 2:
-        store.execute("workspace.campaigns_temp_table")
-    if store.schema_version < 3:
-        store.execute("workspace.attributes_temp_table")
-    if store.schema_version < 5:
-        store.execute("workspace.post_entities_temp_table")
-    if store.schema_version < 7:
-        store.execute("workspace.hashtag_memberships_temp_table")
 
 
 def attach_read_only(path: str | Path) -> Store:
@@ -535,7 +448,7 @@ def attach_read_only(path: str | Path) -> Store:
         raise WorkspaceError(f"cannot open workspace {path}: {text}") from None
     try:
         containment.check_objects(con, catalog="workspace", path=path)  # the file as attached, not as it was
-        _create_schema(con)
+        schema.create(con)
         store = Store(con, path, False)
         store.execute("metrics.prepare")  # the macros that hold the metric definitions (this connection only)
     except BaseException:

@@ -58,15 +58,14 @@ FROM _roles_collected c JOIN _roles_accounts a ON a.account_id = c.author_id;
 DROP TABLE _roles_raw;
 DROP TABLE _roles_collected;
 
--- One row per ordered pair: interactions by kind (source acts on target) and when the source first acted on the target.
+-- One row per ordered pair: interactions by kind (source acts on target).
 CREATE OR REPLACE TEMP TABLE _roles_pairs AS
 SELECT source, target, count(*) AS interactions,
        count(*) FILTER (WHERE kind IN ('share', 'quote', 'reply', 'comment')) AS amplification,
        count(*) FILTER (WHERE kind = 'mention') AS mentions,
        count(*) FILTER (WHERE kind IN ('reply', 'comment')) AS replies,
        count(*) FILTER (WHERE kind = 'share') AS shares,
-       count(*) FILTER (WHERE kind = 'quote') AS quotes,
-       min(created_at) AS first_at
+       count(*) FILTER (WHERE kind = 'quote') AS quotes
 FROM _roles_ix GROUP BY source, target;
 
 -- name: cleanup

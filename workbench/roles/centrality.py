@@ -25,6 +25,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import igraph as ig
 import numpy as np
 import pandas as pd
@@ -45,11 +47,13 @@ def _series(graph: ig.Graph, values, name: str) -> pd.Series:
     return pd.Series(values, index=index, name=name)
 
 
-def pagerank_values(graph: ig.Graph, *, damping: float = 0.85) -> np.ndarray:
-    """PageRank of every vertex, weighted by the ``weight`` edge attribute when present."""
+def pagerank_values(graph: ig.Graph, *, damping: float = 0.85, weights: Sequence[float] | None = None) -> np.ndarray:
+    """PageRank of every vertex, weighted by ``weights`` (one per edge) if given, else by the ``weight``
+    edge attribute when present. An edge of weight 0 counts as absent (igraph's PRPACK skips it)."""
     if graph.vcount() == 0:
         return np.zeros(0)
-    weights = "weight" if "weight" in graph.es.attributes() and graph.ecount() else None
+    if weights is None:
+        weights = "weight" if "weight" in graph.es.attributes() and graph.ecount() else None
     return np.asarray(graph.pagerank(directed=graph.is_directed(), damping=damping, weights=weights))
 
 

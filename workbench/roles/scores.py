@@ -112,10 +112,10 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 
+from workbench import graphs
 from workbench.checks import DEFAULT_KINDS, TimeLike, check_kinds, check_time
 from workbench.errors import ParameterError, RoleEvidenceWarning
 from workbench.roles import centrality, evidence, labels, percentiles
@@ -149,27 +149,28 @@ SCORE_COLUMNS = (
 )
 
 
-def _graph(n: int, source: np.ndarray, target: np.ndarray, *, directed: bool = True) -> ig.Graph:
-    # two Python int lists zipped are ~3x faster for igraph to take than an (m, 2) numpy array
-    return ig.Graph(n=n, edges=list(zip(source.tolist(), target.tolist())), directed=directed)
+def _graph_measures(n: int, edges: dict[str, np.ndarray], *, samples: int, seed: int
+                    ) -> tuple[dict[str, np.ndarray], int]:
+    """PageRank, betweenness and k-shell of vertices 0..n-1 from the window's pair table, and the pivots used.
 
-
-def _graphs(n: int, edges: pd.DataFrame) -> dict[str, ig.Graph]:
-    """The graphs of a scoring run on vertices 0..n-1, from the window's pair table.
-
-    ``actions``: every pair (directed); ``amplification``: responder -> author, weighted;
-    ``undirected``: the simple undirected graph.
+    One igraph graph serves all three, so that only one is in memory at a time: the directed
+    action graph (every pair) gives betweenness; PageRank runs on it with each pair weighted by
+    its amplification (responder -> author), which on the pairs without any (weight 0) is PageRank
+    on the amplification graph; the graph then becomes the simple undirected graph, in place, for
+    the k-shell.
     """
-    source, target = edges["source"].to_numpy(dtype=np.int64), edges["target"].to_numpy(dtype=np.int64)
-    amplified = edges["amplification"].to_numpy(dtype=np.float64)
-    pulled = amplified > 0
-    amplification = _graph(n, source[pulled], target[pulled])
-    amplification.es["weight"] = amplified[pulled]
-    low, high = np.minimum(source, target), np.maximum(source, target)
-    pairs = np.sort(low * max(n, 1) + high)  # sorted codes of undirected pairs, deduplicated below
-    pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])] if len(pairs) else pairs
-    return {"actions": _graph(n, source, target), "amplification": amplification,
-            "undirected": _graph(n, pairs // max(n, 1), pairs % max(n, 1), directed=False)}
+    actions = graphs.from_arrays(n, edges.pop("source"), edges.pop("target"), directed=True)
+    amplified = edges.pop("amplification")
+    if amplified.any():
+        # counts as Python ints: the small ones are shared objects, where floats would cost 24 bytes more an edge
+        measures = {"pagerank": centrality.pagerank_values(actions, weights=amplified.astype(np.int64).tolist())}
+    else:  # nobody amplified anybody: PageRank of a graph without edges
+        measures = {"pagerank": np.full(n, 1.0 / max(n, 1))}
+    del amplified
+    measures["betweenness"], pivots = centrality.betweenness_values(actions, samples=samples, seed=seed)
+    actions.to_undirected(mode="collapse")
+    measures["kshell"] = centrality.kshell_values(actions, simple=True)
+    return measures, pivots
 
 
 def _check_community_run(store, run_id: int | None) -> int | None:
@@ -358,20 +359,19 @@ def score(store, *, run_id: int | None = None, kinds: Iterable[str] = DEFAULT_KI
         unit_kinds = list(LEAD_KINDS if lead else LEAD_KINDS + ("reply", "comment"))
         table = store.query("roles.account_counts", since=since_at, until=until_at, trim=TRIM, unit_kinds=unit_kinds)
         table = table.sort_values("vid", ignore_index=True)  # row i is vertex i of the graphs
-        edges = store.query("roles.edges")
         participation = ga = None
         if community_run_id is not None:
             participation = store.query("roles.participation", community_run_id=community_run_id)
             ga = store.query("roles.guimera_amaral", community_run_id=community_run_id)
         advocacy = store.query("roles.advocacy", focal_ids=focal_ids) if focal_ids else None
+        edges = store.arrays("roles.edges")  # last: the arrays of every pair wait for no other query
 
     n = len(table)
     measurable, messages, notes = _support(present, tuple(kinds))
-    graphs = _graphs(n, edges)
-    table["pagerank"] = centrality.pagerank_values(graphs["amplification"])
-    table["kshell"] = centrality.kshell_values(graphs["undirected"], simple=True)
-    table["betweenness"], pivots = centrality.betweenness_values(
-        graphs["actions"], samples=betweenness_samples, seed=seed)
+    measures, pivots = _graph_measures(n, edges, samples=betweenness_samples, seed=seed)
+    del edges
+    for column, values in measures.items():
+        table[column] = values
     by_vid = pd.RangeIndex(n)
     table["participation"] = (np.nan if participation is None
                               else participation.set_index("vid")["participation"].reindex(by_vid).to_numpy())
