@@ -78,7 +78,7 @@ def test_notebooks_are_committed_clean_with_a_parameters_cell(name):
 FLOORS = {
     "errors": 0, "sql": 0, "store": 0, "schema": 0, "resources": 0, "checks": 0, "tables": 0, "export_xml": 0, "containment": 0,
     "ingest": 1, "graphs": 1, "datasets": 1, "privacy": 1, "spark": 1,  # same floor may import each other
-    "content": 1, "hashtag_graphs": 1,
+    "content": 1, "hashtag_graphs": 1, "graph_tables": 1,
     "communities": 2, "roles": 2, "metrics": 2, "export": 2, "campaigns": 2, "export_tables": 2, "attributes": 2,
     "focal": 2, "findings": 2,
     "viz": 0,

@@ -33,6 +33,7 @@ import numpy as np
 from workbench import sql
 from workbench.checks import TimeLike, check_window
 from workbench.errors import EmptyGraphError, ParameterError
+from workbench.graph_tables import from_arrays
 
 __all__ = ["cohashtag", "account_hashtag", "HASHTAG_PREFIX", "GRAPHS"]
 
@@ -61,9 +62,8 @@ def _build(store: Any, name: str, *, since: TimeLike, until: TimeLike, min_weigh
     src = np.ma.getdata(columns["src"])[edge_rows].astype(np.int64)
     dst = np.ma.getdata(columns["dst"])[edge_rows].astype(np.int64)
     order = np.lexsort((dst, src))  # DuckDB aggregates in parallel: a fixed edge order for seeded algorithms
-    graph = ig.Graph(n=int(vertex_rows.sum()), directed=False)
+    graph = from_arrays(int(vertex_rows.sum()), src[order], dst[order], directed=False)
     if len(src):
-        graph.add_edges(np.column_stack([src[order], dst[order]]))
         graph.es["weight"] = np.ma.getdata(columns["weight"])[edge_rows][order].astype(np.float64).tolist()
     position = np.argsort(np.ma.getdata(columns["vertex"])[vertex_rows])
     for attribute in ("account_id", "handle", "kind", "uses", "accounts"):
