@@ -201,15 +201,8 @@ def test_a_load_under_256mb_gives_the_same_tables(tmp_path):
     import generate
 
     month = generate.reddit_month(tmp_path, comments=500_000)
-    limited = tmp_path / "limited.duckdb"
-    code, err, peak = _measured_cli("load", str(month), "--db", str(limited), "--memory-limit", "256MB", "--quiet")
-    assert code == 0, err
-    assert peak < LIMITED_RSS_MAX, f"peak {peak >> 20} MiB"
-    with wb.open(tmp_path / "unlimited.duckdb", memory_limit="16GB") as store:
-        assert wb.load(store, month).records_loaded == 500_000
-        unlimited = {name: store.sql(query).fetchall() for name, query in FINGERPRINTS.items()}
+    limited = _same_tables_under_limit(tmp_path, month, "256MB", records=500_000)
     with wb.open(limited, read_only=True) as store:
-        assert {name: store.sql(query).fetchall() for name, query in FINGERPRINTS.items()} == unlimited
         assert store.counts()["posts"] == 500_000
 
 
@@ -225,14 +218,22 @@ def test_an_edge_list_under_64mb_gives_the_same_tables(tmp_path):
     lines = edges.read_text(encoding="utf-8").splitlines(keepends=True)
     with edges.open("a", encoding="utf-8") as out:
         out.writelines(lines[1:2001])
+    limited = _same_tables_under_limit(tmp_path, edges, "64MB", records=402_000)
+    with wb.open(limited, read_only=True) as store:
+        assert store.counts()["interactions"] == 402_000
+        assert store.scalar("SELECT count(*) FROM interactions WHERE post_id LIKE '%:2'") >= 2000
+
+
+def _same_tables_under_limit(tmp_path: Path, path: Path, limit: str, *, records: int) -> Path:
+    """Load ``path`` with the CLI under ``--memory-limit limit`` and with the API under 16 GB; the peak stays
+    under LIMITED_RSS_MAX and both workspaces hold the same rows. Returns the limited workspace."""
     limited = tmp_path / "limited.duckdb"
-    code, err, peak = _measured_cli("load", str(edges), "--db", str(limited), "--memory-limit", "64MB", "--quiet")
+    code, err, peak = _measured_cli("load", str(path), "--db", str(limited), "--memory-limit", limit, "--quiet")
     assert code == 0, err
     assert peak < LIMITED_RSS_MAX, f"peak {peak >> 20} MiB"
     with wb.open(tmp_path / "unlimited.duckdb", memory_limit="16GB") as store:
-        assert wb.load(store, edges).records_loaded == 402_000
+        assert wb.load(store, path).records_loaded == records
         unlimited = {name: store.sql(query).fetchall() for name, query in FINGERPRINTS.items()}
-        assert store.counts()["interactions"] == 402_000
-        assert store.scalar("SELECT count(*) FROM interactions WHERE post_id LIKE '%:2'") >= 2000
     with wb.open(limited, read_only=True) as store:
         assert {name: store.sql(query).fetchall() for name, query in FINGERPRINTS.items()} == unlimited
+    return limited
