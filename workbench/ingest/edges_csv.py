@@ -212,6 +212,7 @@ def finish(ctx: Any) -> None:
     if ctx.state["kept"]:
         ctx.run("ingest.edges_csv_finish")
         ctx.interactions_unique = True  # one staged row per interaction (see edges_csv_finish)
+        ctx.accounts_unique = True  # and per account (a UNION of the sources and targets)
         ctx.assumed_kind_rows = ctx.state["assumed_kind"]
         if isinstance(ctx, DuckDBLoaderContext):
             ctx.run("ingest.edges_csv_stage_view")
