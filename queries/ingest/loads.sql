@@ -37,10 +37,6 @@ SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM posts)
 SELECT count(*) FROM (SELECT DISTINCT post_id, kind, source_id FROM stage_interactions
                       WHERE target_id IS NULL AND source_id IS NOT NULL);
 
--- name: staged_unresolved_unique
--- staged_unresolved for a format that stages each interaction once (interactions_unique): the same count without grouping.
-SELECT count(*) FROM stage_interactions WHERE target_id IS NULL AND source_id IS NOT NULL;
-
 -- name: rejected_lines
 -- Rejected records of a lines file: a line is one record however many reasons it got.
 SELECT count(*) FROM (SELECT DISTINCT member, line_no FROM stage_rejects);
