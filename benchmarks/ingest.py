@@ -5,7 +5,8 @@ export once, then times, each in a fresh subprocess (so that peak memory is that
 read with ``os.wait4`` from the kernel's accounting of the child):
 
 - ``loader``: ``wb.load`` into a fresh on-disk workspace (detection, staging, parsing, target
-  resolution, merge with dedupe, provenance);
+  resolution, merge with dedupe, provenance), with the time of each named query (``phases_seconds``,
+  the ten longest; ``--memory-limit`` sets the workspace's DuckDB memory limit);
 - ``cli``: the same through ``workbench load`` (interpreter start and imports included);
 - ``floor``: a minimal DuckDB extraction of the same file into an on-disk database: ``read_json``
   of the fields used, ``unnest`` into a tweet table and an interaction table (references joined
@@ -22,6 +23,7 @@ input and calls :func:`measure` for the loader and for its own floor script, and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -30,8 +32,9 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timezone
+from collections import Counter
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "ingest.json"
@@ -86,13 +89,59 @@ FROM (SELECT id, author_id, created_at, unnest(mentions) AS m FROM tweets);
 
 
 # -- children: each measured run is its own process ---------------------------------------
+@contextlib.contextmanager
+def phase_timer() -> Iterator[Counter]:
+    """Sum the wall time of the SQL a load runs by named query (its doc line), statement by statement
+    for a query of several (``<doc line> #<statement>: <its first line>``); a query run over a block's Arrow lines
+    (``StageContext.run_over_lines``) counts under its name. Its own cost is a clock read a statement."""
+    from workbench import store as store_module
+    from workbench.ingest import context
+
+    sql, over_lines = store_module.Store.sql, context.StageContext.run_over_lines
+    phases: Counter = Counter()
+
+    def timed_sql(self, text, params=None):
+        statements = self.con.extract_statements(text)
+        first = text.lstrip().split("\n", 1)[0]
+        name = first[2:].strip()[:70] if first.startswith("--") else "bookkeeping (counts, loads row)"
+        if len(statements) == 1:
+            started = time.perf_counter()
+            try:
+                return sql(self, text, params)
+            finally:
+                phases[name] += time.perf_counter() - started
+        result = self.con
+        for i, statement in enumerate(statements):
+            started = time.perf_counter()
+            try:
+                result = sql(self, statement.query, params)
+            finally:
+                head = statement.query.strip().split("\n", 1)[0].lstrip("- ")[:60]
+                phases[f"{name[:40]} #{i}: {head}"] += time.perf_counter() - started
+        return result
+
+    def timed_over_lines(self, name, lines):
+        started = time.perf_counter()
+        try:
+            return over_lines(self, name, lines)
+        finally:
+            phases[f"{name} (over the block's Arrow lines)"] += time.perf_counter() - started
+
+    store_module.Store.sql, context.StageContext.run_over_lines = timed_sql, timed_over_lines
+    try:
+        yield phases
+    finally:
+        store_module.Store.sql, context.StageContext.run_over_lines = sql, over_lines
+
+
 def _child_loader(path: str, db: str) -> dict:
     sys.path.insert(0, str(ROOT))
     import workbench as wb
 
     started = time.perf_counter()
-    store = wb.open(db)
-    report = wb.load(store, path, progress=False)
+    store = wb.open(db, memory_limit=os.environ.get("WB_BENCH_MEMORY_LIMIT") or None)
+    with phase_timer() as phases:
+        report = wb.load(store, path, progress=False)
     seconds = time.perf_counter() - started
     counts = store.counts()
     store.close()
@@ -100,7 +149,10 @@ def _child_loader(path: str, db: str) -> dict:
     return {"seconds": seconds, "format": file.format, "records_read": file.records_read,
             "records_rejected": file.records_rejected, "unresolved": file.unresolved,
             "accounts": counts["accounts"], "posts": counts["posts"], "interactions": counts["interactions"],
-            "workspace_bytes": Path(db).stat().st_size}
+            "workspace_bytes": Path(db).stat().st_size,
+            "phases_seconds": {**{name: round(value, 2) for name, value in phases.most_common(10)},
+                               "rest: read blocks, sha256, commit, queries below the ten":
+                                   round(seconds - sum(value for _, value in phases.most_common(10)), 2)}}
 
 
 def _child_twarc2_floor(path: str, db: str) -> dict:
@@ -156,9 +208,12 @@ def row_twitter_v2(folder: Path, args: argparse.Namespace) -> dict:
         "loader_vs_floor_cpu": round(loader["cpu_seconds"] / floor["cpu_seconds"], 2),
         "peak_rss_gb": round(loader["peak_rss_bytes"] / 1e9, 2),
     }
+    row["input"]["memory_limit"] = args.memory_limit  # None: the workbench's default
     if not args.no_cli:
         db = fresh(folder / "cli.duckdb")
-        row["cli"] = measure([PYTHON, "-m", "workbench.cli", "load", str(path), "--db", str(db), "--quiet"], cwd=ROOT)
+        memory = ["--memory-limit", args.memory_limit] if args.memory_limit else []
+        row["cli"] = measure([PYTHON, "-m", "workbench.cli", "load", str(path), "--db", str(db), "--quiet", *memory],
+                             cwd=ROOT)
         row["cli"]["seconds"] = row["cli"]["process_seconds"]
     return row
 
@@ -213,6 +268,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the loader and the floor; the fastest counts")
     parser.add_argument("--no-cli", action="store_true", help="skip the `workbench load` run")
+    parser.add_argument("--memory-limit", help="the loads' DuckDB memory limit (default: the workbench's own)")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -220,6 +276,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.child:
         print(json.dumps(CHILDREN[args.child](args.path, args.db)))
         return
+    if args.memory_limit:  # read by the loader children (_child_loader)
+        os.environ["WB_BENCH_MEMORY_LIMIT"] = args.memory_limit
     unknown = [f for f in args.formats if f not in ROWS]
     if unknown:
         parser.error(f"unknown row(s) {', '.join(unknown)}; known: {', '.join(ROWS)}")

@@ -29,3 +29,7 @@ WHERE stage_rejects.member IS NULL AND stage_rejects.line_no BETWEEN m.first_lin
 -- name: block_lines
 -- The temp table raw_lines, empty, for the next block of a streaming format.
 CREATE OR REPLACE TEMP TABLE raw_lines (line_no BIGINT, line VARCHAR, member VARCHAR);
+
+-- name: no_block_lines
+-- No raw_lines table while a format that reads the block's Arrow lines in place parses it (the name is the block's then).
+DROP TABLE IF EXISTS temp.raw_lines;

@@ -1,16 +1,21 @@
--- name: twitter_v2_stage
--- twarc2 JSON lines (API response pages, streaming pages, flattened tweets) into the twitter work tables.
+-- name: twitter_v2_docs
+-- twarc2 JSON lines (API response pages, streaming pages, flattened tweets) parsed into tw2_docs, read by twitter_v2_stage.
 --
 -- Each line is parsed ONCE: json_transform reads every field we use into one STRUCT whose shape covers
 -- the three layouts at the same time (a page's `data`/`includes`, a flattened tweet's own fields with
 -- `author` and full `referenced_tweets` inlined). TRY() turns a line that is not JSON into NULL, which
--- becomes a reject below; fields of the wrong JSON type come through as NULL.
+-- becomes a reject in twitter_v2_stage; fields of the wrong JSON type come through as NULL.
 -- The kind of each line (its `shape`) and when its users' counters were observed (`seen_at`: twarc's
 -- retrieval time, else the newest tweet of the page, for raw API output without the __twarc block)
--- are computed in the same pass. The work tables filled here (tw_posts, tw_accounts, tw_mentions)
--- become staged rows, with the targets of interactions resolved, in ingest.twitter_stage_common.
+-- are computed in the same pass. The text of a line that is no page, tweet or user (shape 'invalid' or
+-- 'other': a reject, or a streaming page parsed again below) is kept, so that nothing after this
+-- statement reads raw_lines: a streaming load runs it on the block's Arrow lines directly.
 CREATE OR REPLACE TEMP TABLE tw2_docs AS
-SELECT line_no, doc,
+SELECT line_no, doc, shape, seen_at,
+       CASE WHEN shape IN ('invalid', 'other') THEN line END AS line,
+       CASE WHEN shape IN ('invalid', 'other') THEN member END AS member
+FROM (
+SELECT line_no, line, member, doc,
        CASE WHEN doc IS NULL THEN 'invalid'
             WHEN doc.data IS NOT NULL THEN 'page'
             WHEN doc.id IS NOT NULL AND doc.username IS NOT NULL AND doc.author_id IS NULL
@@ -21,7 +26,7 @@ SELECT line_no, doc,
                 TRY_CAST(list_max(list_transform(doc.data, lambda x: x.created_at)) AS TIMESTAMPTZ),
                 TRY_CAST(doc.created_at AS TIMESTAMPTZ)) AS seen_at
 FROM (
-    SELECT line_no, TRY(json_transform(line, '{
+    SELECT line_no, line, member, TRY(json_transform(line, '{
         "data": [{"id": "VARCHAR", "author_id": "VARCHAR", "created_at": "VARCHAR", "text": "VARCHAR",
                   "lang": "VARCHAR", "conversation_id": "VARCHAR", "in_reply_to_user_id": "VARCHAR",
                   "referenced_tweets": [{"type": "VARCHAR", "id": "VARCHAR"}],
@@ -73,15 +78,26 @@ FROM (
                                           "public_metrics": {"followers_count": "BIGINT", "following_count": "BIGINT",
                                                              "tweet_count": "BIGINT"}}}]
     }')) AS doc
-    FROM raw_lines);
+    FROM raw_lines));
+
+-- name: twitter_v2_block_lines
+-- A streaming load that parsed its block's Arrow lines directly: raw_lines becomes the lines that may be rejects (keep_rejected_lines reads them).
+CREATE OR REPLACE TEMP TABLE raw_lines AS
+SELECT line_no, line, member FROM tw2_docs WHERE line IS NOT NULL;
+
+-- name: twitter_v2_stage
+-- twarc2 lines parsed into tw2_docs (twitter_v2_docs) into the twitter work tables.
+--
+-- The work tables filled here (tw_posts, tw_accounts, tw_mentions) become staged rows, with the targets
+-- of interactions resolved, in ingest.twitter_stage_common.
 
 -- A streaming page (`data` is one tweet object, not a list) does not fit the list shape above and
 -- is parsed a second time on its own (rare: only such lines pay twice). The parse is written as a
 -- CASE on the joined shape so that it runs on the joined rows only, not on every line.
 CREATE OR REPLACE TEMP TABLE tw2_single AS
 SELECT line_no, item
-FROM (SELECT r.line_no,
-             CASE WHEN d.shape = 'other' THEN TRY(json_transform(r.line, '{"data": {"id": "VARCHAR",
+FROM (SELECT d.line_no,
+             CASE WHEN d.shape = 'other' THEN TRY(json_transform(d.line, '{"data": {"id": "VARCHAR",
                  "author_id": "VARCHAR", "created_at": "VARCHAR", "text": "VARCHAR", "lang": "VARCHAR",
                  "conversation_id": "VARCHAR", "in_reply_to_user_id": "VARCHAR",
                  "referenced_tweets": [{"type": "VARCHAR", "id": "VARCHAR"}],
@@ -91,7 +107,7 @@ FROM (SELECT r.line_no,
                  "entities": {"mentions": [{"start": "BIGINT", "id": "VARCHAR", "username": "VARCHAR"}],
                               "urls": [{"expanded_url": "VARCHAR", "media_key": "VARCHAR"}], "hashtags": [{"tag": "VARCHAR"}]},
                  "username": "VARCHAR", "name": "VARCHAR", "tweet_count": "BIGINT"}}')).data END AS item
-      FROM raw_lines AS r JOIN tw2_docs AS d ON d.line_no = r.line_no AND d.shape = 'other')
+      FROM tw2_docs AS d WHERE d.shape = 'other')
 WHERE item.id IS NOT NULL OR item.text IS NOT NULL;
 -- Such a line keeps the shape 'other' in tw2_docs (rewriting tw2_docs would copy every page): the
 -- statements below tell a streaming page by its line_no in tw2_single.
@@ -104,8 +120,8 @@ SELECT line_no,
             WHEN TRY(json_type(line::JSON)) <> 'OBJECT'
             THEN 'expected a JSON object (a twarc2 page or tweet), got ' || left(ltrim(line), 1)
             ELSE 'not a tweet or an API response page: no "data", "id" or "includes"' END
-FROM (SELECT d.line_no, d.shape, CASE WHEN d.shape IN ('invalid', 'other') THEN r.line END AS line
-      FROM tw2_docs AS d JOIN raw_lines AS r USING (line_no)
+FROM (SELECT d.line_no, d.shape, d.line
+      FROM tw2_docs AS d
       WHERE d.shape = 'invalid'
          OR (d.shape = 'other' AND d.doc.meta IS NULL AND d.doc.errors IS NULL AND d.doc.includes IS NULL
              AND d.line_no NOT IN (SELECT line_no FROM tw2_single)));

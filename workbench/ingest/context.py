@@ -46,6 +46,8 @@ class StageContext:
     options: dict[str, Any] = field(default_factory=dict)
     #: lines for the load summary that a loader wants the user to see (e.g. a graph file's multi-edges)
     notes: list[str] = field(default_factory=list)
+    #: the current block's Arrow lines while a ``READS_BLOCK`` format's ``parse`` runs (see the loader contract)
+    block: Any = None
 
     @property
     def con(self):
@@ -63,6 +65,16 @@ class StageContext:
         query = sql_module.get(name)
         merged = self._auto(params)
         return self.store.sql(query.text, {k: v for k, v in merged.items() if k in query.params})
+
+    def run_over_lines(self, name: str, lines: Any) -> Any:
+        """Run the named query ``name`` (one statement, no parameters) with ``raw_lines`` the Arrow table
+        ``lines``, scanned in place: a relation's query binds the name for that statement only, so the
+        transaction keeps nothing of the block (a registered view would keep every block alive until
+        the load commits)."""
+        query = sql_module.get(name)
+        if query.params or len(self.con.extract_statements(query.text)) != 1:
+            raise ValueError(f"run_over_lines runs one statement without parameters; {name} is not one")
+        return self.con.from_arrow(lines).query("raw_lines", query.text)
 
     def scalar(self, text: str, **params: Any) -> Any:
         row = self.sql(text, **params).fetchone()

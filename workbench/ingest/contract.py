@@ -106,6 +106,13 @@ class DuckDBLoaderContext(LoaderContext, Protocol):
     options: dict[str, Any]
     #: Lines for the load summary (a graph file's multi-edges, odd weights).
     notes: list[str]
+    #: The current block's lines (an Arrow table: ``line_no``, ``line``, ``member``) while the ``parse`` of a
+    #: format with ``READS_BLOCK`` runs; None otherwise (then ``raw_lines`` holds the lines).
+    block: Any
+
+    def run_over_lines(self, name: str, lines: Any) -> Any:
+        """Run the named query ``name`` (one statement, no parameters) with ``raw_lines`` being the Arrow
+        table ``lines``: DuckDB scans it in place, on every thread, and keeps nothing of it afterwards."""
 
     @property
     def con(self) -> Any:
@@ -137,6 +144,9 @@ OPTIONAL = {
               "row (as Spark runs it)",
     "PARSE_BYTES": "a lines format that streams: parse about this many bytes of lines at once (several "
                    "blocks; default: each block as it is read)",
+    "READS_BLOCK": "True for a streaming format whose parse reads each block's Arrow lines itself (ctx.block, "
+                   "ctx.run_over_lines) instead of raw_lines, which is absent while it parses and must then hold the "
+                   "block's lines it may reject (DuckDB only)",
     "streams": "streams(sample) -> bool: whether this file is parsed block by block (default: yes when "
                "prepare, parse and finish exist)",
 }
@@ -157,6 +167,8 @@ def check_loader(module: ModuleType) -> list[str]:
     for name in ("sniff", "stage", "layout", "check_sample", "resolve", "prepare", "parse", "finish", "streams"):
         if hasattr(module, name) and not callable(getattr(module, name)):
             problems.append(f"{name}: expected a function")
+    if not isinstance(getattr(module, "READS_BLOCK", False), bool):
+        problems.append(f"READS_BLOCK: expected True or False, got {getattr(module, 'READS_BLOCK')!r}")
     parse_bytes = getattr(module, "PARSE_BYTES", 0)
     if not isinstance(parse_bytes, int) or isinstance(parse_bytes, bool) or parse_bytes < 0:
         problems.append(f"PARSE_BYTES: expected a number of bytes (an int, 0 or more), got {parse_bytes!r}")

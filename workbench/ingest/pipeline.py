@@ -38,7 +38,9 @@ and ``stage(ctx)`` (read ``raw_lines``, fill ``stage_*``), optionally ``layout(s
 ``PARSE_BYTES``: ``parse`` then gets several blocks at once, about that many bytes of lines (DuckDB
 parses a table on as many threads as it has row groups of 122,880 rows; a block of long lines is
 one). Its ``stage`` stages the whole file at once (usually ``prepare``, ``parse`` and ``finish`` in a
-row), which is how the Spark engine runs it. On DuckDB, ``finish`` may replace ``stage_interactions`` by a temp view of its work
+row), which is how the Spark engine runs it. A streaming format with ``READS_BLOCK`` reads each block's
+Arrow lines in place (``ctx.block``, ``ctx.run_over_lines``) instead of a copy in ``raw_lines``, and
+leaves in ``raw_lines`` the lines it may reject. On DuckDB, ``finish`` may replace ``stage_interactions`` by a temp view of its work
 tables (edge lists do): the merge then computes the staged rows as it inserts them, instead of storing
 them twice. A streaming format may also write to the canonical tables itself, within the load's
 transaction, where no merge is needed (Reddit's first load of the platform: ``reddit_append_posts``);
@@ -151,6 +153,7 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
                disable=not show or size < PROGRESS_MIN_BYTES)
     reading_reject = sql_module.get("ingest.reading_reject").text
     parse_bytes = getattr(module, "PARSE_BYTES", 0)
+    reads_block = bool(getattr(module, "READS_BLOCK", False))
     rows = 0
     parsed = False
     pending: list[int] = []  # the first and last line of the blocks in raw_lines not parsed yet, and their bytes
@@ -167,7 +170,15 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
                 con.executemany(reading_reject, block.rejects)
             n = block.lines.num_rows
             rows += n
-            if n and streaming:
+            if n and streaming and reads_block:  # the format scans the Arrow lines in place
+                store.execute("ingest.no_block_lines")
+                ctx.block = block.lines
+                try:
+                    module.parse(ctx)
+                finally:
+                    ctx.block = None
+                store.execute("ingest.keep_rejected_lines", first=block.first_line, last=block.last_line)
+            elif n and streaming:
                 if not pending:
                     store.execute("ingest.block_lines")
                     pending[:] = [block.first_line, block.last_line, 0]

@@ -43,6 +43,10 @@ __all__ = ["NAME", "PLATFORM", "LAYOUT", "sniff", "streams", "prepare", "parse",
 NAME = "twitter-v2"
 PLATFORM = "twitter"
 LAYOUT = "lines"
+#: ``parse`` reads a block's Arrow lines itself (see the loader contract): copying a block of a few
+#: hundred page lines of 130 kB each into a DuckDB table, and reading them back, cost as much CPU as
+#: parsing them (measured: 4.5 s against 2.7 s for 514k tweets in 691 MB).
+READS_BLOCK = True
 
 # A twarc-csv header has these columns (and many more); `author.username` or the public
 # metrics tell it from a generic CSV with an id column.
@@ -110,7 +114,16 @@ def prepare(ctx: Any) -> None:
 
 
 def parse(ctx: Any) -> None:
-    """One block of JSON lines into the file's twitter work tables (``twitter_v2_stage`` on the block)."""
+    """One block of JSON lines into the file's twitter work tables (``twitter_v2_stage`` on the block).
+
+    The block's Arrow lines are parsed as they are (``ctx.block``, see ``READS_BLOCK``); only the
+    lines that may be rejects are then copied into ``raw_lines``.
+    """
+    if ctx.block is None:
+        ctx.run("ingest.twitter_v2_docs")
+    else:
+        ctx.run_over_lines("ingest.twitter_v2_docs", ctx.block)
+        ctx.run("ingest.twitter_v2_block_lines")
     ctx.run("ingest.twitter_v2_stage")
     _twitter.keep_block(ctx)
 
@@ -125,6 +138,7 @@ def stage(ctx: Any) -> None:
     rejected_before = _twitter.rejected_lines(ctx)
     first = ctx.scalar("SELECT ltrim(line) FROM raw_lines ORDER BY line_no LIMIT 1") or ""
     if first.startswith(("{", "[")):
+        ctx.run("ingest.twitter_v2_docs")
         ctx.run("ingest.twitter_v2_stage")
     else:
         ctx.run("ingest.twitter_v2_stage_csv")
