@@ -235,6 +235,8 @@ def test_v2_bad_lines_become_rejects_with_their_line_numbers(store, tmp_path):
     assert (report.records_read, report.records_loaded, report.records_rejected) == (10, 7, 3)
     raw = store.scalar("SELECT raw FROM rejects WHERE line_no = 2")
     assert raw == '{"data": [{"id": "9", "text": "cut'
+    # a page that parses but holds a tweet that cannot be loaded keeps its text too
+    assert store.scalar("SELECT raw FROM rejects WHERE line_no = 5") == json.dumps(lines[4])
 
 
 def test_v2_strict_mode_loads_nothing(store, tmp_path):

@@ -80,10 +80,15 @@ FROM (
     }')) AS doc
     FROM raw_lines));
 
--- name: twitter_v2_block_lines
--- A streaming load that parsed its block's Arrow lines directly: raw_lines becomes the lines that may be rejects (keep_rejected_lines reads them).
-CREATE OR REPLACE TEMP TABLE raw_lines AS
-SELECT line_no, line, member FROM tw2_docs WHERE line IS NOT NULL;
+-- name: twitter_v2_block_rejected_lines
+-- A streaming load that parsed its block's Arrow lines in place (raw_lines is that block here): its rejected lines, for rejects.raw (then raw_lines: twitter_v2_rejected_as_raw_lines).
+CREATE OR REPLACE TEMP TABLE tw2_rejected_lines AS
+SELECT line_no, line, member FROM raw_lines
+WHERE line_no IN (SELECT line_no FROM stage_rejects WHERE raw IS NULL AND line_no IS NOT NULL);
+
+-- name: twitter_v2_rejected_as_raw_lines
+-- The block's rejected lines become the table raw_lines, which the pipeline's keep_rejected_lines reads (DuckDB only).
+ALTER TABLE tw2_rejected_lines RENAME TO raw_lines;
 
 -- name: twitter_v2_stage
 -- twarc2 lines parsed into tw2_docs (twitter_v2_docs) into the twitter work tables.

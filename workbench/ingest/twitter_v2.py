@@ -117,14 +117,16 @@ def parse(ctx: Any) -> None:
     """One block of JSON lines into the file's twitter work tables (``twitter_v2_stage`` on the block).
 
     The block's Arrow lines are parsed as they are (``ctx.block``, see ``READS_BLOCK``); only the
-    lines that may be rejects are then copied into ``raw_lines``.
+    lines rejected are then copied into ``raw_lines``, for ``rejects.raw``.
     """
     if ctx.block is None:
         ctx.run("ingest.twitter_v2_docs")
+        ctx.run("ingest.twitter_v2_stage")
     else:
         ctx.run_over_lines("ingest.twitter_v2_docs", ctx.block)
-        ctx.run("ingest.twitter_v2_block_lines")
-    ctx.run("ingest.twitter_v2_stage")
+        ctx.run("ingest.twitter_v2_stage")
+        ctx.run_over_lines("ingest.twitter_v2_block_rejected_lines", ctx.block)
+        ctx.run("ingest.twitter_v2_rejected_as_raw_lines")
     _twitter.keep_block(ctx)
 
 
