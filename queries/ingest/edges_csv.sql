@@ -10,8 +10,9 @@ LIMIT 1;
 -- The layout of an edge list (CSV with a header, or header-less SNAP/KONECT list), from its first line that is not a comment.
 --
 -- The loader reads edge lists block by block: edges_csv_first_line finds the file's first line that
--- is not a comment, bound here as $first_line_no and $first_line; edges_csv_parse then reads each
--- block, edges_csv_keep gathers the good rows and edges_csv_finish stages them.
+-- is not a comment, bound here as $first_line_no and $first_line; edges_csv_parse then parses each
+-- block (the view edges_parsed, which takes the load's values from this table) into edges_good, and
+-- edges_csv_finish stages its good rows.
 -- The layout is read from the first line that is not a comment (`%` or `#` in the first column):
 -- when its fields name a source and a target column it is a header (delimiter: the first of `,`,
 -- tab, `;` that it contains, else runs of whitespace) and each column is found by name; otherwise the
@@ -56,17 +57,22 @@ SELECT CASE WHEN source_col IS NOT NULL AND target_col IS NOT NULL THEN line_no 
        list_filter(list_transform($kind_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS kind_col,
        list_filter(list_transform($time_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS time_col,
        list_filter(list_transform($weight_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS weight_col,
-       list_filter(list_transform($post_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS post_col
+       list_filter(list_transform($post_names, lambda n: list_position(names, n)), lambda p: p IS NOT NULL)[1] AS post_col,
+       -- what the parse (the view edges_parsed, which cannot bind parameters) needs of the load's values
+       CAST($kind_aliases AS VARCHAR[]) AS kind_aliases, CAST($kind_values AS VARCHAR[]) AS kind_values,
+       CAST($kinds_expected AS VARCHAR) AS kinds_expected, CAST($weight_cap AS BIGINT) AS weight_cap,
+       CAST($default_kind AS VARCHAR) AS default_kind
 FROM roles;
 
--- name: edges_csv_parse
--- One block of an edge list (raw_lines) into edges_values: each data line's fields by role, typed, with the reason it cannot be used.
+-- name: edges_csv_parsed_view
+-- The temp view edges_parsed: each data line of the block (raw_lines) with its fields by role, typed, the reason it cannot be used, and its identity.
 -- One statement from the block's lines to its typed rows (the fields of a line are not kept in a
--- table of their own). A CSV field is a quoted string (`""` escapes a quote; spaces around it
+-- table of their own); a view (its values come from edges_layout), so that each block is written
+-- once, into edges_good (edges_csv_parse), with its rejected rows among them. A CSV field is a quoted string (`""` escapes a quote; spaces around it
 -- allowed) or a run without delimiter or quote; when the fields joined back do not give the line, a
 -- quote was misplaced. A line without a quote is split as it is (no pattern to match: most lines of
 -- most files), and a line without tab, CR or form feed is split on spaces alone.
-CREATE OR REPLACE TEMP TABLE edges_values AS
+CREATE OR REPLACE TEMP VIEW edges_parsed AS
 WITH data_lines AS (
     SELECT r.line_no, r.line, l.delimiter, l.header_line_no
     FROM raw_lines AS r, edges_layout AS l
@@ -104,21 +110,23 @@ cells AS (
                 WHEN e.padded THEN list_transform(e.fields, lambda x: trim(x, ' ' || chr(9)))
                 ELSE e.fields END AS v,
            l.header_line_no IS NULL AS headerless,
-           l.source_col, l.target_col, l.kind_col, l.time_col, l.weight_col, l.post_col
+           l.source_col, l.target_col, l.kind_col, l.time_col, l.weight_col, l.post_col,
+           l.kind_aliases, l.kind_values, l.kinds_expected, l.weight_cap, l.default_kind
     FROM split AS e, edges_layout AS l
 ),
 by_role AS (
     SELECT line_no, well_formed, n_fields, n_columns, headerless,
+           kind_aliases, kind_values, kinds_expected, weight_cap, default_kind,
            CASE WHEN headerless THEN v[1] ELSE v[source_col] END AS source,
            CASE WHEN headerless THEN v[2] ELSE v[target_col] END AS target,
            -- header-less: `src dst ts kind`; KONECT `src dst weight ts` when the fourth field is a number;
            -- `src dst kind` when a third and last field is a kind rather than a time
            CASE WHEN NOT headerless THEN v[kind_col]
                 WHEN n_fields = 4 AND NOT regexp_matches(v[4], '^[+-]?[0-9]+(\.[0-9]*)?$') THEN v[4]
-                WHEN n_fields = 3 AND list_contains($kind_aliases, lower(v[3])) THEN v[3] END AS kind_text,
+                WHEN n_fields = 3 AND list_contains(kind_aliases, lower(v[3])) THEN v[3] END AS kind_text,
            CASE WHEN NOT headerless THEN v[time_col]
                 WHEN n_fields = 4 AND regexp_matches(v[4], '^[+-]?[0-9]+(\.[0-9]*)?$') THEN v[4]
-                WHEN n_fields = 3 AND list_contains($kind_aliases, lower(v[3])) THEN NULL
+                WHEN n_fields = 3 AND list_contains(kind_aliases, lower(v[3])) THEN NULL
                 ELSE v[3] END AS time_text,
            CASE WHEN NOT headerless THEN v[weight_col]
                 WHEN n_fields = 4 AND regexp_matches(v[4], '^[+-]?[0-9]+(\.[0-9]*)?$') THEN v[3] END AS weight_text,
@@ -142,11 +150,11 @@ epochs AS (
 ),
 typed AS (
     SELECT *,
-           -- empty -> the load's default kind ($default_kind: mention unless the user chose one);
+           -- empty -> the load's default kind (default_kind: mention unless the user chose one);
            -- else the canonical kind its alias (bound lists, lower case) stands for
            coalesce(kind_text, '') = '' AS kind_assumed,
-           CASE WHEN coalesce(kind_text, '') = '' THEN $default_kind
-                ELSE $kind_values[list_position($kind_aliases, lower(kind_text))] END AS kind,
+           CASE WHEN coalesce(kind_text, '') = '' THEN default_kind
+                ELSE kind_values[list_position(kind_aliases, lower(kind_text))] END AS kind,
            -- Unix epoch numbers in the unit their magnitude implies (|x| < 1e11 seconds, < 1e14
            -- milliseconds, < 1e17 microseconds, < 1e20 nanoseconds), between the years 1 and 9999;
            -- Netlytic's `yy-mm-dd` (which a plain cast would read as the year 15 AD); ISO 8601
@@ -164,49 +172,58 @@ typed AS (
                 WHEN regexp_matches(weight_text, '^[0-9]{1,18}(\.0*)?$')
                 THEN regexp_extract(weight_text, '^[0-9]+')::BIGINT END AS weight
     FROM epochs
+),
+checked AS (
+    SELECT line_no, source, target, kind, kind_assumed, created_at, weight, nullif(post_text, '') AS post_text,
+           CASE WHEN NOT well_formed
+                THEN 'malformed CSV: a quote inside an unquoted field or a quoted field not closed on this line'
+                WHEN NOT headerless AND n_fields <> n_columns
+                THEN 'expected ' || n_columns || ' fields as in the header, got ' || n_fields
+                WHEN headerless AND n_fields NOT BETWEEN 2 AND 4
+                THEN 'expected 2 to 4 fields (src dst [timestamp] [kind]), got ' || n_fields
+                WHEN coalesce(source, '') = '' THEN 'empty source'
+                WHEN coalesce(target, '') = '' THEN 'empty target'
+                WHEN kind IS NULL
+                THEN 'unknown kind ''' || left(kind_text, 40) || ''' (expected ' || kinds_expected || ')'
+                WHEN coalesce(time_text, '') <> '' AND created_at IS NULL
+                THEN 'unparsable timestamp ''' || left(time_text, 40) || ''' (expected ISO 8601 or a Unix epoch in seconds, milliseconds, microseconds or nanoseconds)'
+                WHEN weight IS NULL OR weight < 1
+                THEN 'weight must be a positive whole number, got ''' || left(weight_text, 40) || ''''
+                WHEN weight > weight_cap
+                THEN 'weight ' || weight || ' is above the limit of ' || weight_cap || ' interactions per row'
+                WHEN weight > 1 AND nullif(post_text, '') IS NOT NULL
+                THEN 'weight must be 1 when the row names its post_id (one post is one interaction)'
+           END AS reject_reason
+    FROM typed
 )
-SELECT line_no, source, target, kind, kind_assumed, created_at, weight, nullif(post_text, '') AS post_text,
-       CASE WHEN NOT well_formed
-            THEN 'malformed CSV: a quote inside an unquoted field or a quoted field not closed on this line'
-            WHEN NOT headerless AND n_fields <> n_columns
-            THEN 'expected ' || n_columns || ' fields as in the header, got ' || n_fields
-            WHEN headerless AND n_fields NOT BETWEEN 2 AND 4
-            THEN 'expected 2 to 4 fields (src dst [timestamp] [kind]), got ' || n_fields
-            WHEN coalesce(source, '') = '' THEN 'empty source'
-            WHEN coalesce(target, '') = '' THEN 'empty target'
-            WHEN kind IS NULL
-            THEN 'unknown kind ''' || left(kind_text, 40) || ''' (expected ' || $kinds_expected || ')'
-            WHEN coalesce(time_text, '') <> '' AND created_at IS NULL
-            THEN 'unparsable timestamp ''' || left(time_text, 40) || ''' (expected ISO 8601 or a Unix epoch in seconds, milliseconds, microseconds or nanoseconds)'
-            WHEN weight IS NULL OR weight < 1
-            THEN 'weight must be a positive whole number, got ''' || left(weight_text, 40) || ''''
-            WHEN weight > $weight_cap
-            THEN 'weight ' || weight || ' is above the limit of ' || $weight_cap || ' interactions per row'
-            WHEN weight > 1 AND nullif(post_text, '') IS NOT NULL
-            THEN 'weight must be 1 when the row names its post_id (one post is one interaction)'
-       END AS reject_reason
-FROM typed;
+-- identity: a hash of what makes two rows the same interaction (source, target, kind, and the
+-- post_id, else the instant; see edges_csv_finish)
+SELECT line_no, source, target, kind, kind_assumed, created_at, weight, post_text, reject_reason,
+       hash(source, target, kind, post_text, CASE WHEN post_text IS NULL THEN created_at END) AS identity
+FROM checked;
+
+-- name: edges_csv_good_table
+-- The table edges_good, empty: the parsed rows of every block of an edge list (edges_csv_parse), rejected ones included.
+CREATE OR REPLACE TEMP TABLE edges_good AS SELECT * FROM edges_parsed LIMIT 0;
+
+-- name: edges_csv_parse
+-- One block of an edge list (raw_lines, lines $first to $last) parsed into edges_good; its bad rows into stage_rejects.
+INSERT INTO edges_good SELECT * FROM edges_parsed;
 
 INSERT INTO stage_rejects (line_no, reason)
-SELECT line_no, reject_reason FROM edges_values WHERE reject_reason IS NOT NULL;
+SELECT line_no, reject_reason FROM edges_good
+WHERE line_no BETWEEN $first AND $last AND reject_reason IS NOT NULL;
 
--- name: edges_csv_keep
--- The first block's good rows of an edge list: the table the later blocks add to (edges_csv_keep_more).
--- Only what staging needs (no line number): the values and `identity`, a hash of what makes two rows
--- the same interaction (source, target, kind, and the post_id, else the instant; see edges_csv_finish).
-CREATE OR REPLACE TEMP TABLE edges_good AS
-SELECT source, target, kind, created_at, weight, post_text,
-       hash(source, target, kind, post_text, CASE WHEN post_text IS NULL THEN created_at END) AS identity
-FROM edges_values
-WHERE reject_reason IS NULL;
+-- name: edges_csv_parse_whole
+-- The whole edge list at once (raw_lines holds every line; the Spark engine): edges_good and stage_rejects.
+CREATE OR REPLACE TEMP TABLE edges_good AS SELECT * FROM edges_parsed;
 
--- name: edges_csv_keep_more
--- A later block's good rows of an edge list, added to edges_good.
-INSERT INTO edges_good
-SELECT source, target, kind, created_at, weight, post_text,
-       hash(source, target, kind, post_text, CASE WHEN post_text IS NULL THEN created_at END) AS identity
-FROM edges_values
-WHERE reject_reason IS NULL;
+INSERT INTO stage_rejects (line_no, reason)
+SELECT line_no, reject_reason FROM edges_good WHERE reject_reason IS NOT NULL;
+
+-- name: edges_csv_block
+-- The first and last line of the block (raw_lines).
+SELECT min(line_no) AS first, max(line_no) AS last FROM raw_lines;
 
 -- name: edges_csv_finish
 -- After the last block: the good rows of the whole edge list into stage_accounts, and the temp view edges_interactions of what goes into stage_interactions.
@@ -230,25 +247,25 @@ WHERE reject_reason IS NULL;
 -- as it inserts, so that ten million rows of ids are not written twice.
 INSERT INTO stage_accounts (account_id, platform, handle, is_focal)
 SELECT $platform || ':' || handle, $platform, handle, false
-FROM (SELECT source AS handle FROM edges_good
+FROM (SELECT source AS handle FROM edges_good WHERE reject_reason IS NULL
       UNION
-      SELECT target FROM edges_good);
+      SELECT target FROM edges_good WHERE reject_reason IS NULL);
 
 CREATE OR REPLACE TEMP TABLE edges_platform AS SELECT CAST($platform AS VARCHAR) AS platform;
 
 CREATE OR REPLACE TEMP TABLE edges_repeated AS
-SELECT identity FROM edges_good GROUP BY identity HAVING sum(weight) > 1;
+SELECT identity FROM edges_good WHERE reject_reason IS NULL GROUP BY identity HAVING sum(weight) > 1;
 
 CREATE OR REPLACE TEMP VIEW edges_interactions AS
 WITH single AS (
     SELECT source, target, kind, created_at, post_text, 1 AS occurrence
     FROM edges_good AS e
-    WHERE NOT EXISTS (SELECT 1 FROM edges_repeated AS r WHERE r.identity = e.identity)
+    WHERE e.reject_reason IS NULL AND NOT EXISTS (SELECT 1 FROM edges_repeated AS r WHERE r.identity = e.identity)
 ),
 grouped AS (
     SELECT source, target, kind, min(created_at) AS created_at, post_text, CAST(sum(weight) AS BIGINT) AS copies
     FROM edges_good AS e
-    WHERE EXISTS (SELECT 1 FROM edges_repeated AS r WHERE r.identity = e.identity)
+    WHERE e.reject_reason IS NULL AND EXISTS (SELECT 1 FROM edges_repeated AS r WHERE r.identity = e.identity)
     GROUP BY source, target, kind, post_text, CASE WHEN post_text IS NULL THEN created_at END
 ),
 staged AS (
@@ -274,16 +291,15 @@ INSERT INTO stage_interactions SELECT * FROM edges_interactions;
 -- name: edges_csv_stage_view
 -- stage_interactions becomes a view of an edge list's staged interactions (DuckDB): the merge computes them as it inserts.
 -- The view reads the edge loader's work tables, which therefore stay until the load ends (the load's
--- connection drops them); the last block's edges_values goes now.
+-- connection drops them).
 DROP TABLE temp.stage_interactions;
 CREATE TEMP VIEW stage_interactions AS SELECT * FROM edges_interactions;
-DROP TABLE IF EXISTS edges_values;
 
 -- name: edges_csv_records
--- Data rows of the parsed block (header and comment lines are not records), and its loaded rows that named no kind (no kind column, or an empty cell) and took the load's default kind.
+-- Data rows of the parsed edge list (header and comment lines are not records), and its loaded rows that named no kind (no kind column, or an empty cell) and took the load's default kind.
 SELECT count(*)::BIGINT AS records,
        count(*) FILTER (WHERE reject_reason IS NULL AND kind_assumed)::BIGINT AS assumed_kind
-FROM edges_values;
+FROM edges_good;
 
 -- name: edges_csv_cleanup
 -- Drop the edge loader's own temporary tables.
@@ -291,5 +307,5 @@ DROP VIEW IF EXISTS edges_interactions;
 DROP TABLE IF EXISTS edges_repeated;
 DROP TABLE IF EXISTS edges_platform;
 DROP TABLE IF EXISTS edges_good;
-DROP TABLE IF EXISTS edges_values;
+DROP VIEW IF EXISTS edges_parsed;
 DROP TABLE IF EXISTS edges_layout;

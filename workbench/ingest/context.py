@@ -36,6 +36,10 @@ class StageContext:
     #: set by a format whose stage_interactions hold one row per (post_id, kind, source_id, target_id):
     #: the merge then skips grouping them
     interactions_unique: bool = False
+    #: set by a format whose stage_accounts hold one row per account_id: the merge then skips grouping them
+    accounts_unique: bool = False
+    #: set by a format whose staged interactions all have a source and a target: none to count as unresolved
+    targets_resolved: bool = False
     #: lines rejected while reading (bad bytes, too long), before the format saw them
     reading_rejects: int = 0
     #: the format's own options (``load(..., options=...)``; the attributes format: ``id_column``, ``name``)

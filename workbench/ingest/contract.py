@@ -67,6 +67,12 @@ class LoaderContext(Protocol):
     interactions_unique : bool
         Set by a format whose ``stage_interactions`` hold one row per (post_id, kind, source_id,
         target_id): the DuckDB merge then skips grouping them.
+    accounts_unique : bool
+        Set by a format whose ``stage_accounts`` hold one row per ``account_id``: the DuckDB merge
+        then takes them as they are instead of grouping them.
+    targets_resolved : bool
+        Set by a format whose staged interactions all have a ``source_id`` and a ``target_id`` (edge
+        lists reject a row without them): the pipeline then does not count unresolved targets.
     """
 
     load_id: int
@@ -79,6 +85,8 @@ class LoaderContext(Protocol):
     assumed_kind_rows: int
     state: dict[str, Any]
     interactions_unique: bool
+    accounts_unique: bool
+    targets_resolved: bool
 
     def run(self, name: str, **params: Any) -> Any:
         """Run the named query ``name`` (all its statements); the last statement's result, if any."""

@@ -165,16 +165,18 @@ def _parameters(ctx: Any) -> dict[str, Any]:
 
 def prepare(ctx: Any) -> None:
     """Start a file: its layout is not known until its first line that is not a comment."""
-    ctx.state.update(layout=False, kept=False, records=0, assumed_kind=0)
+    ctx.state.update(layout=False)
 
 
 def parse(ctx: Any) -> None:
-    """One block of ``raw_lines``: its data rows, typed, into the work table ``edges_good`` and its bad
-    rows into ``stage_rejects`` (``queries/ingest/edges_csv.sql``).
+    """One block of ``raw_lines``: its data rows, typed and with the reason a row cannot be used, into
+    the work table ``edges_good`` and its bad rows into ``stage_rejects`` (``queries/ingest/edges_csv.sql``).
 
     The file's layout (header or not, delimiter, columns) comes from its first line that is not a
-    comment, found in the first block that has one. ``ctx.state["records"]`` counts the data rows and
-    ``ctx.state["assumed_kind"]`` the good ones that took the load's kind.
+    comment, found in the first block that has one; the view ``edges_parsed`` then parses a block,
+    which is written once, rejected rows included (:func:`finish` reads the good ones). On Spark,
+    which parses the whole file at once and cannot append to a work table, ``edges_good`` is made
+    from the view in one statement.
 
     Parameters
     ----------
@@ -182,19 +184,24 @@ def parse(ctx: Any) -> None:
         The load's context; the column names, kind aliases, weight cap and the load's kind for rows
         without one (``ctx.default_kind``, ``mention`` when None) are bound as parameters.
     """
-    params = _parameters(ctx)
+    from workbench.ingest.contract import DuckDBLoaderContext
+
+    duckdb = isinstance(ctx, DuckDBLoaderContext)
     if not ctx.state["layout"]:
         first = ctx.run("ingest.edges_csv_first_line").fetchone()
         if first is None:
             return  # only comment lines so far: nothing to read yet
-        ctx.run("ingest.edges_csv_layout", first_line_no=int(first[0]), first_line=first[1], **params)
+        ctx.run("ingest.edges_csv_layout", first_line_no=int(first[0]), first_line=first[1], **_parameters(ctx))
+        ctx.run("ingest.edges_csv_parsed_view")
+        if duckdb:
+            ctx.run("ingest.edges_csv_good_table")
         ctx.state["layout"] = True
-    ctx.run("ingest.edges_csv_parse", **params)
-    records, assumed_kind = ctx.run("ingest.edges_csv_records").fetchone()
-    ctx.state["records"] += int(records)
-    ctx.state["assumed_kind"] += int(assumed_kind)
-    ctx.run("ingest.edges_csv_keep_more" if ctx.state["kept"] else "ingest.edges_csv_keep")
-    ctx.state["kept"] = True
+    if duckdb:
+        first_line, last_line = ctx.run("ingest.edges_csv_block").fetchone()
+        if first_line is not None:
+            ctx.run("ingest.edges_csv_parse", first=int(first_line), last=int(last_line))
+    else:
+        ctx.run("ingest.edges_csv_parse_whole")
 
 
 def finish(ctx: Any) -> None:
@@ -208,11 +215,15 @@ def finish(ctx: Any) -> None:
     """
     from workbench.ingest.contract import DuckDBLoaderContext
 
-    ctx.records_read = ctx.state["records"]
-    if ctx.state["kept"]:
+    ctx.records_read = 0
+    if ctx.state["layout"]:
+        records, assumed_kind = ctx.run("ingest.edges_csv_records").fetchone()
+        ctx.records_read = int(records)
         ctx.run("ingest.edges_csv_finish")
         ctx.interactions_unique = True  # one staged row per interaction (see edges_csv_finish)
-        ctx.assumed_kind_rows = ctx.state["assumed_kind"]
+        ctx.accounts_unique = True  # and per account (a UNION of the sources and targets)
+        ctx.targets_resolved = True  # a row without a source or a target is rejected
+        ctx.assumed_kind_rows = int(assumed_kind)
         if isinstance(ctx, DuckDBLoaderContext):
             ctx.run("ingest.edges_csv_stage_view")
             return  # the view reads the work tables: they go with the load's connection

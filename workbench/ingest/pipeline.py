@@ -269,7 +269,9 @@ def merge(store: Store, ctx: StageContext, module: ModuleType, report: FileRepor
     and count in ``report`` what the load added since ``before`` (the canonical counts before the
     load staged anything: a format may append to them while staging; default: now)."""
     before = before if before is not None else _counts(store)
-    ctx.unresolved += int(_value(store, "ingest.staged_unresolved"))
+    if not ctx.targets_resolved:
+        ctx.unresolved += int(_value(store, "ingest.staged_unresolved"))
+    store.execute("ingest.stage_accounts_as_unique" if ctx.accounts_unique else "ingest.stage_accounts_grouped")
     store.execute("ingest.merge_accounts")
     store.execute("ingest.merge_posts", load_id=ctx.load_id)
     store.execute("ingest.merge_interactions_unique" if ctx.interactions_unique else "ingest.merge_interactions",

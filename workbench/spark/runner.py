@@ -131,6 +131,8 @@ class SparkStageContext:
     #: what a format keeps between the steps of its stage (see workbench.ingest.pipeline)
     state: dict[str, Any] = field(default_factory=dict)
     interactions_unique: bool = False  # read by the DuckDB merge only; Spark's merge always groups
+    accounts_unique: bool = False  # likewise
+    targets_resolved: bool = False  # likewise
     views: list[str] = field(default_factory=list)
     staged: dict[str, list[Any]] = field(default_factory=dict)
 
