@@ -79,7 +79,7 @@ def advocates(store, since=None, until=None):
         "AND i.source_id NOT IN (SELECT account_id FROM accounts WHERE is_focal) "
         "AND ($s::TIMESTAMPTZ IS NULL OR i.created_at >= $s::TIMESTAMPTZ) "
         "AND ($u::TIMESTAMPTZ IS NULL OR i.created_at < $u::TIMESTAMPTZ) "
-        "GROUP BY 1, 2 ORDER BY total DESC, i.source_id LIMIT 3", {"s": since, "u": until}).df()
+        "GROUP BY 1, 2 ORDER BY total DESC, i.source_id", {"s": since, "u": until}).df()
 
 
 def actions(store, start, end) -> int:
@@ -120,9 +120,12 @@ def test_key_findings_match_the_workspace(which, request, pseudonym_key):
         # advocates: interactions toward the focal accounts, counted in SQL, names pseudonymised with the key
         text, _ = found["advocates"]
         expected = advocates(store, since, until)
-        listed = re.findall(r"([^\s,:]+) \(([\d,]+) interactions\)", text)
-        assert [(name, int(n.replace(",", ""))) for name, n in listed] == \
-            [(shown(h), t) for h, t in zip(expected["handle"], expected["total"])]
+        listed = [(name, int(n.replace(",", ""))) for name, n in re.findall(r"([^\s,:]+) \(([\d,]+) interactions\)", text)]
+        # the three largest totals, each named with its own total; among equal totals any may be listed (a
+        # pseudonymised report breaks ties by the pseudonymised id, which depends on the key)
+        assert [total for _, total in listed] == expected["total"].head(3).tolist()
+        totals = {shown(h): t for h, t in zip(expected["handle"], expected["total"])}
+        assert all(totals.get(name) == total for name, total in listed) and len({n for n, _ in listed}) == len(listed)
 
         # engagement: rates of the first and last full weeks, from the posts' counters in pandas
         text, _ = found["engagement"]
