@@ -182,7 +182,7 @@ def test_real_export_end_to_end(export, shared_data, tmp_path, capsys, pseudonym
         assert code == 2 and "no interactions" in err, (code, err)
     else:
         assert code == 0, err
-        found = re.search(r"on ([\d,]+) accounts and ([\d,]+) edges", out)
+        found = re.search(r"graph: ([\d,]+) accounts and ([\d,]+) edges", out)
         graph_accounts = int(found.group(1).replace(",", ""))
         assert graph_accounts == wanted > 0
         if export.graph_accounts is not None:
