@@ -8,7 +8,7 @@ own process (wall time, CPU time, peak resident memory, load average; see ``meas
 - ``floor``: a bare DuckDB extraction of the same file into an on-disk database: ``read_json`` of the
   seven fields the loader uses, straight from the .zst, plus the parent-author join into an edge table;
 - ``load``: ``wb.load`` into a fresh on-disk workspace with the default memory limit (decompression in
-  bounded steps, parsing 128 MiB of lines at a time, the posts of this first Reddit load appended as
+  bounded steps, parsing each 32 MiB block of lines in place, the posts of this first Reddit load appended as
   they are parsed, the file checked for ids given twice, parent resolution, provenance), with the time
   of each named query it runs (where the time goes).
 
@@ -63,7 +63,11 @@ def phase_timer() -> Iterator[Counter]:
     """
     from workbench import store as store_module
 
+    from workbench import sql as sql_module
+    from workbench.ingest.context import StageContext
+
     original = store_module.Store.sql
+    original_over = StageContext.run_over
     phases: Counter = Counter()
 
     def timed(self, text, params=None):
@@ -75,11 +79,38 @@ def phase_timer() -> Iterator[Counter]:
             name = first[2:].strip()[:70] if first.startswith("--") else "bookkeeping (counts, loads row)"
             phases[name] += time.perf_counter() - started
 
+    class TimedRelation:
+        """A relation whose fetch counts towards the named query that made it (a query over Arrow
+        that only reads runs when fetched)."""
+
+        def __init__(self, relation, name):
+            self.relation, self.name = relation, name
+
+        def __getattr__(self, attribute):
+            method = getattr(self.relation, attribute)
+
+            def fetch(*args, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return method(*args, **kwargs)
+                finally:
+                    phases[self.name] += time.perf_counter() - started
+            return fetch
+
+    def timed_over(self, name, table, table_name):
+        doc = sql_module.get(name).doc[:70]
+        started = time.perf_counter()
+        relation = original_over(self, name, table, table_name)
+        phases[doc] += time.perf_counter() - started
+        return TimedRelation(relation, doc) if relation is not None else None
+
     store_module.Store.sql = timed
+    StageContext.run_over = timed_over
     try:
         yield phases
     finally:
         store_module.Store.sql = original
+        StageContext.run_over = original_over
 
 
 def child_load(path: str, db: str, memory_limit: str | None) -> dict:

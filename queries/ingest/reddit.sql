@@ -1,12 +1,19 @@
--- name: reddit_parse
--- Pushshift / Arctic Shift comments (RC_*) and submissions (RS_*): one block of raw_lines into reddit_rows (its posts), stage_accounts and stage_rejects.
+-- name: reddit_settings
+-- The load's platform, id and excluded authors as a one-row table, for the view reddit_rows and the statements over its rows (a view binds no parameters).
+CREATE OR REPLACE TEMP TABLE reddit_settings AS
+SELECT $platform AS platform, $load_id AS load_id, $excluded_authors AS excluded_authors;
+
+-- name: reddit_rows
+-- Pushshift / Arctic Shift comments (RC_*) and submissions (RS_*): the view reddit_rows, the lines of raw_lines parsed (reddit_settings: the load's platform and excluded authors).
 --
--- The loader runs this once per block of the file (raw_lines is the block), then reddit_stage_posts (or,
--- in a first load of the platform, reddit_append_posts) for the block's posts, and reddit_finish once.
--- reddit_rows holds the columns of stage_posts as they are staged, so that either step is a plain copy.
+-- A view, defined once: a streaming load scans it over each block's Arrow lines in place (raw_lines
+-- is that block for the one statement; nothing of the block stays in the transaction) and keeps its
+-- rows as Arrow (reddit_parsed) for reddit_rejects, reddit_links, reddit_accounts and reddit_append_posts
+-- or reddit_stage_posts; the whole file (Spark) makes reddit_parsed a table (reddit_parsed_table).
+-- The rows carry the columns of stage_posts as they are staged, so that either step is a plain copy.
 -- Ids: a submission is `<platform>:t3_<id>`, a comment `<platform>:t1_<id>` (Reddit's own "fullname"
 -- prefixes, so that `parent_id` / `link_id`, which are fullnames already, become post ids by prefixing
--- the platform alone). Accounts are `<platform>:<author>`; authors in $excluded_authors (compared in
+-- the platform alone). Accounts are `<platform>:<author>`; authors in excluded_authors (compared in
 -- lower case: Reddit user names are unique regardless of case) are not accounts: their posts keep a
 -- NULL author and no interaction goes from or to them.
 -- One JSON parse per line: json_transform reads the fields we use into a struct (try(): NULL when the
@@ -14,14 +21,16 @@
 -- Only lines that are not objects are parsed again, to name what they are. A JSON field that is null or
 -- absent is told by json_type (NULL, or 'NULL' where the field is a VARIANT null on Spark), not IS NULL.
 -- (Each value is computed once and without copying the line: a pattern, not ltrim, finds the `{`.)
-CREATE OR REPLACE TEMP TABLE reddit_rows AS
+-- A rejected line's text is kept (rejected_line, member) for rejects.raw; no other line's.
+CREATE OR REPLACE TEMP VIEW reddit_rows AS
 WITH shapes AS (
-    SELECT line_no, line, regexp_matches(line, '^[ \t]*[{]') AS looks_like_object
+    SELECT line_no, line, member, regexp_matches(line, '^[ \t]*[{]') AS looks_like_object
     FROM raw_lines
 ),
 parsed AS (
     SELECT line_no,
            line,
+           member,
            looks_like_object,
            CASE WHEN looks_like_object THEN try(json_transform(line, '{
                "id": "JSON", "author": "VARCHAR", "created_utc": "JSON",
@@ -33,7 +42,7 @@ parsed AS (
     FROM shapes
 ),
 kinds AS (  -- the JSON types and texts of id and created_utc, once (each is tested several times below)
-    SELECT line_no, line, looks_like_object, r,
+    SELECT line_no, line, member, looks_like_object, r,
            coalesce(json_type(r.id), 'NULL') AS id_type,
            r.id ->> '$' AS id_text,
            coalesce(json_type(r.created_utc), 'NULL') AS created_type,
@@ -45,9 +54,12 @@ numbers AS (
 ),
 typed AS (
     SELECT line_no,
+           line,
+           member,
            r,
            id_type,
            created_type,
+           s.platform,
            CASE WHEN r IS NOT NULL THEN 'OBJECT'
                 WHEN looks_like_object OR NOT json_valid(line) THEN NULL
                 ELSE json_type(line::JSON) END AS doc_type,
@@ -63,30 +75,37 @@ typed AS (
                 THEN try_cast(created_text AS TIMESTAMPTZ) END AS created_at,
            -- a comment points at its parent (parent_id) and its submission (link_id); a submission at neither
            (r.parent_id IS NOT NULL OR r.link_id IS NOT NULL) AS is_comment,
-           CASE WHEN r.author IS NULL OR list_contains($excluded_authors, lower(r.author)) THEN NULL
-                ELSE $platform || ':' || r.author END AS author_id
-    FROM numbers
+           CASE WHEN r.author IS NULL OR list_contains(s.excluded_authors, lower(r.author)) THEN NULL
+                ELSE s.platform || ':' || r.author END AS author_id
+    FROM numbers CROSS JOIN reddit_settings AS s
+),
+checked AS (
+    SELECT *,
+           CASE WHEN doc_type IS NULL THEN 'invalid JSON'
+                WHEN doc_type <> 'OBJECT' THEN 'expected a JSON object, got ' ||
+                     CASE doc_type WHEN 'ARRAY' THEN 'an array' WHEN 'VARCHAR' THEN 'a string'
+                                   WHEN 'NULL' THEN 'null' WHEN 'BOOLEAN' THEN 'a boolean' ELSE 'a number' END
+                WHEN id_type = 'NULL' OR native_id = '' THEN 'missing id'
+                WHEN native_id IS NULL THEN 'id must be a string, got ' || lower(id_type)
+                WHEN created_type <> 'NULL' AND created_at IS NULL
+                THEN 'created_utc is not a Unix time or ISO 8601 timestamp: ' || left(to_json(r.created_utc), 40)
+           END AS reject_reason
+    FROM typed
 )
 SELECT line_no,
-       CASE WHEN doc_type IS NULL THEN 'invalid JSON'
-            WHEN doc_type <> 'OBJECT' THEN 'expected a JSON object, got ' ||
-                 CASE doc_type WHEN 'ARRAY' THEN 'an array' WHEN 'VARCHAR' THEN 'a string'
-                               WHEN 'NULL' THEN 'null' WHEN 'BOOLEAN' THEN 'a boolean' ELSE 'a number' END
-            WHEN id_type = 'NULL' OR native_id = '' THEN 'missing id'
-            WHEN native_id IS NULL THEN 'id must be a string, got ' || lower(id_type)
-            WHEN created_type <> 'NULL' AND created_at IS NULL
-            THEN 'created_utc is not a Unix time or ISO 8601 timestamp: ' || left(to_json(r.created_utc), 40)
-       END AS reject_reason,
+       reject_reason,
+       CASE WHEN reject_reason IS NOT NULL THEN line END AS rejected_line,
+       member,
        is_comment,
-       $platform || ':' || CASE WHEN is_comment THEN 't1_' ELSE 't3_' END || native_id AS post_id,
+       platform || ':' || CASE WHEN is_comment THEN 't1_' ELSE 't3_' END || native_id AS post_id,
        author_id,
        r.author AS author,
        created_at,
        CASE WHEN is_comment THEN r.body
             WHEN coalesce(r.selftext, '') = '' THEN r.title
             ELSE coalesce(r.title, '') || chr(10) || chr(10) || r.selftext END AS text,
-       CASE WHEN is_comment THEN $platform || ':' || coalesce(r.parent_id, r.link_id) END AS parent_post_id,
-       $platform || ':' || CASE WHEN is_comment THEN r.link_id ELSE 't3_' || native_id END AS conversation_id,
+       CASE WHEN is_comment THEN platform || ':' || coalesce(r.parent_id, r.link_id) END AS parent_post_id,
+       platform || ':' || CASE WHEN is_comment THEN r.link_id ELSE 't3_' || native_id END AS conversation_id,
        r.subreddit AS channel,
        CASE WHEN is_comment THEN 'comment' ELSE 'post' END AS kind,
        -- score is Reddit's net score (upvotes minus downvotes, may be negative): the platform's own
@@ -101,46 +120,62 @@ SELECT line_no,
        CASE WHEN NOT is_comment AND NOT coalesce(r.is_self, false) AND regexp_matches(r.url, '^https?://')
                  AND NOT contains(r.url, '/comments/' || native_id)
             THEN replace(r.url, '&amp;', '&') END AS link_url
-FROM typed;
+FROM checked;
 
+-- name: reddit_parsed_table
+-- The whole file's lines parsed (the view reddit_rows over raw_lines, every line) as the table reddit_parsed (Spark: a cached view).
+CREATE OR REPLACE TEMP TABLE reddit_parsed AS SELECT * FROM reddit_rows;
+
+-- name: reddit_rejects
+-- The rejected lines of reddit_parsed (the rows of reddit_rows) into stage_rejects.
 INSERT INTO stage_rejects (line_no, reason)
-SELECT line_no, reject_reason FROM reddit_rows WHERE reject_reason IS NOT NULL;
+SELECT line_no, reject_reason FROM reddit_parsed WHERE reject_reason IS NOT NULL;
 
--- The link a submission points to (the links and hashtags of the text: ingest.text_entities).
+-- name: reddit_links
+-- The link a submission of reddit_parsed points to (the links and hashtags of the text: ingest.text_entities).
 INSERT INTO stage_post_entities (post_id, entity, value)
-SELECT post_id, 'link', link_url FROM reddit_rows WHERE reject_reason IS NULL AND link_url IS NOT NULL;
+SELECT post_id, 'link', link_url FROM reddit_parsed WHERE reject_reason IS NULL AND link_url IS NOT NULL;
 
--- One row per author and block (a block holds each active author many times; the merge keeps one row
--- of all): seen at the author's newest post of the block. The name is the author_id's, and the
--- account's creation time (author_created_utc) is one per account.
+-- name: reddit_accounts
+-- The authors of reddit_parsed into stage_accounts, one row per author and block.
+-- A block holds each active author many times; the merge keeps one row of all: seen at the author's
+-- newest post of the block. The name is the author_id's, and the account's creation time
+-- (author_created_utc) is one per account.
 INSERT INTO stage_accounts (account_id, platform, handle, created_at, is_focal, seen_at)
-SELECT author_id, $platform, min(author), max(author_created_at), false, max(created_at)
-FROM reddit_rows
+SELECT author_id, s.platform, min(author), max(author_created_at), false, max(created_at)
+FROM reddit_parsed CROSS JOIN reddit_settings AS s
 WHERE reject_reason IS NULL AND author_id IS NOT NULL
-GROUP BY author_id;
+GROUP BY author_id, s.platform;
+
+-- name: reddit_rejected_lines
+-- The lines of reddit_parsed that were rejected (the block's, in a streaming load), for rejects.raw; then renamed raw_lines (reddit_rejected_as_raw_lines).
+CREATE OR REPLACE TEMP TABLE reddit_rejected_lines AS
+SELECT line_no, rejected_line AS line, member FROM reddit_parsed WHERE reject_reason IS NOT NULL;
+
+-- name: reddit_rejected_as_raw_lines
+-- The block's rejected lines become the table raw_lines, which the pipeline's keep_rejected_lines reads (DuckDB only).
+ALTER TABLE reddit_rejected_lines RENAME TO raw_lines;
 
 -- name: reddit_stage_posts
--- The posts of one block (reddit_rows, from reddit_parse) into stage_posts, for the merge.
+-- The posts of reddit_parsed (the rows of reddit_rows) into stage_posts, for the merge.
 INSERT INTO stage_posts (post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id,
                          channel, kind, like_count, share_count, reply_count, quote_count, collected, line_no)
-SELECT post_id, $platform, author_id, created_at, text, NULL, parent_post_id, conversation_id, channel, kind,
+SELECT post_id, s.platform, author_id, created_at, text, NULL, parent_post_id, conversation_id, channel, kind,
        like_count, share_count, reply_count, NULL, true, line_no
-FROM reddit_rows
+FROM reddit_parsed CROSS JOIN reddit_settings AS s
 WHERE reject_reason IS NULL;
-DROP TABLE reddit_rows;
 
 -- name: reddit_append_posts
--- The posts of one block (reddit_rows) straight into posts: a first load of the platform (see first_load_of_platform).
+-- The posts of reddit_parsed (one block's) straight into posts: a first load of the platform (see first_load_of_platform).
 -- What merge_posts would insert when no staged id is in the workspace and each is staged once (if the
 -- file holds an id twice, unappend_posts hands its posts back to the merge); the file's posts are then
 -- written once, to the workspace, rather than staged whole, spilled and copied.
 INSERT INTO posts (post_id, platform, author_id, created_at, text, lang, parent_post_id, conversation_id, channel,
                    kind, like_count, share_count, reply_count, quote_count, collected, load_id)
-SELECT post_id, $platform, author_id, created_at, text, NULL, parent_post_id, conversation_id, channel, kind,
-       like_count, share_count, reply_count, NULL, true, $load_id
-FROM reddit_rows
+SELECT post_id, s.platform, author_id, created_at, text, NULL, parent_post_id, conversation_id, channel, kind,
+       like_count, share_count, reply_count, NULL, true, s.load_id
+FROM reddit_parsed CROSS JOIN reddit_settings AS s
 WHERE reject_reason IS NULL;
-DROP TABLE reddit_rows;
 
 -- name: reddit_finish
 -- After the last block: the comment interactions of the whole file, from stage_posts and the workspace's posts.
@@ -221,3 +256,7 @@ INSERT INTO stage_posts (post_id, text)
 SELECT post_id, text
 FROM posts
 WHERE load_id = $load_id AND text IS NOT NULL AND (contains(text, '://') OR contains(text, '#'));
+
+-- name: reddit_block_rows
+-- The rows of the view reddit_rows for the lines in raw_lines (a streaming load: one block's Arrow lines, fetched as Arrow).
+SELECT * FROM reddit_rows;

@@ -71,10 +71,16 @@ class StageContext:
         ``lines``, scanned in place: a relation's query binds the name for that statement only, so the
         transaction keeps nothing of the block (a registered view would keep every block alive until
         the load commits)."""
+        return self.run_over(name, lines, "raw_lines")
+
+    def run_over(self, name: str, table: Any, table_name: str) -> Any:
+        """Run the named query ``name`` (one statement, no parameters) with ``table_name`` the Arrow
+        table ``table``, scanned in place (see :meth:`run_over_lines`); a query that only reads
+        returns a relation to fetch from (``.to_arrow_table()``), any other runs now."""
         query = sql_module.get(name)
         if query.params or len(self.con.extract_statements(query.text)) != 1:
-            raise ValueError(f"run_over_lines runs one statement without parameters; {name} is not one")
-        return self.con.from_arrow(lines).query("raw_lines", query.text)
+            raise ValueError(f"run_over runs one statement without parameters; {name} is not one")
+        return self.con.from_arrow(table).query(table_name, query.text)
 
     def scalar(self, text: str, **params: Any) -> Any:
         row = self.sql(text, **params).fetchone()

@@ -114,6 +114,10 @@ class DuckDBLoaderContext(LoaderContext, Protocol):
         """Run the named query ``name`` (one statement, no parameters) with ``raw_lines`` being the Arrow
         table ``lines``: DuckDB scans it in place, on every thread, and keeps nothing of it afterwards."""
 
+    def run_over(self, name: str, table: Any, table_name: str) -> Any:
+        """:meth:`run_over_lines` with any Arrow ``table`` as ``table_name`` (e.g. a block's parsed rows,
+        fetched as Arrow, read by several statements)."""
+
     @property
     def con(self) -> Any:
         """The DuckDB connection (to register an Arrow table a loader built, as graph files do). Its

@@ -38,8 +38,8 @@ from typing import Any
 
 from workbench.ingest import entities
 
-__all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "PARSE_BYTES", "sniff", "prepare", "parse", "finish", "stage",
-           "resolve"]
+__all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "READS_BLOCK", "WRITES_WHILE_STAGING", "sniff", "prepare",
+           "parse", "finish", "stage", "resolve"]
 
 NAME = "reddit"
 PLATFORM = "reddit"
@@ -65,9 +65,16 @@ EXCLUDED_AUTHORS: tuple[str, ...] = (
     "botdefense",
 )
 
-#: Bytes of lines parsed at once (several of the reader's blocks): a 32 MiB block holds some 65,000
-#: comments, one row group, which DuckDB parses on one thread; 128 MiB, about four, on all of them.
-PARSE_BYTES = 128 << 20
+#: Each block's Arrow lines are parsed in place (``ctx.block``): nothing of a block is copied into
+#: DuckDB, and nothing of it stays in the load's transaction (a table dropped or replaced within a
+#: transaction is kept until it ends, so a per-block copy would keep the whole file). Its record
+#: batches of a few thousand lines are parsed on every core.
+READS_BLOCK = True
+#: A first load of the platform appends to ``posts`` while staging (:func:`parse`).
+WRITES_WHILE_STAGING = True
+#: Rows per record batch of a block's parsed rows (``reddit_parsed``): several batches a block, so
+#: that the statements over them run on every core (DuckDB scans an Arrow table batch by batch).
+_PARSED_BATCH_ROWS = 16_384
 
 _COMMENT_KEYS = ("parent_id", "link_id")
 _SUBMISSION_KEYS = ("num_comments", "title", "selftext", "permalink")
@@ -100,19 +107,29 @@ def sniff(sample: Any) -> bool:
 
 
 def prepare(ctx: Any) -> None:
-    """Before the first block (DuckDB): whether this is the first load of the platform
-    (``first_load_of_platform``), whose posts are then appended block by block (see :func:`parse`).
+    """Before the first block (DuckDB): the view ``reddit_rows`` that parses ``raw_lines``, and whether
+    this is the first load of the platform (``first_load_of_platform``), whose posts are then appended
+    block by block (see :func:`parse`).
 
     Parameters
     ----------
     ctx : workbench.ingest.pipeline.StageContext
     """
+    _define_rows(ctx)
     ctx.state["append"] = bool(ctx.run("ingest.first_load_of_platform").fetchone()[0])
 
 
+def _define_rows(ctx: Any) -> None:
+    ctx.run("ingest.reddit_settings", excluded_authors=list(EXCLUDED_AUTHORS))
+    ctx.run("ingest.block_lines")  # the view binds raw_lines when it is created; each parse binds it anew
+    ctx.run("ingest.reddit_rows")
+
+
 def parse(ctx: Any) -> None:
-    """One block of ``raw_lines`` into ``stage_posts``, ``stage_accounts`` and ``stage_rejects``
-    (``queries/ingest/reddit.sql``, ``reddit_parse`` and ``reddit_stage_posts``).
+    """One block of lines (``ctx.block``, Arrow) parsed by the view ``reddit_rows`` into Arrow rows
+    (``reddit_parsed``), and those into ``stage_posts``, ``stage_accounts``, ``stage_post_entities``
+    and ``stage_rejects`` (``queries/ingest/reddit.sql``); the block's rejected lines are left in
+    ``raw_lines`` (see the loader contract).
 
     In a first load of the platform (:func:`prepare`) the block's posts go straight into the
     workspace's ``posts`` instead (``reddit_append_posts``): no post of the workspace can be merged
@@ -122,10 +139,24 @@ def parse(ctx: Any) -> None:
     Parameters
     ----------
     ctx : workbench.ingest.pipeline.StageContext
-        The load's context; ``raw_lines`` holds the block's lines.
+        The load's context; ``ctx.block`` holds the block's lines.
     """
-    ctx.run("ingest.reddit_parse", excluded_authors=list(EXCLUDED_AUTHORS))
-    ctx.run("ingest.reddit_append_posts" if ctx.state.get("append") else "ingest.reddit_stage_posts")
+    import pyarrow.compute as pc
+
+    # without a block (a file of blank lines only), the lines are the table raw_lines (empty then)
+    lines = ctx.block if ctx.block is not None else ctx.con.table("raw_lines").to_arrow_table()
+    parsed = ctx.run_over_lines("ingest.reddit_block_rows", lines).to_arrow_table(batch_size=_PARSED_BATCH_ROWS)
+    for name in ("ingest.reddit_accounts", "ingest.reddit_append_posts" if ctx.state.get("append")
+                 else "ingest.reddit_stage_posts"):
+        ctx.run_over(name, parsed, "reddit_parsed")
+    if pc.any(pc.is_valid(parsed["link_url"])).as_py():
+        ctx.run_over("ingest.reddit_links", parsed, "reddit_parsed")
+    if pc.any(pc.is_valid(parsed["reject_reason"])).as_py():
+        ctx.run_over("ingest.reddit_rejects", parsed, "reddit_parsed")
+        ctx.run_over("ingest.reddit_rejected_lines", parsed, "reddit_parsed")
+        ctx.run("ingest.reddit_rejected_as_raw_lines")
+    else:
+        ctx.run("ingest.block_lines")  # no line of the block to keep
 
 
 def finish(ctx: Any) -> None:
@@ -153,9 +184,13 @@ def finish(ctx: Any) -> None:
 
 
 def stage(ctx: Any) -> None:
-    """The whole file at once (``raw_lines`` holds every line; the Spark engine): :func:`parse`, then
-    :func:`finish`, everything staged for the merge."""
-    parse(ctx)
+    """The whole file at once (``raw_lines`` holds every line; the Spark engine): its rows parsed as
+    the table ``reddit_parsed``, staged for the merge, then :func:`finish`."""
+    ctx.run("ingest.reddit_settings", excluded_authors=list(EXCLUDED_AUTHORS))
+    ctx.run("ingest.reddit_rows")
+    ctx.run("ingest.reddit_parsed_table")
+    for name in ("ingest.reddit_rejects", "ingest.reddit_links", "ingest.reddit_accounts", "ingest.reddit_stage_posts"):
+        ctx.run(name)
     finish(ctx)
 
 
