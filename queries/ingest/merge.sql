@@ -119,19 +119,21 @@ DROP VIEW stage_posts_unique;
 DROP TABLE stage_posts_losers;
 
 -- name: merge_interactions_prepare
--- The temp table macro staged_new_interactions() that merge_interactions and merge_interactions_unique read (this connection only; run before either).
--- The staged interactions with a source and a resolved target that the workspace does not hold yet.
+-- The temp table macro staged_new_interactions(resolved) that merge_interactions and merge_interactions_unique read (this connection only; run before either).
+-- The staged interactions with a source and a resolved target that the workspace does not hold yet;
+-- `resolved`: the format says every staged row has both (a bound true drops the check from the plan:
+-- on an edge list's ids, built as the merge reads them, it computed them twice).
 -- A reply, mention, quote or comment is made by its post's author: when two copies of one post id
 -- disagree on the author, the copy that posts kept (the first) decides, and the other copy's
 -- interactions are dropped rather than attributing the post to two authors.
-CREATE OR REPLACE TEMP MACRO staged_new_interactions() AS TABLE
+CREATE OR REPLACE TEMP MACRO staged_new_interactions(resolved) AS TABLE
 SELECT s.source_id, s.target_id, s.kind, s.post_id, s.created_at, s.platform
 FROM stage_interactions AS s
 ANTI JOIN interactions AS i
      ON i.post_id IS NOT DISTINCT FROM s.post_id AND i.kind = s.kind
     AND i.source_id = s.source_id AND i.target_id = s.target_id
 LEFT JOIN posts AS p ON p.post_id = s.post_id
-WHERE s.target_id IS NOT NULL AND s.source_id IS NOT NULL
+WHERE (resolved OR (s.target_id IS NOT NULL AND s.source_id IS NOT NULL))
   AND NOT (s.kind IN ('reply', 'mention', 'quote', 'comment')
            AND p.author_id IS NOT NULL AND p.author_id <> s.source_id);
 
@@ -139,7 +141,7 @@ WHERE s.target_id IS NOT NULL AND s.source_id IS NOT NULL
 -- Insert the staged interactions that the workspace does not hold yet (staged_new_interactions), one row each at its earliest time.
 INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
 SELECT source_id, target_id, kind, post_id, min(created_at), min(platform), $load_id
-FROM staged_new_interactions()
+FROM staged_new_interactions($targets_resolved)
 GROUP BY post_id, kind, source_id, target_id;
 
 -- name: merge_interactions_unique
@@ -148,7 +150,7 @@ GROUP BY post_id, kind, source_id, target_id;
 -- again to find no duplicate costs as much as writing them.
 INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
 SELECT source_id, target_id, kind, post_id, created_at, platform, $load_id
-FROM staged_new_interactions();
+FROM staged_new_interactions($targets_resolved);
 
 -- name: save_rejects
 -- Keep the staged rejects, with the raw line, in the rejects table.

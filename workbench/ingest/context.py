@@ -38,7 +38,8 @@ class StageContext:
     interactions_unique: bool = False
     #: set by a format whose stage_accounts hold one row per account_id: the merge then skips grouping them
     accounts_unique: bool = False
-    #: set by a format whose staged interactions all have a source and a target: none to count as unresolved
+    #: set by a format whose staged interactions all have a source and a target: none to count as unresolved,
+    #: and the merge does not check them
     targets_resolved: bool = False
     #: lines rejected while reading (bad bytes, too long), before the format saw them
     reading_rejects: int = 0

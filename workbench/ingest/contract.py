@@ -72,7 +72,8 @@ class LoaderContext(Protocol):
         then takes them as they are instead of grouping them.
     targets_resolved : bool
         Set by a format whose staged interactions all have a ``source_id`` and a ``target_id`` (edge
-        lists reject a row without them): the pipeline then does not count unresolved targets.
+        lists reject a row without them): the pipeline then does not count unresolved targets, and the merge
+        does not check for them.
     """
 
     load_id: int
