@@ -118,29 +118,14 @@ ANTI JOIN posts AS p ON p.post_id = s.post_id;
 DROP VIEW stage_posts_unique;
 DROP TABLE stage_posts_losers;
 
--- name: merge_interactions
--- Insert staged interactions with a resolved target that the workspace does not hold yet.
+-- name: merge_interactions_prepare
+-- The temp table macro staged_new_interactions() that merge_interactions and merge_interactions_unique read (this connection only; run before either).
+-- The staged interactions with a source and a resolved target that the workspace does not hold yet.
 -- A reply, mention, quote or comment is made by its post's author: when two copies of one post id
 -- disagree on the author, the copy that posts kept (the first) decides, and the other copy's
 -- interactions are dropped rather than attributing the post to two authors.
-INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
-SELECT s.source_id, s.target_id, s.kind, s.post_id, min(s.created_at), min(s.platform), $load_id
-FROM stage_interactions AS s
-ANTI JOIN interactions AS i
-     ON i.post_id IS NOT DISTINCT FROM s.post_id AND i.kind = s.kind
-    AND i.source_id = s.source_id AND i.target_id = s.target_id
-LEFT JOIN posts AS p ON p.post_id = s.post_id
-WHERE s.target_id IS NOT NULL AND s.source_id IS NOT NULL
-  AND NOT (s.kind IN ('reply', 'mention', 'quote', 'comment')
-           AND p.author_id IS NOT NULL AND p.author_id <> s.source_id)
-GROUP BY s.post_id, s.kind, s.source_id, s.target_id;  -- one row each, at its earliest time
-
--- name: merge_interactions_unique
--- merge_interactions for a format whose staged interactions are one row per (post_id, kind, source_id, target_id) already.
--- An edge list stages each interaction once (queries/ingest/edges_csv.sql): grouping ten million rows
--- again to find no duplicate costs as much as writing them.
-INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
-SELECT s.source_id, s.target_id, s.kind, s.post_id, s.created_at, s.platform, $load_id
+CREATE OR REPLACE TEMP MACRO staged_new_interactions() AS TABLE
+SELECT s.source_id, s.target_id, s.kind, s.post_id, s.created_at, s.platform
 FROM stage_interactions AS s
 ANTI JOIN interactions AS i
      ON i.post_id IS NOT DISTINCT FROM s.post_id AND i.kind = s.kind
@@ -149,6 +134,21 @@ LEFT JOIN posts AS p ON p.post_id = s.post_id
 WHERE s.target_id IS NOT NULL AND s.source_id IS NOT NULL
   AND NOT (s.kind IN ('reply', 'mention', 'quote', 'comment')
            AND p.author_id IS NOT NULL AND p.author_id <> s.source_id);
+
+-- name: merge_interactions
+-- Insert the staged interactions that the workspace does not hold yet (staged_new_interactions), one row each at its earliest time.
+INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
+SELECT source_id, target_id, kind, post_id, min(created_at), min(platform), $load_id
+FROM staged_new_interactions()
+GROUP BY post_id, kind, source_id, target_id;
+
+-- name: merge_interactions_unique
+-- merge_interactions for a format whose staged interactions are one row per (post_id, kind, source_id, target_id) already.
+-- An edge list stages each interaction once (queries/ingest/edges_csv.sql): grouping ten million rows
+-- again to find no duplicate costs as much as writing them.
+INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
+SELECT source_id, target_id, kind, post_id, created_at, platform, $load_id
+FROM staged_new_interactions();
 
 -- name: save_rejects
 -- Keep the staged rejects, with the raw line, in the rejects table.

@@ -3,13 +3,15 @@
 -- the accounts taking part, their interactions (no self-interactions), the posts they authored, and the pairs of
 -- accounts with what passed between them. Kinds and the half-open interval [since, until) select interactions and
 -- collected posts; NULL bounds are open. Post ids are carried as their 64-bit hash (post_key) for grouping.
-CREATE OR REPLACE TEMP TABLE _roles_raw AS
+-- The window's interactions are read where they are used (twice), not copied: a temp copy of 10M rows with their
+-- post ids cost more than reading them again.
+CREATE OR REPLACE TEMP MACRO _roles_raw(kinds, since, until) AS TABLE
 SELECT source_id, target_id, kind, post_id, created_at
 FROM interactions
 WHERE source_id <> target_id
-  AND list_contains($kinds, kind)
-  AND ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
-  AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ);
+  AND list_contains(kinds, kind)
+  AND (since::TIMESTAMPTZ IS NULL OR created_at >= since::TIMESTAMPTZ)
+  AND (until::TIMESTAMPTZ IS NULL OR created_at < until::TIMESTAMPTZ);
 
 CREATE OR REPLACE TEMP TABLE _roles_collected AS
 SELECT post_id, author_id, created_at, kind
@@ -19,9 +21,12 @@ WHERE collected AND author_id IS NOT NULL
   AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ);
 
 CREATE OR REPLACE TEMP TABLE _roles_accounts AS
-WITH present AS (
-    SELECT source_id AS account_id FROM _roles_raw
-    UNION SELECT target_id FROM _roles_raw
+WITH raw AS (
+    SELECT source_id, target_id FROM _roles_raw($kinds, $since, $until)
+),
+present AS (
+    SELECT source_id AS account_id FROM raw
+    UNION SELECT target_id FROM raw
     UNION SELECT author_id FROM _roles_collected
 )
 SELECT (row_number() OVER (ORDER BY p.account_id) - 1)::BIGINT AS vid,
@@ -38,7 +43,7 @@ SELECT s.vid AS source, t.vid AS target, r.kind, r.created_at,
                 AND ($until::TIMESTAMPTZ IS NULL OR rp.created_at < $until::TIMESTAMPTZ), false) AS carried,
        CASE WHEN op.post_id IS NOT NULL THEN hash(op.post_id) END AS parent_key,
        op.created_at AS parent_at, op.kind AS parent_kind
-FROM _roles_raw r
+FROM _roles_raw($kinds, $since, $until) r
 JOIN _roles_accounts s ON s.account_id = r.source_id
 JOIN _roles_accounts t ON t.account_id = r.target_id
 LEFT JOIN posts rp ON rp.post_id = r.post_id
@@ -55,7 +60,7 @@ CREATE OR REPLACE TEMP TABLE _roles_posts AS
 SELECT a.vid AS author, c.created_at
 FROM _roles_collected c JOIN _roles_accounts a ON a.account_id = c.author_id;
 
-DROP TABLE _roles_raw;
+DROP MACRO TABLE _roles_raw;
 DROP TABLE _roles_collected;
 
 -- One row per ordered pair: interactions by kind (source acts on target).
@@ -75,3 +80,4 @@ DROP TABLE IF EXISTS _roles_posts;
 DROP TABLE IF EXISTS _roles_own_posts;
 DROP TABLE IF EXISTS _roles_accounts;
 DROP TABLE IF EXISTS _roles_pairs;
+DROP MACRO TABLE IF EXISTS _roles_unlinked;

@@ -274,6 +274,7 @@ def merge(store: Store, ctx: StageContext, module: ModuleType, report: FileRepor
     store.execute("ingest.stage_accounts_as_unique" if ctx.accounts_unique else "ingest.stage_accounts_grouped")
     store.execute("ingest.merge_accounts")
     store.execute("ingest.merge_posts", load_id=ctx.load_id)
+    store.execute("ingest.merge_interactions_prepare")
     store.execute("ingest.merge_interactions_unique" if ctx.interactions_unique else "ingest.merge_interactions",
                   load_id=ctx.load_id)
     store.execute("ingest.merge_post_entities", load_id=ctx.load_id)
