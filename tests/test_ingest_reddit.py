@@ -300,11 +300,12 @@ def _tables_without_load_ids(store) -> dict[str, list[tuple]]:
 
 def test_an_id_twice_in_a_file_keeps_its_first_copy_in_a_first_load_too(tmp_path, monkeypatch):
     """A first load of the platform appends its posts as it parses them; a file that holds an id
-    twice (here in different blocks) hands them back to the merge, which keeps the
+    twice (here in different blocks and writes) hands them back to the merge, which keeps the
     first copy: the same tables as the same file loaded after another Reddit file (merged throughout)."""
     from workbench.ingest import staging
 
     monkeypatch.setattr(staging, "BLOCK_BYTES", 300)
+    monkeypatch.setattr(reddit, "_WRITE_ROWS", 3)  # the parsed rows written a few blocks at a time
     later_copies = [comment("c2", "mallory", "t3_s1", body="see https://example.org/x #later"),
                     submission("s1", "mallory", selftext="another question")]
     path = write_lines(tmp_path / "RC_twice.ndjson", [*THREAD, *later_copies])
@@ -323,11 +324,12 @@ def test_an_id_twice_in_a_file_keeps_its_first_copy_in_a_first_load_too(tmp_path
 
 
 def test_a_first_load_in_many_blocks_gives_the_tables_of_a_merged_load(tmp_path, monkeypatch):
-    """The appended first load, parsed in many small blocks, against the same file merged (loaded
+    """The appended first load, parsed in many small blocks and written a few at a time, against the same file merged (loaded
     after another Reddit file): the same posts, interactions, accounts, links and unresolved count."""
     from workbench.ingest import staging
 
     monkeypatch.setattr(staging, "BLOCK_BYTES", 300)
+    monkeypatch.setattr(reddit, "_WRITE_ROWS", 3)  # the parsed rows written a few blocks at a time
     records = [*THREAD, comment("c10", "bob", "t1_c9", body="a link https://example.org/a and #tag")]
     path = write_lines(tmp_path / "RC_blocks.ndjson", records, extra_lines=["{not json\n"])
     first = wb.open(":memory:")

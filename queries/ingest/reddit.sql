@@ -99,7 +99,6 @@ SELECT line_no,
        is_comment,
        platform || ':' || CASE WHEN is_comment THEN 't1_' ELSE 't3_' END || native_id AS post_id,
        author_id,
-       r.author AS author,
        created_at,
        CASE WHEN is_comment THEN r.body
             WHEN coalesce(r.selftext, '') = '' THEN r.title
@@ -137,12 +136,12 @@ INSERT INTO stage_post_entities (post_id, entity, value)
 SELECT post_id, 'link', link_url FROM reddit_parsed WHERE reject_reason IS NULL AND link_url IS NOT NULL;
 
 -- name: reddit_accounts
--- The authors of reddit_parsed into stage_accounts, one row per author and block.
--- A block holds each active author many times; the merge keeps one row of all: seen at the author's
--- newest post of the block. The name is the author_id's, and the account's creation time
--- (author_created_utc) is one per account.
+-- The authors of reddit_parsed into stage_accounts, one row per author and batch of blocks.
+-- A batch holds each active author many times; the merge keeps one row of all: seen at the author's
+-- newest post of the batch. The name is the author_id's (the author as written), and the account's
+-- creation time (author_created_utc) is one per account.
 INSERT INTO stage_accounts (account_id, platform, handle, created_at, is_focal, seen_at)
-SELECT author_id, s.platform, min(author), max(author_created_at), false, max(created_at)
+SELECT author_id, s.platform, substr(author_id, length(s.platform) + 2), max(author_created_at), false, max(created_at)
 FROM reddit_parsed CROSS JOIN reddit_settings AS s
 WHERE reject_reason IS NULL AND author_id IS NOT NULL
 GROUP BY author_id, s.platform;
@@ -166,7 +165,7 @@ FROM reddit_parsed CROSS JOIN reddit_settings AS s
 WHERE reject_reason IS NULL;
 
 -- name: reddit_append_posts
--- The posts of reddit_parsed (one block's) straight into posts: a first load of the platform (see first_load_of_platform).
+-- The posts of reddit_parsed (a few blocks' rows) straight into posts: a first load of the platform (see first_load_of_platform).
 -- What merge_posts would insert when no staged id is in the workspace and each is staged once (if the
 -- file holds an id twice, unappend_posts hands its posts back to the merge); the file's posts are then
 -- written once, to the workspace, rather than staged whole, spilled and copied.

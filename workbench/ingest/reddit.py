@@ -75,6 +75,10 @@ WRITES_WHILE_STAGING = True
 #: Rows per record batch of a block's parsed rows (``reddit_parsed``): several batches a block, so
 #: that the statements over them run on every core (DuckDB scans an Arrow table batch by batch).
 _PARSED_BATCH_ROWS = 16_384
+#: Parsed rows written at once (a few blocks' worth, some 100 MB of Arrow): an insert of several of
+#: DuckDB's row groups of 122,880 rows writes them whole, on every core, and the authors of more
+#: rows are grouped into fewer staged accounts.
+_WRITE_ROWS = 250_000
 
 _COMMENT_KEYS = ("parent_id", "link_id")
 _SUBMISSION_KEYS = ("num_comments", "title", "selftext", "permalink")
@@ -127,11 +131,12 @@ def _define_rows(ctx: Any) -> None:
 
 def parse(ctx: Any) -> None:
     """One block of lines (``ctx.block``, Arrow) parsed by the view ``reddit_rows`` into Arrow rows
-    (``reddit_parsed``), and those into ``stage_posts``, ``stage_accounts``, ``stage_post_entities``
-    and ``stage_rejects`` (``queries/ingest/reddit.sql``); the block's rejected lines are left in
-    ``raw_lines`` (see the loader contract).
+    (``reddit_parsed``): its rejects into ``stage_rejects`` at once (the block's rejected lines are
+    left in ``raw_lines``, see the loader contract), its rows, with those of the next blocks, into
+    ``stage_posts``, ``stage_accounts`` and ``stage_post_entities`` some :data:`_WRITE_ROWS` at a time
+    (``queries/ingest/reddit.sql``).
 
-    In a first load of the platform (:func:`prepare`) the block's posts go straight into the
+    In a first load of the platform (:func:`prepare`) the posts go straight into the
     workspace's ``posts`` instead (``reddit_append_posts``): no post of the workspace can be merged
     with them, so the file's posts are written once rather than held whole in staging until the
     merge (a Pushshift month is tens of gigabytes).
@@ -146,17 +151,33 @@ def parse(ctx: Any) -> None:
     # without a block (a file of blank lines only), the lines are the table raw_lines (empty then)
     lines = ctx.block if ctx.block is not None else ctx.con.table("raw_lines").to_arrow_table()
     parsed = ctx.run_over_lines("ingest.reddit_block_rows", lines).to_arrow_table(batch_size=_PARSED_BATCH_ROWS)
-    for name in ("ingest.reddit_accounts", "ingest.reddit_append_posts" if ctx.state.get("append")
-                 else "ingest.reddit_stage_posts"):
-        ctx.run_over(name, parsed, "reddit_parsed")
-    if pc.any(pc.is_valid(parsed["link_url"])).as_py():
-        ctx.run_over("ingest.reddit_links", parsed, "reddit_parsed")
     if pc.any(pc.is_valid(parsed["reject_reason"])).as_py():
         ctx.run_over("ingest.reddit_rejects", parsed, "reddit_parsed")
         ctx.run_over("ingest.reddit_rejected_lines", parsed, "reddit_parsed")
         ctx.run("ingest.reddit_rejected_as_raw_lines")
     else:
         ctx.run("ingest.block_lines")  # no line of the block to keep
+    pending = ctx.state.setdefault("parsed", [])
+    pending.append(parsed)
+    if sum(table.num_rows for table in pending) >= _WRITE_ROWS:
+        _write_parsed(ctx)
+
+
+def _write_parsed(ctx: Any) -> None:
+    """The parsed rows of the blocks not written yet into ``stage_accounts``, ``stage_post_entities``
+    and ``posts`` (a first load of the platform) or ``stage_posts``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pending = ctx.state.pop("parsed", [])
+    if not pending:
+        return
+    parsed = pa.concat_tables(pending)  # the blocks' record batches as they are, not copied
+    for name in ("ingest.reddit_accounts", "ingest.reddit_append_posts" if ctx.state.get("append")
+                 else "ingest.reddit_stage_posts"):
+        ctx.run_over(name, parsed, "reddit_parsed")
+    if pc.any(pc.is_valid(parsed["link_url"])).as_py():
+        ctx.run_over("ingest.reddit_links", parsed, "reddit_parsed")
 
 
 def finish(ctx: Any) -> None:
@@ -170,6 +191,7 @@ def finish(ctx: Any) -> None:
     may hold one (``reddit_entity_texts``); else the appended posts return to staging
     (``unappend_posts``) and the load goes on as any other, so that the merge keeps each id's first copy.
     """
+    _write_parsed(ctx)  # the last blocks' rows (none on Spark: stage staged them whole)
     if ctx.state.get("append"):
         if not ctx.run("ingest.appended_duplicate_posts").fetchone()[0]:
             resolved = int(ctx.run("ingest.reddit_finish_appended").fetchone()[0])  # rows inserted
