@@ -359,27 +359,6 @@ def test_percentile_cutoffs_label_at_most_their_share(edges):
         assert scores.attrs["params"]["labels"] == "percentile"
 
 
-@settings(max_examples=15, deadline=None)
-@given(edge_lists)
-def test_day_credit_equals_the_post_join_without_posts(edges):
-    """Without posts (an edge list) the responses are credited by day (roles.credit_by_day), skipping the ASOF join
-    of roles.credit_by_post; on the same window both must give the same per-account inputs, column for column."""
-    from workbench.roles.scores import LEAD_KINDS, TRIM
-    from workbench.roles.window import window
-
-    with _random_store(edges) as store:
-        with window(store, kinds=("reply", "mention", "share", "quote", "comment"), since=None, until=None):
-            tables = []
-            for name in ("roles.credit_by_post", "roles.credit_by_day"):
-                store.execute(name)
-                tables.append(store.query("roles.account_counts", since=None, until=None, trim=TRIM,
-                                          unit_kinds=list(LEAD_KINDS) + ["reply", "comment"]).sort_values("vid",
-                                                                                                ignore_index=True))
-        pd.testing.assert_frame_equal(tables[0], tables[1])
-        responses = any(s != t and kind != "mention" for s, t, kind, _ in edges)
-        assert (tables[0]["responded_posts"].sum() > 0) == responses
-
-
 @pytest.mark.slow  # a few seconds: left out of make test-fast, run by make test
 @settings(max_examples=20, deadline=None)
 @given(edge_lists, st.lists(st.tuples(st.integers(1, 39), st.integers(0, 200)), min_size=1, max_size=30))

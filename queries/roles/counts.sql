@@ -1,23 +1,3 @@
--- name: credit_by_post
--- The responses of the prepared window that name no parent post, credited to the target's latest post or quote at or before them, else the UTC day (a temp macro account_counts reads).
-CREATE OR REPLACE TEMP MACRO _roles_unlinked() AS TABLE
-SELECT a.source, a.target,
-       coalesce(tp.post_key, (epoch(a.created_at) // 86400)::UBIGINT) AS unit_key,
-       tp.post_key IS NULL AS unit_is_day, tp.created_at AS unit_at
-FROM (SELECT source, target, created_at FROM _roles_ix
-      WHERE kind IN ('share', 'quote', 'reply', 'comment') AND parent_key IS NULL) a
-ASOF LEFT JOIN (SELECT vid, post_key, created_at FROM _roles_own_posts
-                WHERE kind IN ('post', 'quote') AND created_at IS NOT NULL) tp
-       ON tp.vid = a.target AND a.created_at >= tp.created_at;
-
--- name: credit_by_day
--- credit_by_post where no account of the window wrote a post or quote (an edge list): each response credited to its UTC day, as the join there would, without sorting every response for it (seconds at 10M).
-CREATE OR REPLACE TEMP MACRO _roles_unlinked() AS TABLE
-SELECT source, target, (epoch(created_at) // 86400)::UBIGINT AS unit_key, true AS unit_is_day,
-       NULL::TIMESTAMPTZ AS unit_at
-FROM _roles_ix
-WHERE kind IN ('share', 'quote', 'reply', 'comment') AND parent_key IS NULL;
-
 -- name: account_counts
 -- Raw per-account inputs of visibility, influence, reach and activity over the prepared window (one row per account, by vid).
 -- A response is a share, quote, reply or comment. Each is credited to the post it responds to: the parent of the responding
@@ -33,11 +13,18 @@ WITH amp AS (
     SELECT source, target, created_at, parent_key, parent_at, parent_kind
     FROM _roles_ix WHERE kind IN ('share', 'quote', 'reply', 'comment')
 ),
+target_posts AS (
+    SELECT vid, post_key, created_at FROM _roles_own_posts WHERE kind IN ('post', 'quote') AND created_at IS NOT NULL
+),
 credited AS (
     SELECT source, target, parent_key AS unit_key, false AS unit_is_day, parent_at AS unit_at
     FROM amp WHERE parent_key IS NOT NULL AND list_contains($unit_kinds, parent_kind)  -- others answer a post that is no unit
     UNION ALL
-    FROM _roles_unlinked()  -- roles.credit_by_post or roles.credit_by_day
+    SELECT a.source, a.target,
+           coalesce(tp.post_key, (epoch(a.created_at) // 86400)::UBIGINT) AS unit_key,
+           tp.post_key IS NULL AS unit_is_day, tp.created_at AS unit_at
+    FROM (SELECT source, target, created_at FROM amp WHERE parent_key IS NULL) a
+    ASOF LEFT JOIN target_posts tp ON tp.vid = a.target AND a.created_at >= tp.created_at
 ),
 unit_pull AS (
     SELECT target AS vid, unit_key, unit_is_day, any_value(unit_at) AS unit_at, count(DISTINCT source) AS pull
@@ -148,8 +135,8 @@ LEFT JOIN partners pa USING (vid)
 LEFT JOIN activity ac USING (vid);
 
 -- name: kinds_present
--- Interactions of the prepared window by kind, how many of its accounts have a follower count ('followers'), how
--- many posts or quotes its accounts wrote in the window ('lead_posts') and at any time ('unit_posts').
+-- Interactions of the prepared window by kind, how many of its accounts have a follower count ('followers'), and how
+-- many posts or quotes its accounts wrote in the window ('lead_posts').
 SELECT kind, count(*)::BIGINT AS interactions FROM _roles_ix GROUP BY kind
 UNION ALL
 SELECT 'followers', count(*)::BIGINT FROM _roles_accounts WHERE followers IS NOT NULL
@@ -158,8 +145,6 @@ SELECT 'lead_posts', count(*)::BIGINT FROM _roles_own_posts
 WHERE kind IN ('post', 'quote')
   AND ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
   AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
-UNION ALL
-SELECT 'unit_posts', count(*)::BIGINT FROM _roles_own_posts WHERE kind IN ('post', 'quote') AND created_at IS NOT NULL
 ORDER BY 1;
 
 -- name: participation

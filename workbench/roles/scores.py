@@ -263,7 +263,6 @@ def _support(present: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[bool, list[
     counts = dict(zip(present["kind"], present["interactions"]))
     followers = int(counts.pop("followers", 0))
     counts.pop("lead_posts", None)
-    counts.pop("unit_posts", None)
     held = ", ".join(f"{k} ({v:,})" for k, v in sorted(counts.items())) or "none"
     responses = sum(counts.get(k, 0) for k in RESPONSE_KINDS)
     messages, notes = [], []
@@ -358,8 +357,6 @@ def score(store, *, run_id: int | None = None, kinds: Iterable[str] = DEFAULT_KI
         present = store.query("roles.kinds_present", since=since_at, until=until_at)
         lead = int(present.loc[present["kind"] == "lead_posts", "interactions"].sum())
         unit_kinds = list(LEAD_KINDS if lead else LEAD_KINDS + ("reply", "comment"))
-        unit_posts = bool(present.loc[present["kind"] == "unit_posts", "interactions"].sum())
-        store.execute("roles.credit_by_post" if unit_posts else "roles.credit_by_day")
         table = store.query("roles.account_counts", since=since_at, until=until_at, trim=TRIM, unit_kinds=unit_kinds)
         table = table.sort_values("vid", ignore_index=True)  # row i is vertex i of the graphs
         participation = ga = None
