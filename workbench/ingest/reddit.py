@@ -38,7 +38,7 @@ from typing import Any
 
 from workbench.ingest import entities
 
-__all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "READS_BLOCK", "WRITES_WHILE_STAGING", "sniff", "prepare",
+__all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "READS_BLOCK", "sniff", "prepare",
            "parse", "finish", "stage", "resolve"]
 
 NAME = "reddit"
@@ -70,8 +70,6 @@ EXCLUDED_AUTHORS: tuple[str, ...] = (
 #: transaction is kept until it ends, so a per-block copy would keep the whole file). Its record
 #: batches of a few thousand lines are parsed on every core.
 READS_BLOCK = True
-#: A first load of the platform appends to ``posts`` while staging (:func:`parse`).
-WRITES_WHILE_STAGING = True
 #: Rows per record batch of a block's parsed rows (``reddit_parsed``): several batches a block, so
 #: that the statements over them run on every core (DuckDB scans an Arrow table batch by batch).
 _PARSED_BATCH_ROWS = 16_384
