@@ -64,6 +64,21 @@ def offline_page(browser, path: Path) -> Iterator[object]:
 _PAINTED = """root => { const c = root.querySelector('canvas.wb-network-canvas');
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
   for (let i = 0; i < d.length; i += 4) if (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235) n++; return n; }"""
+# Every node's disc is painted where the view says it is (its centre, or a point half its radius from it, is
+# not the white ground: a label's white halo can cross the centre), and the
+# canvas holds at least half the discs' area in painted pixels. Counting against the discs, not a fixed number
+# of pixels, holds for a three-node graph and does not depend on how the machine's fonts draw the labels.
+_DRAWN = """root => { const v = root.wbView, c = v.canvas, r = c.width / c.getBoundingClientRect().width;
+  const d = v.ctx.getImageData(0, 0, c.width, c.height).data; let missing = 0, area = 0, n = 0;
+  const white = i => d[i] >= 235 && d[i + 1] >= 235 && d[i + 2] >= 235;
+  const painted = (x, y) => x >= 0 && y >= 0 && x < c.width && y < c.height && !white(4 * (y * c.width + x));
+  for (let i = 0; i < v.n; i++) { const p = v.screen(i), x = Math.round(p[0] * r), y = Math.round(p[1] * r);
+    const h = Math.max(1, Math.floor(v.radius[i] * r / 2));
+    area += Math.PI * v.radius[i] * v.radius[i] * r * r;
+    if (![[0, 0], [h, 0], [-h, 0], [0, h], [0, -h]].some(o => painted(x + o[0], y + o[1]))) missing++; }
+  for (let i = 0; i < d.length; i += 4) if (!white(i)) n++;
+  return {nodes: v.n, missing: missing, painted: n, discs: area,
+          stretched: Math.abs(c.width - Math.round(c.clientWidth * (window.devicePixelRatio || 1))) > 1}; }"""
 _POSITION = """(root, i) => { const v = root.wbView, p = v.screen(i), box = v.canvas.getBoundingClientRect();
   return [box.left + p[0], box.top + p[1]]; }"""
 
@@ -80,7 +95,19 @@ def check_network_view(page, index: int = 0, *, pick: int = 0) -> str:
     box = canvas.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 300, box
     assert view.locator(".wb-network-static").evaluate("e => getComputedStyle(e).display") == "none"
-    assert view.evaluate(_PAINTED) > 2000  # nodes and edges drawn
+    drawn = view.evaluate(_DRAWN)
+    assert drawn["nodes"] >= 1 and drawn["missing"] == 0 and drawn["painted"] >= drawn["discs"] / 2, drawn
+    assert not drawn["stretched"], "the canvas is drawn at one width and shown at another"
+    # hover, before any search moves the drawing: the last node, wherever it is, shows its own name
+    last = view.evaluate("root => root.wbView.n - 1")
+    x, y = view.evaluate(_POSITION, last)
+    page.mouse.move(x, y)
+    assert view.locator(".wb-network-tip").is_visible()
+    hovered = view.evaluate("root => root.wbView.hovered")
+    assert view.evaluate("(root, i) => root.wbView.names[i]", hovered) == view.locator(".wb-network-tip b").text_content()
+    assert view.evaluate("(root, ij) => { const v = root.wbView, p = v.screen(ij[0]), q = v.screen(ij[1]); "
+                         "return Math.hypot(p[0] - q[0], p[1] - q[1]) <= v.radius[ij[0]] + 4; }", [hovered, last])
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
     rows = view.locator("table.wb-network-nodes tbody tr")
     assert rows.count() >= 1
     name = rows.nth(pick).locator("td").first.text_content().strip()

@@ -55,11 +55,13 @@
     this.hovered = -1;
     this.fillNames();
     this.bind();
-    this.restyle();
-    this.fit();
     var fallback = root.querySelector(".wb-network-static");
     if (fallback) { fallback.style.display = "none"; }
+    // shown before the first fit: a hidden canvas has no width, and a drawing fitted to a guessed width
+    // would be stretched to the real one, its nodes away from where the pointer finds them
     this.canvas.style.display = "block";
+    this.restyle();
+    this.fit();
     root.setAttribute("data-ready", "true");
   }
 
@@ -357,7 +359,20 @@
         else { view.select(-1); view.fit(); text(view.status, ""); }
       });
     }
-    window.addEventListener("resize", function () { view.draw(); });
+    // the page, a notebook's output area or a tab that was hidden can change the canvas's width at any
+    // time: the drawing keeps its centre and scale and is redrawn at the new size
+    var drawn = {width: canvas.clientWidth, height: canvas.clientHeight};
+    function resized() {
+      var width = canvas.clientWidth, height = canvas.clientHeight;
+      if (!width || !height || (width === drawn.width && height === drawn.height)) { return; }
+      var before = drawn;
+      drawn = {width: width, height: height};
+      if (!before.width || !before.height) { view.fit(); return; }  // first laid out now: fitted to a guess
+      view.offsetX += (width - before.width) / 2; view.offsetY += (height - before.height) / 2;
+      view.draw();
+    }
+    if (window.ResizeObserver) { new ResizeObserver(resized).observe(canvas); }
+    window.addEventListener("resize", resized);
   };
 
   window.wbNetwork = {
