@@ -4,6 +4,9 @@
   real dumps: authors from a skewed pool with 5% ``[deleted]`` and some AutoModerator, 40% top-level
   comments (their parents are submissions, not in the file: unresolved, as in a real RC file) and 60%
   replies to one of the 5,000 comments before them.
+- :func:`reddit_next_month`: the month after a :func:`reddit_month` file, of the same size and
+  authors: new comment ids, times a month later, and a reply's parent in the new month, except one reply
+  in ten, which answers a comment of the month before (as a real month's early replies do).
 - :func:`edge_list`: an edge CSV (``source,target,kind,timestamp``) with planted communities: each
   account belongs to one community of 20-2,000 members; a share ``mu`` of the interactions go anywhere,
   the others stay inside the source's community; activity and popularity are skewed.
@@ -18,7 +21,7 @@ from pathlib import Path
 import duckdb
 import zstandard
 
-__all__ = ["reddit_month", "edge_list", "MONTH_START"]
+__all__ = ["reddit_month", "reddit_next_month", "edge_list", "MONTH_START"]
 
 MONTH_START = 1136073600  # 2006-01-01T00:00:00Z
 MONTH_SECONDS = 31 * 86400
@@ -107,6 +110,32 @@ def reddit_month(folder: Path, *, comments: int) -> Path:
         zstandard.ZstdCompressor(level=3, threads=-1).copy_stream(source, target, size=plain.stat().st_size)
     plain.unlink()
     return packed
+
+
+_REDDIT_NEXT = """
+COPY (
+    SELECT * REPLACE ('d' || substr(id, 2) AS id,
+                      CASE WHEN starts_with(parent_id, 't1_c') AND hash(id, 8) % 10 <> 0
+                           THEN 't1_d' || substr(parent_id, 5) ELSE parent_id END AS parent_id,
+                      created_utc + $month_seconds AS created_utc)
+    FROM read_json('{source}', format = 'newline_delimited', compression = 'zstd')
+) TO '{path}' (FORMAT json)
+"""
+
+
+def reddit_next_month(month: Path, path: Path) -> Path:
+    """Write the month after ``month`` (a :func:`reddit_month` file) to ``path`` (``.zst``); return it."""
+    plain = path.with_suffix(".ndjson")
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    # the paths are ours (a temp folder), never user input; read_json and COPY ... TO take no bound path
+    con.execute(_REDDIT_NEXT.format(source=str(month).replace("'", "''"), path=str(plain).replace("'", "''")),
+                {"month_seconds": MONTH_SECONDS})
+    con.close()
+    with open(plain, "rb") as source, open(path, "wb") as target:
+        zstandard.ZstdCompressor(level=3, threads=-1).copy_stream(source, target, size=plain.stat().st_size)
+    plain.unlink()
+    return path
 
 
 def edge_list(path: Path, *, interactions: int, accounts: int, mu: float = 0.2, seed: int = 0) -> Path:

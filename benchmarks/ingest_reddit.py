@@ -12,6 +12,10 @@ own process (wall time, CPU time, peak resident memory, load average; see ``meas
   they are parsed, the file checked for ids given twice, parent resolution, provenance), with the time
   of each named query it runs (where the time goes).
 
+- ``later`` (``--later-month``): the month after it (:func:`generate.reddit_next_month`: new ids, one
+  reply in ten to the first month) loaded into the workspace that holds the first month, as a researcher
+  loads a second month (``later_vs_first``: its time against the first month's load).
+
 The floor runs first, the load after it, in the same run (``--repeat`` interleaves them and keeps each
 one's fastest). Writes ``benchmarks/results/ingest_reddit.json`` (or ``--out``) with ``load_vs_floor``
 (target at most 2) and the load's peak memory (target about 1-2 GB, whatever the file's size).
@@ -196,12 +200,24 @@ def run(args: argparse.Namespace) -> dict:
         result["load_vs_floor"] = round(load["seconds"] / floor["seconds"], 2)
         result["load_vs_floor_cpu"] = round(load["cpu_seconds"] / floor["cpu_seconds"], 2)
         result["peak_rss_gb"] = {"load": load["peak_rss_gb"], "floor": floor["peak_rss_gb"]}
+        if args.later_month:
+            following = month.parent / "RC_bench_next.zst"
+            if not following.exists():
+                generate.reddit_next_month(month, following)
+            shutil.copyfile(folder / "load.duckdb", fresh(folder / "later.duckdb"))  # the first month's workspace
+            later = measure([PYTHON, __file__, "--child", "load", "--path", str(following),
+                             "--db", str(folder / "later.duckdb"), *memory], cwd=ROOT, env=env)
+            result["later"] = later
+            result["later_vs_first"] = round(later["seconds"] / load["seconds"], 2)
+            result["later_vs_first_cpu"] = round(later["cpu_seconds"] / load["cpu_seconds"], 2)
+            result["later_vs_floor"] = round(later["seconds"] / floor["seconds"], 2)
+            result["peak_rss_gb"]["later"] = later["peak_rss_gb"]
         result["machine"]["load_average_at_end"] = load_average()
     finally:
         if not args.workdir:
             shutil.rmtree(folder, ignore_errors=True)
         else:
-            for name in ("floor.duckdb", "load.duckdb"):
+            for name in ("floor.duckdb", "load.duckdb", "later.duckdb"):
                 fresh(folder / name)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -214,6 +230,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-limit", help="the load's memory limit (default: the workbench's default)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--workdir", help="keep the generated month here and reuse it")
+    parser.add_argument("--later-month", action="store_true",
+                        help="also load the next month into the first month's workspace (a second month)")
     main_with_children(parser, {"floor": lambda a: child_floor(a.path, a.db),
                                 "load": lambda a: child_load(a.path, a.db, a.memory_limit)}, run, argv)
 

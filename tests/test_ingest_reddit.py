@@ -298,10 +298,43 @@ def _tables_without_load_ids(store) -> dict[str, list[tuple]]:
     }
 
 
-def test_an_id_twice_in_a_file_keeps_its_first_copy_in_a_first_load_too(tmp_path, monkeypatch):
+@pytest.fixture
+def statements(monkeypatch):
+    """The named queries the loads of a test run, in order (to tell an appended load from a merged one)."""
+    from workbench.ingest.context import StageContext
+
+    names: list[str] = []
+    run, run_over = StageContext.run, StageContext.run_over
+
+    def spied_run(self, name, **params):
+        names.append(name)
+        return run(self, name, **params)
+
+    def spied_run_over(self, name, table, table_name):
+        names.append(name)
+        return run_over(self, name, table, table_name)
+
+    monkeypatch.setattr(StageContext, "run", spied_run)
+    monkeypatch.setattr(StageContext, "run_over", spied_run_over)
+    return names
+
+
+def merged_throughout(monkeypatch, paths) -> wb.Store:
+    """A workspace with ``paths`` loaded in order, each staged whole and merged (no load appends)."""
+    monkeypatch.setattr(reddit, "APPENDS", False)
+    try:
+        store = wb.open(":memory:")
+        for path in paths:
+            wb.load(store, path)
+        return store
+    finally:
+        monkeypatch.setattr(reddit, "APPENDS", True)
+
+
+def test_an_id_twice_in_a_file_keeps_its_first_copy_in_a_first_load_too(tmp_path, monkeypatch, statements):
     """A first load of the platform appends its posts as it parses them; a file that holds an id
     twice (here in different blocks and writes) hands them back to the merge, which keeps the
-    first copy: the same tables as the same file loaded after another Reddit file (merged throughout)."""
+    first copy: the same tables as the same file merged throughout."""
     from workbench.ingest import staging
 
     monkeypatch.setattr(staging, "BLOCK_BYTES", 300)
@@ -311,21 +344,126 @@ def test_an_id_twice_in_a_file_keeps_its_first_copy_in_a_first_load_too(tmp_path
     path = write_lines(tmp_path / "RC_twice.ndjson", [*THREAD, *later_copies])
     first = wb.open(":memory:")
     report = wb.load(first, path).files[0]
+    assert "ingest.unappend_posts" in statements
     assert (report.new_posts, report.new_interactions, report.unresolved) == (len(THREAD), 4, 1)
     assert first.sql("SELECT author_id FROM posts WHERE post_id IN ('reddit:t1_c2', 'reddit:t3_s1') "
                      "ORDER BY post_id").fetchall() == [("reddit:bob",), ("reddit:op",)]
-    merged = wb.open(":memory:")
-    other = write_lines(tmp_path / "RC_other.ndjson", [submission("s99", "zoe")])
-    wb.load(merged, other)
-    assert wb.load(merged, path).files[0].new_posts == len(THREAD)
-    merged.sql("DELETE FROM posts WHERE post_id = 'reddit:t3_s99'")
-    merged.sql("DELETE FROM accounts WHERE account_id = 'reddit:zoe'")
+    merged = merged_throughout(monkeypatch, [path])
     assert _tables_without_load_ids(first) == _tables_without_load_ids(merged)
+
+
+# Two months of one subreddit: the second month's comments reply to the first's (c3 -> c1) and to
+# submissions of their own; a first-month comment (c5) replies to a submission that only the second
+# month brings (s9), so either order leaves something for the later load to complete.
+MONTH_1 = [submission("s1", "op"), comment("c1", "alice", "t3_s1"), comment("c2", "bob", "t1_c1"),
+           comment("c5", "carol", "t3_s9", link="t3_s9"), comment("c6", "dave", "t1_c40", link="t3_s40")]
+MONTH_2 = [submission("s9", "erin"), comment("c3", "erin", "t1_c1"), comment("c4", "[deleted]", "t3_s9", link="t3_s9"),
+           comment("c7", "bob", "t1_c4", link="t3_s9"), comment("c8", "alice", "t3_s9", link="t3_s9"),
+           comment("c9", "frank", "t1_c77", link="t3_s77")]
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)], ids=["in order", "second month first"])
+def test_a_later_month_is_appended_and_gives_the_tables_of_a_merged_load(tmp_path, monkeypatch, statements, order):
+    """A later load of the platform whose posts the workspace does not hold appends them as a first
+    load does, in either order of the months: the same posts, interactions (across the months, both
+    ways), accounts, unresolved counts and load ids as the months merged throughout."""
+    from workbench.ingest import staging
+
+    monkeypatch.setattr(staging, "BLOCK_BYTES", 200)
+    monkeypatch.setattr(reddit, "_WRITE_ROWS", 2)
+    months = [write_lines(tmp_path / "RC_1.ndjson", MONTH_1), write_lines(tmp_path / "RC_2.ndjson", MONTH_2)]
+    paths = [months[i] for i in order]
+    appended = wb.open(":memory:")
+    reports = [wb.load(appended, path).files[0] for path in paths]
+    assert "ingest.reddit_stage_posts" not in statements and "ingest.unappend_posts" not in statements
+    assert statements.count("ingest.reddit_resolve_appended") == 1  # the later load only
+    merged = merged_throughout(monkeypatch, paths)
+    assert _tables_without_load_ids(appended) == _tables_without_load_ids(merged)
+    for table in ("posts", "interactions"):
+        query = f"SELECT post_id, load_id FROM {table} ORDER BY post_id, load_id"  # noqa: S608 - our table names
+        assert appended.sql(query).fetchall() == merged.sql(query).fetchall()
+    # by hand: alice -> op, bob -> alice (month 1); erin -> alice (c3 -> c1), alice -> erin (c8 -> s9),
+    # carol -> erin (c5 -> s9, completed by month 2 whichever came first); c7 replies to a deleted author
+    assert loaded_edges(appended) == {("reddit:t1_c1", "reddit:alice", "reddit:op"),
+                                      ("reddit:t1_c2", "reddit:bob", "reddit:alice"),
+                                      ("reddit:t1_c3", "reddit:erin", "reddit:alice"),
+                                      ("reddit:t1_c8", "reddit:alice", "reddit:erin"),
+                                      ("reddit:t1_c5", "reddit:carol", "reddit:erin")}
+    merged_reports = {r.path: r for r in merged.sql("SELECT path, unresolved, interactions_loaded FROM loads")
+                      .df().itertuples()}
+    for report, path in zip(reports, paths):
+        assert (report.unresolved, report.new_interactions) == \
+            (merged_reports[str(path)].unresolved, merged_reports[str(path)].interactions_loaded)
+    # in order: month 1 leaves c5 (s9 unknown) and c6, month 2 then c9 (c3's parent is known);
+    # second month first: month 2 leaves c3 (c1 unknown) and c9 (c4 is deleted, c7's parent known), month 1 c6
+    assert [r.unresolved for r in reports] == [2, 1]
+
+
+def test_a_later_file_that_repeats_an_earlier_post_goes_back_to_the_merge(tmp_path, monkeypatch, statements):
+    """A later dump that overlaps an earlier one after its first rows is appended, found to hold a known
+    post id at the end (appended_posts_collide) and merged: the workspace's copy is kept and filled in."""
+    from workbench.ingest import staging
+
+    monkeypatch.setattr(staging, "BLOCK_BYTES", 200)
+    monkeypatch.setattr(reddit, "_WRITE_ROWS", 2)
+    overlap = [*MONTH_2, comment("c2", "bob", "t1_c1", score=40), submission("s1", "op", num_comments=9)]
+    paths = [write_lines(tmp_path / "RC_1.ndjson", MONTH_1), write_lines(tmp_path / "RC_2b.ndjson", overlap)]
+    store = wb.open(":memory:")
+    reports = [wb.load(store, path).files[0] for path in paths]
+    assert statements.count("ingest.reddit_append_posts") > 0 and statements.count("ingest.unappend_posts") == 1
+    assert reports[1].new_posts == len(MONTH_2)
+    merged = merged_throughout(monkeypatch, paths)
+    assert _tables_without_load_ids(store) == _tables_without_load_ids(merged)
+    # the first load's copies won; nothing of the second copies was written twice
+    assert store.sql("SELECT like_count, reply_count FROM posts WHERE post_id IN ('reddit:t1_c2', 'reddit:t3_s1') "
+                     "ORDER BY post_id").fetchall() == [(-2, None), (5, 2)]
+
+
+def test_a_reload_and_a_dump_that_starts_like_a_loaded_one_are_merged_not_appended(tmp_path, monkeypatch, statements):
+    """A later load whose first rows name known posts (a reload, an overlapping dump) is staged and merged
+    from the start (reddit_ids_known), and a reload adds nothing."""
+    path = write_lines(tmp_path / "RC_1.ndjson", MONTH_1)
+    store = wb.open(":memory:")
+    wb.load(store, path)
+    counts = store.counts()
+    copy = tmp_path / "copy.ndjson"
+    copy.write_bytes(path.read_bytes())
+    statements.clear()
+    report = wb.load(store, copy).files[0]
+    assert "ingest.reddit_ids_known" in statements and "ingest.reddit_append_posts" not in statements
+    assert (report.new_posts, report.new_interactions) == (0, 0)
+    assert {k: v for k, v in store.counts().items() if k != "loads"} == \
+        {k: v for k, v in counts.items() if k != "loads"}
+
+
+def test_a_post_id_an_edge_list_gave_this_platform_sends_a_later_load_to_the_merge(tmp_path, monkeypatch, statements):
+    """An edge list loaded as platform reddit, with post ids, holds interactions whose post id a Reddit
+    dump then brings: the dump's appended posts go back to the merge, which keeps the edge list's
+    interaction and adds the comment's own (the same tables as merged throughout)."""
+    from workbench.ingest import staging
+
+    monkeypatch.setattr(staging, "BLOCK_BYTES", 200)
+    monkeypatch.setattr(reddit, "_WRITE_ROWS", 2)
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target,kind,post_id\nzoe,alice,reply,t1_c8\n", encoding="utf-8")
+    dump = write_lines(tmp_path / "RC_2.ndjson", MONTH_2)
+    store = wb.open(":memory:")
+    wb.load(store, edges, platform="reddit")
+    wb.load(store, dump)
+    assert "ingest.appended_posts_collide" in statements and "ingest.unappend_posts" in statements
+    monkeypatch.setattr(reddit, "APPENDS", False)
+    merged = wb.open(":memory:")
+    wb.load(merged, edges, platform="reddit")
+    wb.load(merged, dump)
+    assert _tables_without_load_ids(store) == _tables_without_load_ids(merged)
+    assert store.sql("SELECT source_id, target_id, kind FROM interactions WHERE post_id = 'reddit:t1_c8' "
+                     "ORDER BY ALL").fetchall() == [("reddit:alice", "reddit:erin", "comment"),
+                                                    ("reddit:zoe", "reddit:alice", "reply")]
 
 
 def test_a_first_load_in_many_blocks_gives_the_tables_of_a_merged_load(tmp_path, monkeypatch):
     """The appended first load, parsed in many small blocks and written a few at a time, against the same file merged (loaded
-    after another Reddit file): the same posts, interactions, accounts, links and unresolved count."""
+    after another Reddit file, with appending off): the same posts, interactions, accounts, links and unresolved count."""
     from workbench.ingest import staging
 
     monkeypatch.setattr(staging, "BLOCK_BYTES", 300)
@@ -336,6 +474,7 @@ def test_a_first_load_in_many_blocks_gives_the_tables_of_a_merged_load(tmp_path,
     report = wb.load(first, path).files[0]
     merged = wb.open(":memory:")
     wb.load(merged, write_lines(tmp_path / "RC_other.ndjson", [submission("s99", "zoe")]))
+    monkeypatch.setattr(reddit, "APPENDS", False)
     again = wb.load(merged, path).files[0]
     assert (report.new_posts, report.new_interactions, report.unresolved, report.records_rejected) == \
         (again.new_posts, again.new_interactions, again.unresolved, again.records_rejected) == (len(records), 5, 1, 1)

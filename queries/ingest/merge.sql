@@ -188,7 +188,7 @@ WHERE s.post_id IS NOT NULL AND coalesce(s.value, '') <> ''
   AND s.post_id NOT IN (SELECT post_id FROM post_entities);
 
 -- name: first_load_of_platform
--- Whether the workspace holds no post and no interaction with a post id of this platform: a load's posts can then be appended as they are parsed.
+-- Whether the workspace holds no post and no interaction with a post id of this platform: a load's posts can then be appended as they are parsed, and need no check against earlier loads.
 -- Post ids are platform-qualified (`<platform>:...`), so no post of such a load can meet one the
 -- workspace holds; only the file's own copies of an id remain to be merged (appended_duplicate_posts).
 SELECT NOT EXISTS (SELECT 1 FROM posts WHERE starts_with(post_id, $platform || ':'))
@@ -210,6 +210,25 @@ FROM (SELECT post_id
         AND hash(post_id) IN (SELECT h FROM (SELECT hash(post_id) AS h FROM posts WHERE load_id = $load_id
                                              GROUP BY h HAVING count(*) > 1))
       GROUP BY post_id HAVING count(*) > 1);
+
+-- name: appended_posts_collide
+-- Whether a post id appended by this load is held by an earlier load (a post, or the post id of an interaction from a load of another format): then unappend_posts and the merge decide.
+-- A later load of the platform appends its posts when its first rows name no known post
+-- (reddit_ids_known); this checks every appended id. Ids are compared by 64-bit hash first: equal ids
+-- have equal hashes, and two different ids that share one (rare) only send the load to the merge,
+-- which is exact. Loads of $format make interactions only from their own posts, so only the
+-- interactions of other formats' loads (an edge list given this platform and post ids) are looked at.
+SELECT EXISTS (
+           SELECT 1
+           FROM posts AS o
+           WHERE o.load_id IS DISTINCT FROM $load_id AND starts_with(o.post_id, $platform || ':')
+             AND hash(o.post_id) IN (SELECT hash(post_id) FROM posts WHERE load_id = $load_id))
+    OR EXISTS (
+           SELECT 1
+           FROM interactions AS i
+           WHERE (i.load_id IS NULL OR i.load_id NOT IN (SELECT load_id FROM loads WHERE format = $format))
+             AND starts_with(i.post_id, $platform || ':')
+             AND hash(i.post_id) IN (SELECT hash(post_id) FROM posts WHERE load_id = $load_id)) AS collide;
 
 -- name: unappend_posts
 -- The posts this load appended, back into stage_posts (numbered in the order they were appended: file order) and out of posts.

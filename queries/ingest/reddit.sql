@@ -165,7 +165,7 @@ FROM reddit_parsed CROSS JOIN reddit_settings AS s
 WHERE reject_reason IS NULL;
 
 -- name: reddit_append_posts
--- The posts of reddit_parsed (a few blocks' rows) straight into posts: a first load of the platform (see first_load_of_platform).
+-- The posts of reddit_parsed (a few blocks' rows) straight into posts: a load whose posts are not in the workspace (see first_load_of_platform, reddit_ids_known).
 -- What merge_posts would insert when no staged id is in the workspace and each is staged once (if the
 -- file holds an id twice, unappend_posts hands its posts back to the merge); the file's posts are then
 -- written once, to the workspace, rather than staged whole, spilled and copied.
@@ -228,26 +228,48 @@ WHERE NOT EXISTS (
 );
 
 -- name: reddit_finish_appended
--- reddit_finish for a first load of the platform whose posts were appended (each id once): the comment interactions, straight into interactions.
--- The parent is among this load's posts or not known at all (no other post id is the platform's), so
--- the join is this load's posts with themselves; what the merge would add, each comment once.
+-- reddit_finish for a load whose posts were appended (each id once, none an earlier load's): the comment interactions, straight into interactions.
+-- The parent is among this load's posts, an earlier load's, or not known at all; each post id is in
+-- posts once (appended_duplicate_posts, appended_posts_collide), so one join finds its author. What
+-- the merge would add, each comment once: no interaction of the workspace has this load's post ids.
 INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
 SELECT c.author_id, p.author_id, 'comment', c.post_id, c.created_at, $platform, $load_id
 FROM posts AS c
 JOIN posts AS p ON p.post_id = c.parent_post_id
 WHERE c.load_id = $load_id AND c.kind = 'comment' AND c.author_id IS NOT NULL
-  AND p.load_id = $load_id AND p.author_id IS NOT NULL;
+  AND p.author_id IS NOT NULL;
 
 -- name: reddit_unresolved_appended
--- The comments of an appended first load whose parent is not known (staged_unresolved for reddit_finish_appended, which made $resolved interactions).
+-- The comments of an appended load whose parent is not known (staged_unresolved for reddit_finish_appended, which made $resolved interactions).
 -- A comment by an account has a parent with an account author (one of the $resolved), a parent without
--- one ([deleted], AutoModerator, ...: no interaction), or none known; only the few posts without an
--- account author are looked up, not every post of the load.
+-- one ([deleted], AutoModerator, ...: no interaction), or none known; only the few posts of the
+-- platform without an account author are looked up, not every post.
 SELECT count(*) - count(p.post_id) - $resolved AS unresolved
 FROM posts AS c
-LEFT JOIN (SELECT post_id FROM posts WHERE load_id = $load_id AND author_id IS NULL) AS p
+LEFT JOIN (SELECT post_id FROM posts WHERE author_id IS NULL AND starts_with(post_id, $platform || ':')) AS p
        ON p.post_id = c.parent_post_id
 WHERE c.load_id = $load_id AND c.kind = 'comment' AND c.author_id IS NOT NULL;
+
+-- name: reddit_resolve_appended
+-- reddit_resolve for a load whose posts were appended: earlier loads' comments whose parent is among this load's posts.
+-- (reddit_resolve finds this load's posts by the staged ids; an appended load stages none.) The
+-- earlier comments' parents were unknown until now, so their interactions are new (unless another
+-- format's load made the same one, which is left out as reddit_resolve leaves it out).
+INSERT INTO interactions (source_id, target_id, kind, post_id, created_at, platform, load_id)
+SELECT c.author_id, p.author_id, 'comment', c.post_id, c.created_at, $platform, $load_id
+FROM posts AS c
+JOIN posts AS p ON p.post_id = c.parent_post_id
+WHERE p.load_id = $load_id AND p.author_id IS NOT NULL
+  AND c.load_id IS DISTINCT FROM $load_id AND c.platform = $platform
+  AND c.kind = 'comment' AND c.collected AND c.author_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM interactions AS i
+                  WHERE i.post_id = c.post_id AND i.kind = 'comment'
+                    AND i.source_id = c.author_id AND i.target_id = p.author_id);
+
+-- name: reddit_ids_known
+-- Whether a post id of reddit_parsed (the first rows a later load of the platform would append) is in the workspace: if so the load goes to the merge (a reload, an overlapping dump).
+SELECT EXISTS (SELECT 1 FROM reddit_parsed AS r JOIN posts AS p ON p.post_id = r.post_id
+               WHERE r.reject_reason IS NULL) AS known;
 
 -- name: reddit_entity_texts
 -- The texts of an appended first load that may hold a link or a hashtag, into stage_posts for text_entities (which reads only those).
