@@ -64,8 +64,8 @@ def offline_page(browser, path: Path) -> Iterator[object]:
 _PAINTED = """root => { const c = root.querySelector('canvas.wb-network-canvas');
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
   for (let i = 0; i < d.length; i += 4) if (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235) n++; return n; }"""
-# Every node's disc is painted where the view says it is (its centre, or a point half its radius from it, is
-# not the white ground: a label's white halo can cross the centre), and the
+# Every node's disc is painted where the view says it is (some pixel of the disc is not the white ground: a
+# label's white halo, drawn over the nodes, can cover a small node's centre), and the
 # canvas holds at least half the discs' area in painted pixels. Counting against the discs, not a fixed number
 # of pixels, holds for a three-node graph and does not depend on how the machine's fonts draw the labels.
 _DRAWN = """root => { const v = root.wbView, c = v.canvas, r = c.width / c.getBoundingClientRect().width;
@@ -73,9 +73,11 @@ _DRAWN = """root => { const v = root.wbView, c = v.canvas, r = c.width / c.getBo
   const white = i => d[i] >= 235 && d[i + 1] >= 235 && d[i + 2] >= 235;
   const painted = (x, y) => x >= 0 && y >= 0 && x < c.width && y < c.height && !white(4 * (y * c.width + x));
   for (let i = 0; i < v.n; i++) { const p = v.screen(i), x = Math.round(p[0] * r), y = Math.round(p[1] * r);
-    const h = Math.max(1, Math.floor(v.radius[i] * r / 2));
+    const h = Math.max(1, Math.floor(v.radius[i] * r - 0.5)); let seen = false;
     area += Math.PI * v.radius[i] * v.radius[i] * r * r;
-    if (![[0, 0], [h, 0], [-h, 0], [0, h], [0, -h]].some(o => painted(x + o[0], y + o[1]))) missing++; }
+    for (let dy = -h; dy <= h && !seen; dy++) for (let dx = -h; dx <= h && !seen; dx++)
+      seen = dx * dx + dy * dy <= h * h && painted(x + dx, y + dy);
+    if (!seen) missing++; }
   for (let i = 0; i < d.length; i += 4) if (!white(i)) n++;
   return {nodes: v.n, missing: missing, painted: n, discs: area,
           stretched: Math.abs(c.width - Math.round(c.clientWidth * (window.devicePixelRatio || 1))) > 1}; }"""
@@ -95,6 +97,8 @@ def check_network_view(page, index: int = 0, *, pick: int = 0) -> str:
     box = canvas.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 300, box
     assert view.locator(".wb-network-static").evaluate("e => getComputedStyle(e).display") == "none"
+    # two animation frames: a size change the page's layout made is observed and redrawn by then
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     drawn = view.evaluate(_DRAWN)
     assert drawn["nodes"] >= 1 and drawn["missing"] == 0 and drawn["painted"] >= drawn["discs"] / 2, drawn
     assert not drawn["stretched"], "the canvas is drawn at one width and shown at another"
