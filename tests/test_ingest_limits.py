@@ -207,6 +207,25 @@ def test_a_load_under_256mb_gives_the_same_tables(tmp_path):
 
 
 @pytest.mark.slow
+def test_two_months_under_256mb_give_the_same_tables(tmp_path):
+    """A month of 200k comments and the month after it (one reply in ten to the first month), loaded in one
+    command with ``--memory-limit 256MB``: the second month is appended too, its checks against the first
+    month's posts and its parent join spill, and the workspace holds exactly the rows of the two loads
+    without a limit, the replies across the months included."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import generate
+
+    first = generate.reddit_month(tmp_path, comments=200_000)
+    second = generate.reddit_next_month(first, tmp_path / "RC_next.zst")
+    limited = _same_tables_under_limit(tmp_path, [first, second], "256MB", records=400_000)
+    with wb.open(limited, read_only=True) as store:
+        assert store.counts()["posts"] == 400_000
+        across = store.scalar("SELECT count(*) FROM interactions AS i JOIN posts AS c ON c.post_id = i.post_id "
+                              "WHERE starts_with(c.post_id, 'reddit:t1_d') AND starts_with(c.parent_post_id, 'reddit:t1_c')")
+        assert across > 0  # second-month comments answering first-month ones
+
+
+@pytest.mark.slow
 def test_an_edge_list_under_64mb_gives_the_same_tables(tmp_path):
     """An edge list of 400k interactions (13 MB) and 2,000 of its lines again (repeated interactions:
     occurrences 1 and 2) loaded with ``--memory-limit 64MB`` (its work tables spill) gives exactly
@@ -224,15 +243,17 @@ def test_an_edge_list_under_64mb_gives_the_same_tables(tmp_path):
         assert store.scalar("SELECT count(*) FROM interactions WHERE post_id LIKE '%:2'") >= 2000
 
 
-def _same_tables_under_limit(tmp_path: Path, path: Path, limit: str, *, records: int) -> Path:
-    """Load ``path`` with the CLI under ``--memory-limit limit`` and with the API under 16 GB; the peak stays
-    under LIMITED_RSS_MAX and both workspaces hold the same rows. Returns the limited workspace."""
+def _same_tables_under_limit(tmp_path: Path, path: Path | list[Path], limit: str, *, records: int) -> Path:
+    """Load ``path`` (or several files, one load each) with the CLI under ``--memory-limit limit`` and with
+    the API under 16 GB; the peak stays under LIMITED_RSS_MAX and both workspaces hold the same rows.
+    Returns the limited workspace."""
     limited = tmp_path / "limited.duckdb"
-    code, err, peak = _measured_cli("load", str(path), "--db", str(limited), "--memory-limit", limit, "--quiet")
+    paths = [str(p) for p in (path if isinstance(path, list) else [path])]
+    code, err, peak = _measured_cli("load", *paths, "--db", str(limited), "--memory-limit", limit, "--quiet")
     assert code == 0, err
     assert peak < LIMITED_RSS_MAX, f"peak {peak >> 20} MiB"
     with wb.open(tmp_path / "unlimited.duckdb", memory_limit="16GB") as store:
-        assert wb.load(store, path).records_loaded == records
+        assert wb.load(store, paths).records_loaded == records
         unlimited = {name: store.sql(query).fetchall() for name, query in FINGERPRINTS.items()}
     with wb.open(limited, read_only=True) as store:
         assert {name: store.sql(query).fetchall() for name, query in FINGERPRINTS.items()} == unlimited
