@@ -272,7 +272,7 @@ SELECT EXISTS (SELECT 1 FROM reddit_parsed AS r JOIN posts AS p ON p.post_id = r
                WHERE r.reject_reason IS NULL) AS known;
 
 -- name: reddit_entity_texts
--- The texts of an appended first load that may hold a link or a hashtag, into stage_posts for text_entities (which reads only those).
+-- The texts of an appended load that may hold a link or a hashtag, into stage_posts for text_entities (which reads only those).
 INSERT INTO stage_posts (post_id, text)
 SELECT post_id, text
 FROM posts

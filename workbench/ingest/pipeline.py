@@ -43,7 +43,7 @@ Arrow lines in place (``ctx.block``, ``ctx.run_over_lines``) instead of a copy i
 leaves in ``raw_lines`` the lines it may reject. On DuckDB, ``finish`` may replace ``stage_interactions`` by a temp view of its work
 tables (edge lists do): the merge then computes the staged rows as it inserts them, instead of storing
 them twice. A streaming format may also write to the canonical tables itself, within the load's
-transaction, where no merge is needed (Reddit's first load of the platform: ``reddit_append_posts``);
+transaction, where no merge is needed (a Reddit load whose posts the workspace does not hold: ``reddit_append_posts``);
 what the load added is counted from before staging.
 """
 

@@ -173,7 +173,7 @@ def parse(ctx: Any) -> None:
 
 def _write_parsed(ctx: Any) -> None:
     """The parsed rows of the blocks not written yet into ``stage_accounts``, ``stage_post_entities``
-    and ``posts`` (a first load of the platform) or ``stage_posts``."""
+    and ``posts`` (a load that appends, see :func:`prepare`) or ``stage_posts``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
