@@ -8,7 +8,7 @@ SELECT $platform AS platform, $load_id AS load_id, $excluded_authors AS excluded
 --
 -- A view, defined once: a streaming load scans it over each block's Arrow lines in place (raw_lines
 -- is that block for the one statement; nothing of the block stays in the transaction) and keeps its
--- rows as Arrow (reddit_parsed) for reddit_rejects, reddit_links, reddit_accounts and reddit_append_posts
+-- rows as Arrow (reddit_parsed) for reddit_rejects, reddit_links, reddit_block_authors and reddit_append_posts
 -- or reddit_stage_posts; the whole file (Spark) makes reddit_parsed a table (reddit_parsed_table).
 -- The rows carry the columns of stage_posts as they are staged, so that either step is a plain copy.
 -- Ids: a submission is `<platform>:t3_<id>`, a comment `<platform>:t1_<id>` (Reddit's own "fullname"
@@ -136,15 +136,36 @@ INSERT INTO stage_post_entities (post_id, entity, value)
 SELECT post_id, 'link', link_url FROM reddit_parsed WHERE reject_reason IS NULL AND link_url IS NOT NULL;
 
 -- name: reddit_accounts
--- The authors of reddit_parsed into stage_accounts, one row per author and batch of blocks.
--- A batch holds each active author many times; the merge keeps one row of all: seen at the author's
--- newest post of the batch. The name is the author_id's (the author as written), and the account's
--- creation time (author_created_utc) is one per account.
+-- The authors of reddit_parsed into stage_accounts, one row per author (the whole file at once: the Spark engine).
+-- The name is the author_id's (the author as written); the account's creation time (author_created_utc,
+-- one per account) and the time it was seen at (its newest post) are the latest the file gives.
 INSERT INTO stage_accounts (account_id, platform, handle, created_at, is_focal, seen_at)
 SELECT author_id, s.platform, substr(author_id, length(s.platform) + 2), max(author_created_at), false, max(created_at)
 FROM reddit_parsed CROSS JOIN reddit_settings AS s
 WHERE reject_reason IS NULL AND author_id IS NOT NULL
 GROUP BY author_id, s.platform;
+
+-- name: reddit_block_authors
+-- The authors of reddit_parsed (a few blocks' rows), one row per author: its latest creation time (author_created_utc) and newest post.
+SELECT author_id, max(author_created_at) AS created_at, max(created_at) AS seen_at
+FROM reddit_parsed
+WHERE reject_reason IS NULL AND author_id IS NOT NULL
+GROUP BY author_id;
+
+-- name: reddit_fold_authors
+-- The authors of the file so far (reddit_authors: the earlier blocks' with the latest blocks'), one row per author.
+-- A streaming load keeps them as Arrow, outside the load's transaction: a temp table written block
+-- after block would hold every block's authors in memory until the load commits (10M comments: half a
+-- gigabyte of the 1 GB memory limit, which then spilled the posts the load writes).
+SELECT author_id, max(created_at) AS created_at, max(seen_at) AS seen_at
+FROM reddit_authors
+GROUP BY author_id;
+
+-- name: reddit_stage_authors
+-- The authors of the file (reddit_authors, one row per author) into stage_accounts.
+INSERT INTO stage_accounts (account_id, platform, handle, created_at, is_focal, seen_at)
+SELECT author_id, s.platform, substr(author_id, length(s.platform) + 2), created_at, false, seen_at
+FROM reddit_authors CROSS JOIN reddit_settings AS s;
 
 -- name: reddit_rejected_lines
 -- The lines of reddit_parsed that were rejected (the block's, in a streaming load), for rejects.raw; then renamed raw_lines (reddit_rejected_as_raw_lines).

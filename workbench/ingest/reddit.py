@@ -143,8 +143,8 @@ def parse(ctx: Any) -> None:
     """One block of lines (``ctx.block``, Arrow) parsed by the view ``reddit_rows`` into Arrow rows
     (``reddit_parsed``): its rejects into ``stage_rejects`` at once (the block's rejected lines are
     left in ``raw_lines``, see the loader contract), its rows, with those of the next blocks, into
-    ``stage_posts``, ``stage_accounts`` and ``stage_post_entities`` some :data:`_WRITE_ROWS` at a time
-    (``queries/ingest/reddit.sql``).
+    ``stage_posts`` and ``stage_post_entities`` some :data:`_WRITE_ROWS` at a time, and their authors
+    into the file's authors, which :func:`finish` stages (``queries/ingest/reddit.sql``).
 
     In a first load of the platform, or a later one whose first rows name no known post (:func:`prepare`),
     the posts go straight into the workspace's ``posts`` instead (``reddit_append_posts``): no post of
@@ -175,8 +175,8 @@ def parse(ctx: Any) -> None:
 
 
 def _write_parsed(ctx: Any) -> None:
-    """The parsed rows of the blocks not written yet into ``stage_accounts``, ``stage_post_entities``
-    and ``posts`` (a load that appends, see :func:`prepare`) or ``stage_posts``."""
+    """The parsed rows of the blocks not written yet into ``stage_post_entities`` and ``posts`` (a load
+    that appends, see :func:`prepare`) or ``stage_posts``; their authors into the file's (:func:`_fold_authors`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -186,11 +186,24 @@ def _write_parsed(ctx: Any) -> None:
     parsed = pa.concat_tables(pending)  # the blocks' record batches as they are, not copied
     if ctx.state.get("append") is None:  # a later load of the platform: a reload or an overlapping dump merges
         ctx.state["append"] = not ctx.run_over("ingest.reddit_ids_known", parsed, "reddit_parsed").fetchall()[0][0]
-    for name in ("ingest.reddit_accounts", "ingest.reddit_append_posts" if ctx.state.get("append")
-                 else "ingest.reddit_stage_posts"):
-        ctx.run_over(name, parsed, "reddit_parsed")
+    _fold_authors(ctx, ctx.run_over("ingest.reddit_block_authors", parsed, "reddit_parsed").to_arrow_table())
+    ctx.run_over("ingest.reddit_append_posts" if ctx.state.get("append") else "ingest.reddit_stage_posts",
+                 parsed, "reddit_parsed")
     if pc.any(pc.is_valid(parsed["link_url"])).as_py():
         ctx.run_over("ingest.reddit_links", parsed, "reddit_parsed")
+
+
+def _fold_authors(ctx: Any, authors: Any) -> None:
+    """Add a few blocks' authors (Arrow, one row per author) to those of the file so far (``ctx.state["authors"]``,
+    Arrow, one row per author: ``reddit_fold_authors``), kept outside the load's transaction until :func:`finish`
+    stages them (a temp table would keep every block's rows in memory until the load commits)."""
+    import pyarrow as pa
+
+    known = ctx.state.get("authors")
+    if known is not None:
+        authors = ctx.run_over("ingest.reddit_fold_authors", pa.concat_tables([known, authors]),
+                               "reddit_authors").to_arrow_table()
+    ctx.state["authors"] = authors
 
 
 def finish(ctx: Any) -> None:
@@ -207,6 +220,9 @@ def finish(ctx: Any) -> None:
     each id's first copy and fills in what the workspace's copy lacks.
     """
     _write_parsed(ctx)  # the last blocks' rows (none on Spark: stage staged them whole)
+    if ctx.state.get("authors") is not None:  # a streaming load's authors, one row each
+        ctx.run_over("ingest.reddit_stage_authors", ctx.state.pop("authors"), "reddit_authors")
+    ctx.accounts_unique = True  # one staged row per author (reddit_stage_authors, or reddit_accounts on Spark)
     if ctx.state.get("append"):
         merge = bool(ctx.run("ingest.appended_duplicate_posts").fetchone()[0]) or (
             not ctx.state["first_load"] and bool(ctx.run("ingest.appended_posts_collide", format=NAME).fetchone()[0]))
