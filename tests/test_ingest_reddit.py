@@ -352,6 +352,48 @@ def test_an_id_twice_in_a_file_keeps_its_first_copy_in_a_first_load_too(tmp_path
     assert _tables_without_load_ids(first) == _tables_without_load_ids(merged)
 
 
+def test_an_author_in_several_writes_is_one_account_with_the_latest_times(tmp_path, monkeypatch, statements):
+    """A load keeps the authors of its writes, folds them into one row each and stages them once:
+    an author whose posts fall in several writes, out of time order, is seen at its newest post and was
+    created at the time its posts give; the batches of a write are whole row groups (here 2 rows)."""
+    from workbench.ingest import staging
+
+    monkeypatch.setattr(staging, "BLOCK_BYTES", 250)
+    monkeypatch.setattr(reddit, "_WRITE_ROWS", 3)
+    monkeypatch.setattr(reddit, "_ROW_GROUP_ROWS", 2)
+    monkeypatch.setattr(reddit, "_FOLD_ROWS", 2)  # the authors of the writes so far are folded into one table
+    rows = [submission("s1", "op", created_utc=1_600_000_000),
+            comment("c1", "alice", "t3_s1", created_utc=1_600_000_500, author_created_utc=1_500_000_000),
+            comment("c2", "bob", "t1_c1", created_utc=1_600_000_100),
+            comment("c3", "alice", "t1_c2", created_utc=1_600_000_200),  # alice's older post, in a later write
+            comment("c4", "bob", "t1_c3", created_utc=1_600_000_900),
+            comment("c5", "ALICE", "t1_c4", created_utc=1_600_000_300)]  # another account: names are as written
+    path = write_lines(tmp_path / "RC_authors.ndjson", rows)
+    store = wb.open(":memory:")
+    wb.load(store, path)
+    assert statements.count("ingest.reddit_append_posts") >= 2 and statements.count("ingest.reddit_stage_authors") == 1
+    assert "ingest.reddit_fold_authors" in statements
+    at = lambda seconds: datetime.fromtimestamp(seconds, timezone.utc)  # noqa: E731
+    accounts = store.sql("SELECT account_id, handle, created_at, seen_at FROM accounts ORDER BY account_id").fetchall()
+    assert accounts == [("reddit:ALICE", "ALICE", None, at(1_600_000_300)),
+                        ("reddit:alice", "alice", at(1_500_000_000), at(1_600_000_500)),
+                        ("reddit:bob", "bob", None, at(1_600_000_900)),
+                        ("reddit:op", "op", None, at(1_600_000_000))]
+    assert store.sql("SELECT count(*) FROM posts").fetchone()[0] == len(rows)
+
+
+def test_in_row_groups_rebatches_without_changing_rows(monkeypatch):
+    """A write's rows, gathered from the blocks' small batches, go to DuckDB in batches of whole row groups."""
+    import pyarrow as pa
+
+    monkeypatch.setattr(reddit, "_ROW_GROUP_ROWS", 4)
+    table = pa.Table.from_batches([pa.record_batch({"n": list(range(i, i + 3)), "s": [str(x) for x in range(i, i + 3)]})
+                                   for i in (0, 3, 6)])
+    rebatched = reddit._in_row_groups(table)
+    assert [batch.num_rows for batch in rebatched.to_batches()] == [4, 4, 1]
+    assert rebatched.equals(table)
+
+
 # Two months of one subreddit: the second month's comments reply to the first's (c3 -> c1) and to
 # submissions of their own; a first-month comment (c5) replies to a submission that only the second
 # month brings (s9), so either order leaves something for the later load to complete.

@@ -162,10 +162,11 @@ FROM reddit_authors
 GROUP BY author_id;
 
 -- name: reddit_stage_authors
--- The authors of the file (reddit_authors, one row per author) into stage_accounts.
+-- The authors of the file (reddit_authors, as reddit_fold_authors reads them) into stage_accounts, one row per author.
 INSERT INTO stage_accounts (account_id, platform, handle, created_at, is_focal, seen_at)
-SELECT author_id, s.platform, substr(author_id, length(s.platform) + 2), created_at, false, seen_at
-FROM reddit_authors CROSS JOIN reddit_settings AS s;
+SELECT author_id, s.platform, substr(author_id, length(s.platform) + 2), max(created_at), false, max(seen_at)
+FROM reddit_authors CROSS JOIN reddit_settings AS s
+GROUP BY author_id, s.platform;
 
 -- name: reddit_rejected_lines
 -- The lines of reddit_parsed that were rejected (the block's, in a streaming load), for rejects.raw; then renamed raw_lines (reddit_rejected_as_raw_lines).

@@ -73,14 +73,19 @@ READS_BLOCK = True
 #: Rows per record batch of a block's parsed rows (``reddit_parsed``): several batches a block, so
 #: that the statements over them run on every core (DuckDB scans an Arrow table batch by batch).
 _PARSED_BATCH_ROWS = 16_384
-#: Parsed rows written at once (a few blocks' worth, some 300 MB of Arrow): an insert of several of
-#: DuckDB's row groups of 122,880 rows writes them whole, on every core, and the authors of more
-#: rows are grouped into fewer staged accounts. Each insert also costs a fixed amount: on a month of
-#: 10M comments, 750,000 rows at a time took 35-36 s (63-65 s of CPU) against 47 s (76 s) for 250,000,
-#: in alternated runs, for a peak of 1.56 GB against 1.39 GB. (Writes aligned to whole row groups
-#: saved nothing.)
-_WRITE_ROWS = 750_000
-
+#: DuckDB's row group, in rows. An insert writes each Arrow batch of at least this many rows into row
+#: groups of its own, on every core, and gathers and merges smaller batches first: a write of 750,000
+#: parsed rows in batches of 16,384 took 1.6x as long as in batches of 122,880. A block's rows are
+#: fewer, so the rows of a write are copied into batches of this size (:func:`_in_row_groups`).
+_ROW_GROUP_ROWS = 122_880
+#: Parsed rows written at once (a few blocks' worth, some 200 MB of Arrow). Each insert costs a fixed
+#: amount, less in whole row groups: on a month of 10M comments, 500,000 and 750,000 rows at a time
+#: took 30.5 and 30.4 s (55 s of CPU), for a peak of 1.43 and 1.61 GB. (In batches of 16,384 rows,
+#: 750,000 took 35-36 s against 47 s for 250,000.)
+_WRITE_ROWS = 500_000
+#: Authors kept (one row per author and write) before they are folded into one row per author: some 40 MB
+#: of Arrow. Folding after every write of a month of 10M comments took 1.2 s.
+_FOLD_ROWS = 1_000_000
 #: Posts are appended to the workspace as they are parsed when none of them is in it (checked at the end:
 #: a file that holds an id twice, or one an earlier load holds, goes back to the merge). Off: every load is
 #: staged whole and merged (tests compare the two). A later month merged took 1.5x the CPU time of the
@@ -183,7 +188,7 @@ def _write_parsed(ctx: Any) -> None:
     pending = ctx.state.pop("parsed", [])
     if not pending:
         return
-    parsed = pa.concat_tables(pending)  # the blocks' record batches as they are, not copied
+    parsed = _in_row_groups(pa.concat_tables(pending))
     if ctx.state.get("append") is None:  # a later load of the platform: a reload or an overlapping dump merges
         ctx.state["append"] = not ctx.run_over("ingest.reddit_ids_known", parsed, "reddit_parsed").fetchall()[0][0]
     _fold_authors(ctx, ctx.run_over("ingest.reddit_block_authors", parsed, "reddit_parsed").to_arrow_table())
@@ -193,17 +198,30 @@ def _write_parsed(ctx: Any) -> None:
         ctx.run_over("ingest.reddit_links", parsed, "reddit_parsed")
 
 
-def _fold_authors(ctx: Any, authors: Any) -> None:
-    """Add a few blocks' authors (Arrow, one row per author) to those of the file so far (``ctx.state["authors"]``,
-    Arrow, one row per author: ``reddit_fold_authors``), kept outside the load's transaction until :func:`finish`
-    stages them (a temp table would keep every block's rows in memory until the load commits)."""
+def _in_row_groups(table: Any) -> Any:
+    """``table`` (the blocks' parsed rows) copied into record batches of :data:`_ROW_GROUP_ROWS` rows, which an
+    insert writes as they are; as it was if a text column cannot be one array (2 GiB of text)."""
     import pyarrow as pa
 
-    known = ctx.state.get("authors")
-    if known is not None:
-        authors = ctx.run_over("ingest.reddit_fold_authors", pa.concat_tables([known, authors]),
-                               "reddit_authors").to_arrow_table()
-    ctx.state["authors"] = authors
+    try:
+        combined = table.combine_chunks()
+    except pa.ArrowInvalid:
+        return table
+    return pa.Table.from_batches(combined.to_batches(max_chunksize=_ROW_GROUP_ROWS), combined.schema)
+
+
+def _fold_authors(ctx: Any, authors: Any) -> None:
+    """Add a few blocks' authors (Arrow, one row per author) to those of the file so far (``ctx.state["authors"]``,
+    Arrow tables), kept outside the load's transaction until :func:`finish` stages them (a temp table would
+    keep every block's rows in memory until the load commits). When the tables not yet folded hold
+    :data:`_FOLD_ROWS` rows, all become one row per author (``reddit_fold_authors``)."""
+    import pyarrow as pa
+
+    tables = ctx.state.setdefault("authors", [])
+    tables.append(authors)
+    if sum(table.num_rows for table in tables[1:]) >= _FOLD_ROWS:
+        ctx.state["authors"] = [ctx.run_over("ingest.reddit_fold_authors", pa.concat_tables(tables),
+                                             "reddit_authors").to_arrow_table()]
 
 
 def finish(ctx: Any) -> None:
@@ -220,8 +238,10 @@ def finish(ctx: Any) -> None:
     each id's first copy and fills in what the workspace's copy lacks.
     """
     _write_parsed(ctx)  # the last blocks' rows (none on Spark: stage staged them whole)
-    if ctx.state.get("authors") is not None:  # a streaming load's authors, one row each
-        ctx.run_over("ingest.reddit_stage_authors", ctx.state.pop("authors"), "reddit_authors")
+    if ctx.state.get("authors"):  # a streaming load's authors
+        import pyarrow as pa
+
+        ctx.run_over("ingest.reddit_stage_authors", pa.concat_tables(ctx.state.pop("authors")), "reddit_authors")
     ctx.accounts_unique = True  # one staged row per author (reddit_stage_authors, or reddit_accounts on Spark)
     if ctx.state.get("append"):
         merge = bool(ctx.run("ingest.appended_duplicate_posts").fetchone()[0]) or (
