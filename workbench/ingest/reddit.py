@@ -70,18 +70,19 @@ EXCLUDED_AUTHORS: tuple[str, ...] = (
 #: transaction is kept until it ends, so a per-block copy would keep the whole file). Its record
 #: batches of a few thousand lines are parsed on every core.
 READS_BLOCK = True
-#: Rows per record batch of a block's parsed rows (``reddit_parsed``): several batches a block, so
-#: that the statements over them run on every core (DuckDB scans an Arrow table batch by batch).
+#: Rows per record batch of a block's parsed rows (``reddit_parsed``): several batches, so that the
+#: statements over them run on every core (DuckDB scans an Arrow table batch by batch).
 _PARSED_BATCH_ROWS = 16_384
 #: DuckDB's row group, in rows. An insert writes each Arrow batch of at least this many rows into row
 #: groups of its own, on every core, and gathers and merges smaller batches first: a write of 750,000
-#: parsed rows in batches of 16,384 took 1.6x as long as in batches of 122,880. A block's rows are
-#: fewer, so the rows of a write are copied into batches of this size (:func:`_in_row_groups`).
+#: parsed rows in batches of 16,384 took 1.6x as long as in batches of 122,880. So the rows of a write
+#: are copied into batches of this size (:func:`_in_row_groups`; DuckDB's own Arrow batches of a query's
+#: rows are of some 34,000 rows whatever the batch size asked for).
 _ROW_GROUP_ROWS = 122_880
-#: Parsed rows written at once (a few blocks' worth, some 200 MB of Arrow). Each insert costs a fixed
-#: amount, less in whole row groups: on a month of 10M comments, 500,000 and 750,000 rows at a time
-#: took 30.5 and 30.4 s (55 s of CPU), for a peak of 1.43 and 1.61 GB. (In batches of 16,384 rows,
-#: 750,000 took 35-36 s against 47 s for 250,000.)
+#: Parsed rows written at once (some 200 MB of Arrow). Each insert costs a fixed amount, less in whole
+#: row groups: on a month of 10M comments, 500,000 and 750,000 rows at a time took 30.5 and 30.4 s
+#: (55 s of CPU), for a peak of 1.43 and 1.61 GB. (In batches of 16,384 rows, 750,000 took 35-36 s
+#: against 47 s for 250,000.)
 _WRITE_ROWS = 500_000
 #: Authors kept (one row per author and write) before they are folded into one row per author: some 40 MB
 #: of Arrow. Folding after every write of a month of 10M comments took 1.2 s.
@@ -199,8 +200,8 @@ def _write_parsed(ctx: Any) -> None:
 
 
 def _in_row_groups(table: Any) -> Any:
-    """``table`` (the blocks' parsed rows) copied into record batches of :data:`_ROW_GROUP_ROWS` rows, which an
-    insert writes as they are; as it was if a text column cannot be one array (2 GiB of text)."""
+    """``table`` (the parsed rows of a write) copied into record batches of :data:`_ROW_GROUP_ROWS` rows, which
+    an insert writes as they are; as it was if a text column cannot be one array (2 GiB of text)."""
     import pyarrow as pa
 
     try:
