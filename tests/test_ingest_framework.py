@@ -192,6 +192,39 @@ def test_blocks_split_lines_correctly(store, tmp_path, monkeypatch):
     assert store.scalar("SELECT line_no FROM rejects") == n_lines - 1
 
 
+def test_in_row_groups_rebatches_without_changing_rows(monkeypatch):
+    """Rows bound for a DuckDB insert, gathered from small batches (a block's lines, a write's parsed rows),
+    go in batches of whole row groups, the last one fewer; a string_view column keeps its text."""
+    import pyarrow as pa
+
+    from workbench.ingest import staging
+    monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 4)
+    table = pa.Table.from_batches([pa.record_batch({"n": list(range(i, i + 3)),
+                                                    "s": pa.array([f"line {x}" * x for x in range(i, i + 3)],
+                                                                  pa.string_view())})
+                                   for i in (0, 3, 6)])
+    rebatched = staging.in_row_groups(table)
+    assert [batch.num_rows for batch in rebatched.to_batches()] == [4, 4, 1]
+    assert rebatched.equals(table) and rebatched.schema == table.schema
+
+
+def test_small_row_groups_load_what_large_ones_do(tmp_path, monkeypatch):
+    """Lines copied into raw_lines in row groups of 3 (a block spans several, and ends in a part of one)
+    load the same rows as in one group."""
+    from workbench.ingest import staging
+    monkeypatch.setattr(staging, "BLOCK_BYTES", 500)
+    text = "".join(f"u{i},u{(i * 7) % 40},{1_600_000_000 + i}\n" for i in range(200))
+    path = write(tmp_path / "edges.csv", "source,target,timestamp\n" + text)
+    whole = wb.open(":memory:")
+    wb.load(whole, path)
+    monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 3)
+    small = wb.open(":memory:")
+    wb.load(small, path)
+    query = "SELECT source_id, target_id, kind, post_id, created_at FROM interactions ORDER BY ALL"
+    assert small.sql(query).fetchall() == whole.sql(query).fetchall()
+    assert len(whole.sql(query).fetchall()) == 200
+
+
 def test_platform_option_prefixes_ids(store, tmp_path):
     wb.load(store, write(tmp_path / "x.jsonl", TEXT), platform="forum")
     assert sorted(store.sql("SELECT account_id FROM accounts").df()["account_id"]) == ["forum:a", "forum:b", "forum:c"]

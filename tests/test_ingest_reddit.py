@@ -360,7 +360,7 @@ def test_an_author_in_several_writes_is_one_account_with_the_latest_times(tmp_pa
 
     monkeypatch.setattr(staging, "BLOCK_BYTES", 250)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 3)
-    monkeypatch.setattr(reddit, "_ROW_GROUP_ROWS", 2)
+    monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)
     monkeypatch.setattr(reddit, "_FOLD_ROWS", 2)  # the authors of the writes so far are folded into one table
     rows = [submission("s1", "op", created_utc=1_600_000_000),
             comment("c1", "alice", "t3_s1", created_utc=1_600_000_500, author_created_utc=1_500_000_000),
@@ -380,18 +380,6 @@ def test_an_author_in_several_writes_is_one_account_with_the_latest_times(tmp_pa
                         ("reddit:bob", "bob", None, at(1_600_000_900)),
                         ("reddit:op", "op", None, at(1_600_000_000))]
     assert store.sql("SELECT count(*) FROM posts").fetchone()[0] == len(rows)
-
-
-def test_in_row_groups_rebatches_without_changing_rows(monkeypatch):
-    """A write's rows, gathered from the blocks' small batches, go to DuckDB in batches of whole row groups."""
-    import pyarrow as pa
-
-    monkeypatch.setattr(reddit, "_ROW_GROUP_ROWS", 4)
-    table = pa.Table.from_batches([pa.record_batch({"n": list(range(i, i + 3)), "s": [str(x) for x in range(i, i + 3)]})
-                                   for i in (0, 3, 6)])
-    rebatched = reddit._in_row_groups(table)
-    assert [batch.num_rows for batch in rebatched.to_batches()] == [4, 4, 1]
-    assert rebatched.equals(table)
 
 
 # Two months of one subreddit: the second month's comments reply to the first's (c3 -> c1) and to

@@ -65,7 +65,7 @@ from workbench.ingest.formats import get_format
 from workbench.ingest.report import FileReport
 from workbench.ingest.sources import ReadLimits, Source
 from workbench.ingest.staging import (PROGRESS_MIN_BYTES, StagedInput, create_stage_tables,
-                                      drop_stage_tables, prefetch, read_blocks)
+                                      drop_stage_tables, in_row_groups, prefetch, read_blocks)
 from workbench.store import Store
 
 __all__ = ["StageContext", "load_source", "stage", "validate", "merge", "record"]
@@ -79,9 +79,10 @@ def _copy_block(con, lines: pa.Table) -> None:
     Copied through a relation, not scanned as a registered view: within a transaction DuckDB keeps
     every Python object that a query of the transaction scanned by name alive until the transaction
     ends, so registering each block would hold the whole file in memory (measured: +35 MB a 32 MB
-    block, 2 GB for a 1.5 GB file under a 256 MB limit). A relation's insert keeps nothing.
+    block, 2 GB for a 1.5 GB file under a 256 MB limit). A relation's insert keeps nothing. The lines
+    go in batches of whole row groups (:func:`~workbench.ingest.staging.in_row_groups`).
     """
-    con.from_arrow(lines).insert_into("raw_lines")
+    con.from_arrow(in_row_groups(lines)).insert_into("raw_lines")
 
 
 def _member_lines_frame(member_lines: list[tuple[str, int, int]]) -> pa.Table:

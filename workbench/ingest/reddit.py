@@ -37,6 +37,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.ingest import entities
+from workbench.ingest.staging import in_row_groups
 
 __all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "READS_BLOCK", "APPENDS", "sniff", "prepare",
            "parse", "finish", "stage", "resolve"]
@@ -73,12 +74,6 @@ READS_BLOCK = True
 #: Rows per record batch of a block's parsed rows (``reddit_parsed``): several batches, so that the
 #: statements over them run on every core (DuckDB scans an Arrow table batch by batch).
 _PARSED_BATCH_ROWS = 16_384
-#: DuckDB's row group, in rows. An insert writes each Arrow batch of at least this many rows into row
-#: groups of its own, on every core, and gathers and merges smaller batches first: a write of 750,000
-#: parsed rows in batches of 16,384 took 1.6x as long as in batches of 122,880. So the rows of a write
-#: are copied into batches of this size (:func:`_in_row_groups`; DuckDB's own Arrow batches of a query's
-#: rows are of some 34,000 rows whatever the batch size asked for).
-_ROW_GROUP_ROWS = 122_880
 #: Parsed rows written at once (some 200 MB of Arrow). Each insert costs a fixed amount, less in whole
 #: row groups: on a month of 10M comments, 500,000 and 750,000 rows at a time took 30.5 and 30.4 s
 #: (55 s of CPU), for a peak of 1.43 and 1.61 GB. (In batches of 16,384 rows, 750,000 took 35-36 s
@@ -189,7 +184,9 @@ def _write_parsed(ctx: Any) -> None:
     pending = ctx.state.pop("parsed", [])
     if not pending:
         return
-    parsed = _in_row_groups(pa.concat_tables(pending))
+    # in whole row groups: DuckDB's own Arrow batches of a query's rows are of some 34,000 rows, whatever
+    # the batch size asked for
+    parsed = in_row_groups(pa.concat_tables(pending))
     if ctx.state.get("append") is None:  # a later load of the platform: a reload or an overlapping dump merges
         ctx.state["append"] = not ctx.run_over("ingest.reddit_ids_known", parsed, "reddit_parsed").fetchall()[0][0]
     _fold_authors(ctx, ctx.run_over("ingest.reddit_block_authors", parsed, "reddit_parsed").to_arrow_table())
@@ -197,18 +194,6 @@ def _write_parsed(ctx: Any) -> None:
                  parsed, "reddit_parsed")
     if pc.any(pc.is_valid(parsed["link_url"])).as_py():
         ctx.run_over("ingest.reddit_links", parsed, "reddit_parsed")
-
-
-def _in_row_groups(table: Any) -> Any:
-    """``table`` (the parsed rows of a write) copied into record batches of :data:`_ROW_GROUP_ROWS` rows, which
-    an insert writes as they are; as it was if a text column cannot be one array (2 GiB of text)."""
-    import pyarrow as pa
-
-    try:
-        combined = table.combine_chunks()
-    except pa.ArrowInvalid:
-        return table
-    return pa.Table.from_batches(combined.to_batches(max_chunksize=_ROW_GROUP_ROWS), combined.schema)
 
 
 def _fold_authors(ctx: Any, authors: Any) -> None:

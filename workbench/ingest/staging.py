@@ -37,7 +37,7 @@ from workbench.errors import ExportFormatError
 from workbench.ingest.sources import LimitExceededError, ReadLimits, Source, format_size
 
 __all__ = ["Block", "StagedInput", "read_blocks", "prefetch", "create_stage_tables", "drop_stage_tables",
-           "BLOCK_BYTES", "PROGRESS_MIN_BYTES", "MAX_LINE_BYTES", "RAW_LINES_SCHEMA"]
+           "in_row_groups", "BLOCK_BYTES", "PROGRESS_MIN_BYTES", "MAX_LINE_BYTES", "ROW_GROUP_ROWS", "RAW_LINES_SCHEMA"]
 
 BLOCK_BYTES = 32 << 20
 PROGRESS_MIN_BYTES = 8 << 20
@@ -66,6 +66,10 @@ CREATE OR REPLACE TEMP TABLE stage_post_entities (post_id VARCHAR, entity VARCHA
 #: the batches out to its threads one by one, so small batches keep both cores busy to the end.
 BATCH_ROWS = 2048
 BATCH_BYTES = 4 << 20
+
+#: DuckDB's row group, in rows. An insert writes each Arrow record batch of at least this many rows into
+#: row groups of its own, on every core, and gathers and merges smaller batches first (:func:`in_row_groups`).
+ROW_GROUP_ROWS = 122_880
 
 RAW_LINES_SCHEMA = pa.schema([("line_no", pa.int64()), ("line", pa.string_view()), ("member", pa.string())])
 
@@ -140,6 +144,23 @@ class StagedInput:
     bytes: int = 0
     members: list[str] = field(default_factory=list)
     member_lines: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+def in_row_groups(table: pa.Table) -> pa.Table:
+    """``table`` in record batches of :data:`ROW_GROUP_ROWS` rows (the last one fewer), for an insert into a
+    DuckDB table; as it was if a string column cannot be one array (more than 2 GiB of text).
+
+    An insert writes a batch of a whole row group as it is, and gathers and merges smaller ones first,
+    which copies them twice: the lines of a 10M-line edge list, in batches of :data:`BATCH_ROWS`, took
+    1.2-1.4 s to copy into ``raw_lines`` against 0.6-0.7 s in row groups, and 750,000 parsed Reddit
+    rows in batches of 16,384 took 1.6x as long to write as in row groups. The batches are copied
+    into one array per column first (a ``string_view`` column's views only, not its text).
+    """
+    try:
+        combined = table.combine_chunks()
+    except pa.ArrowInvalid:
+        return table
+    return pa.Table.from_batches(combined.to_batches(max_chunksize=ROW_GROUP_ROWS), combined.schema)
 
 
 class _Lines:
