@@ -339,6 +339,7 @@ def test_an_id_twice_in_a_file_keeps_its_first_copy_in_a_first_load_too(tmp_path
 
     monkeypatch.setattr(staging, "BLOCK_BYTES", 300)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 3)  # the parsed rows written a few blocks at a time
+    monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)  # and gathered in row groups of 2 rows
     later_copies = [comment("c2", "mallory", "t3_s1", body="see https://example.org/x #later"),
                     submission("s1", "mallory", selftext="another question")]
     path = write_lines(tmp_path / "RC_twice.ndjson", [*THREAD, *later_copies])
@@ -401,6 +402,7 @@ def test_a_later_month_is_appended_and_gives_the_tables_of_a_merged_load(tmp_pat
 
     monkeypatch.setattr(staging, "BLOCK_BYTES", 200)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 2)
+    monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)  # and gathered in row groups of 2 rows
     months = [write_lines(tmp_path / "RC_1.ndjson", MONTH_1), write_lines(tmp_path / "RC_2.ndjson", MONTH_2)]
     paths = [months[i] for i in order]
     appended = wb.open(":memory:")
@@ -435,6 +437,7 @@ def test_a_later_file_that_repeats_an_earlier_post_goes_back_to_the_merge(tmp_pa
 
     monkeypatch.setattr(staging, "BLOCK_BYTES", 200)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 2)
+    monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)  # and gathered in row groups of 2 rows
     overlap = [*MONTH_2, comment("c2", "bob", "t1_c1", score=40), submission("s1", "op", num_comments=9)]
     paths = [write_lines(tmp_path / "RC_1.ndjson", MONTH_1), write_lines(tmp_path / "RC_2b.ndjson", overlap)]
     store = wb.open(":memory:")
@@ -473,6 +476,7 @@ def test_a_post_id_an_edge_list_gave_this_platform_sends_a_later_load_to_the_mer
 
     monkeypatch.setattr(staging, "BLOCK_BYTES", 200)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 2)
+    monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)  # and gathered in row groups of 2 rows
     edges = tmp_path / "edges.csv"
     edges.write_text("source,target,kind,post_id\nzoe,alice,reply,t1_c8\n", encoding="utf-8")
     dump = write_lines(tmp_path / "RC_2.ndjson", MONTH_2)
@@ -497,6 +501,7 @@ def test_a_first_load_in_many_blocks_gives_the_tables_of_a_merged_load(tmp_path,
 
     monkeypatch.setattr(staging, "BLOCK_BYTES", 300)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 3)  # the parsed rows written a few blocks at a time
+    monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)  # and gathered in row groups of 2 rows
     records = [*THREAD, comment("c10", "bob", "t1_c9", body="a link https://example.org/a and #tag")]
     path = write_lines(tmp_path / "RC_blocks.ndjson", records, extra_lines=["{not json\n"])
     first = wb.open(":memory:")

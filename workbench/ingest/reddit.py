@@ -36,8 +36,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.ingest import entities
-from workbench.ingest.staging import in_row_groups
+from workbench.ingest import entities, staging
 
 __all__ = ["NAME", "PLATFORM", "LAYOUT", "EXCLUDED_AUTHORS", "READS_BLOCK", "APPENDS", "sniff", "prepare",
            "parse", "finish", "stage", "resolve"]
@@ -169,24 +168,42 @@ def parse(ctx: Any) -> None:
         ctx.run("ingest.reddit_rejected_as_raw_lines")
     else:
         ctx.run("ingest.block_lines")  # no line of the block to keep
-    pending = ctx.state.setdefault("parsed", [])
-    pending.append(parsed)
-    if sum(table.num_rows for table in pending) >= _WRITE_ROWS:
+    _gather(ctx, parsed)
+    if sum(table.num_rows for table in ctx.state["parsed"]) >= _WRITE_ROWS:
         _write_parsed(ctx)
 
 
-def _write_parsed(ctx: Any) -> None:
-    """The parsed rows of the blocks not written yet into ``stage_post_entities`` and ``posts`` (a load
-    that appends, see :func:`prepare`) or ``stage_posts``; their authors into the file's (:func:`_fold_authors`)."""
+def _gather(ctx: Any, parsed: Any) -> None:
+    """Keep a block's parsed rows until they are written: in record batches of whole row groups
+    (``ctx.state["parsed"]``, see :func:`~workbench.ingest.staging.in_row_groups`; DuckDB's own Arrow
+    batches of a query's rows are of some 34,000 rows, whatever the batch size asked for), and the rows
+    past the last whole group as they came (``ctx.state["tail"]``). Each row group is copied once, when
+    it is complete, rather than a whole write's rows at once (a write's worth of memory more at the peak)."""
+    import pyarrow as pa
+
+    ready, tail = ctx.state.setdefault("parsed", []), ctx.state.setdefault("tail", [])
+    tail.append(parsed)
+    rows = sum(table.num_rows for table in tail)
+    if rows >= staging.ROW_GROUP_ROWS:
+        grouped = staging.in_row_groups(pa.concat_tables(tail))
+        whole = rows - rows % staging.ROW_GROUP_ROWS
+        ready.append(grouped.slice(0, whole))
+        tail[:] = [grouped.slice(whole)] if whole < rows else []
+
+
+def _write_parsed(ctx: Any, *, last: bool = False) -> None:
+    """The parsed rows gathered (:func:`_gather`) into ``stage_post_entities`` and ``posts`` (a load that
+    appends, see :func:`prepare`) or ``stage_posts``, and their authors into the file's (:func:`_fold_authors`):
+    the whole row groups, and after the ``last`` block the rest too."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     pending = ctx.state.pop("parsed", [])
+    if last:
+        pending += ctx.state.pop("tail", [])
     if not pending:
         return
-    # in whole row groups: DuckDB's own Arrow batches of a query's rows are of some 34,000 rows, whatever
-    # the batch size asked for
-    parsed = in_row_groups(pa.concat_tables(pending))
+    parsed = pa.concat_tables(pending)  # the gathered batches as they are, not copied again
     if ctx.state.get("append") is None:  # a later load of the platform: a reload or an overlapping dump merges
         ctx.state["append"] = not ctx.run_over("ingest.reddit_ids_known", parsed, "reddit_parsed").fetchall()[0][0]
     _fold_authors(ctx, ctx.run_over("ingest.reddit_block_authors", parsed, "reddit_parsed").to_arrow_table())
@@ -223,7 +240,7 @@ def finish(ctx: Any) -> None:
     return to staging (``unappend_posts``) and the load goes on as any other, so that the merge keeps
     each id's first copy and fills in what the workspace's copy lacks.
     """
-    _write_parsed(ctx)  # the last blocks' rows (none on Spark: stage staged them whole)
+    _write_parsed(ctx, last=True)  # the last blocks' rows (none on Spark: stage staged them whole)
     if ctx.state.get("authors"):  # a streaming load's authors
         import pyarrow as pa
 
