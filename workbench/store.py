@@ -34,8 +34,8 @@ from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, Wor
 __all__ = ["Store", "open", "attach_read_only", "SCHEMA_VERSION", "TABLES", "CONNECTION_CONFIG", "TUNABLE_SETTINGS"]
 
 #: DuckDB's memory limit when :func:`open` is given none: with it, a load of any size peaks at about
-#: 1.6 GB (Reddit months of 10M and 30M comments: 1.60 and 1.59 GB; DuckDB spills the rest to disk, beside
-#: the workspace). DuckDB's own default is 80% of RAM.
+#: 1.4-1.8 GB (Reddit months of 10M and 30M comments: 1.41 and 1.73 GB; DuckDB spills the rest to disk,
+#: beside the workspace). DuckDB's own default is 80% of RAM.
 #: 1.5 or 2 GB raise the peaks by about 0.45 GB a step for no CPU time saved beyond the noise of a
 #: shared machine (``benchmarks/memory_limit.py``: the twarc2 sample and a 10M-row edge list).
 DEFAULT_MEMORY_LIMIT = "1GB"
