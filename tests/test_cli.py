@@ -40,6 +40,26 @@ def test_load_then_info(tmp_path, mini, capsys):
     assert "mini" in out  # the per-platform table
 
 
+def test_a_load_imports_neither_pandas_nor_igraph(tmp_path):
+    """`workbench load` starts without the analysis stack (pandas, igraph: some 0.3 s of a command's start):
+    the package imports its analysis modules when first used, and a load of an edge list and of a Reddit
+    dump makes no data frame. A fresh interpreter, as a user's command is."""
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target,kind,timestamp\na,b,reply,1600000000\nb,c,share,1600000100\n", encoding="utf-8")
+    reddit = tmp_path / "RC_tiny.ndjson"
+    reddit.write_text(json.dumps({"id": "c1", "author": "x", "subreddit": "s", "parent_id": "t3_a", "link_id": "t3_a",
+                                  "created_utc": 1600000000, "body": "hi"}) + "\n", encoding="utf-8")
+    script = ("import sys\nfrom workbench import cli\n"
+              f"for path in {[str(edges), str(reddit)]!r}:\n"
+              f"    assert cli.main(['load', path, '--db', {str(tmp_path / 'w.duckdb')!r}]) in (0, None)\n"
+              "print(sorted(name for name in ('pandas', 'igraph') if name in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    import workbench as wb_again  # the lazy attributes still resolve
+    assert wb_again.graph is wb_again.graphs.graph and wb_again.roles.__name__ == "workbench.roles"
+
+
 def test_strict_failure_is_exit_2_with_one_line(tmp_path, mini, capsys):
     export = tmp_path / "a.jsonl"
     export.write_text(_lines(2) + "{broken\n")

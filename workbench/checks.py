@@ -22,10 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timezone
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from workbench.errors import ParameterError
+
+if TYPE_CHECKING:  # pandas is imported where it is used: the CLI's start (a load) does not need it
+    import pandas as pd
 
 __all__ = [
     "INTERACTION_KINDS", "DEFAULT_KINDS", "PERIODS", "TimeLike",
@@ -45,7 +47,8 @@ PERIODS = ("day", "week", "month", "hour", "minute")
 #: Periods whose start is a calendar date (metrics give them as dates; hours and minutes as UTC timestamps).
 DATE_PERIODS = ("day", "week", "month")
 
-TimeLike = str | date | datetime | pd.Timestamp | None
+#: A time bound: ISO text, a date, a datetime (a pandas Timestamp is one) or None.
+TimeLike = str | date | datetime | None
 
 
 def is_interaction_kind(kind: object) -> bool:
@@ -90,6 +93,8 @@ def check_time(value: TimeLike, *, name: str) -> datetime | None:
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    import pandas as pd  # here, not at import: the CLI's start (a load) does not need pandas
+
     try:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError, OverflowError):
@@ -137,8 +142,8 @@ def check_period(period: object) -> str:
     return str(period)
 
 
-_LENGTHS = {"minute": pd.Timedelta(minutes=1), "hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1),
-            "week": pd.Timedelta(days=7), "month": pd.Timedelta(days=30.44)}
+_LENGTHS = {"minute": {"minutes": 1}, "hour": {"hours": 1}, "day": {"days": 1}, "week": {"days": 7},
+            "month": {"days": 30.44}}
 
 
 def period_length(period: str) -> pd.Timedelta:
@@ -147,7 +152,9 @@ def period_length(period: str) -> pd.Timedelta:
     >>> period_length("week")
     Timedelta('7 days 00:00:00')
     """
-    return _LENGTHS[check_period(period)]
+    import pandas as pd
+
+    return pd.Timedelta(**_LENGTHS[check_period(period)])
 
 
 def choose_period(first: TimeLike, last: TimeLike, *, at_least: int = 5) -> str:
@@ -166,8 +173,8 @@ def choose_period(first: TimeLike, last: TimeLike, *, at_least: int = 5) -> str:
     first_at, last_at = check_time(first, name="first"), check_time(last, name="last")
     if first_at is None or last_at is None:
         return "week"
-    span = pd.Timestamp(last_at) - pd.Timestamp(first_at)
+    span = last_at - first_at
     for period in ("month", "week", "day", "hour"):
-        if span >= at_least * _LENGTHS[period] * 0.98:  # six weeks less a few minutes still make six weeks
+        if span >= at_least * period_length(period) * 0.98:  # six weeks less a few minutes still make six weeks
             return period
     return "minute"

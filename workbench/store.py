@@ -21,15 +21,17 @@ import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import duckdb
 import numpy as np
-import pandas as pd
 
 from workbench import containment, schema, sql
 from workbench.schema import SCHEMA_VERSION, TABLES
 from workbench.errors import ParameterError, QueryError, WorkspaceBusyError, WorkspaceError
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: the CLI's start (a load) does not need it
+    import pandas as pd
 
 __all__ = ["Store", "open", "attach_read_only", "SCHEMA_VERSION", "TABLES", "CONNECTION_CONFIG", "TUNABLE_SETTINGS"]
 
@@ -216,6 +218,8 @@ class Store:
         hashtag graph: they go to ``hashtag_memberships``, the accounts to ``memberships``. A run on
         the co-hashtag graph has hashtags only (``table`` empty).
         """
+        import pandas as pd
+
         self._check_writable()
         frames = {}
         for name, frame, key in (("memberships", table, "account_id"), ("hashtag_memberships", hashtags, "hashtag")):
@@ -255,6 +259,8 @@ class Store:
         accounts (roles, metrics by community, exports of the interaction graph) never picks it.
         """
         sql.check_identifier(nodes, ("accounts", "hashtags"), what="nodes")
+        import pandas as pd
+
         value = self.query("graph.latest_run", nodes=nodes).iloc[0, 0]
         return None if pd.isna(value) else int(value)
 

@@ -279,7 +279,7 @@ def merge(store: Store, ctx: StageContext, module: ModuleType, report: FileRepor
     store.execute("ingest.merge_interactions_unique" if ctx.interactions_unique else "ingest.merge_interactions",
                   load_id=ctx.load_id, targets_resolved=bool(ctx.targets_resolved))
     store.execute("ingest.merge_post_entities", load_id=ctx.load_id)
-    report.new_attributes = int(store.query("ingest.attributes_changed")["changed"].iloc[0])
+    report.new_attributes = int(_value(store, "ingest.attributes_changed"))
     store.execute("ingest.merge_attributes", load_id=ctx.load_id)
     resolve = getattr(module, "resolve", None)
     if callable(resolve):

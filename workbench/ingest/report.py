@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from workbench.containment import visible
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["FileReport", "LoadReport"]
 
@@ -89,6 +91,8 @@ class LoadReport:
         return sum(getattr(f, name) or 0 for f in self.files)
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame([{k: v for k, v in f.__dict__.items() if k not in ("first_rejects", "notes")}
                              for f in self.files])
 
