@@ -298,6 +298,22 @@ def _tables_without_load_ids(store) -> dict[str, list[tuple]]:
     }
 
 
+@pytest.fixture(autouse=True, params=["file", "lines"])
+def read_path(request, monkeypatch):
+    """Every test twice: files read by DuckDB's reader where they can be (reddit.parse_file, the default),
+    and every file read line by line (reddit.parse)."""
+    monkeypatch.setattr(reddit, "READS_FILE", request.param == "file")
+    return request.param
+
+
+def small_reads(monkeypatch, block_bytes: int) -> None:
+    """Read a file in small pieces: blocks of ``block_bytes`` by lines, batches of 2 rows from DuckDB's reader."""
+    from workbench.ingest import direct, staging
+
+    monkeypatch.setattr(staging, "BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(direct, "_BATCH_ROWS", 2)
+
+
 @pytest.fixture
 def statements(monkeypatch):
     """The named queries the loads of a test run, in order (to tell an appended load from a merged one)."""
@@ -337,7 +353,7 @@ def test_an_id_twice_in_a_file_keeps_its_first_copy_in_a_first_load_too(tmp_path
     first copy: the same tables as the same file merged throughout."""
     from workbench.ingest import staging
 
-    monkeypatch.setattr(staging, "BLOCK_BYTES", 300)
+    small_reads(monkeypatch, 300)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 3)  # the parsed rows written a few blocks at a time
     monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)  # and gathered in row groups of 2 rows
     later_copies = [comment("c2", "mallory", "t3_s1", body="see https://example.org/x #later"),
@@ -359,7 +375,7 @@ def test_an_author_in_several_writes_is_one_account_with_the_latest_times(tmp_pa
     created at the time its posts give; the batches of a write are whole row groups (here 2 rows)."""
     from workbench.ingest import staging
 
-    monkeypatch.setattr(staging, "BLOCK_BYTES", 250)
+    small_reads(monkeypatch, 250)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 3)
     monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)
     monkeypatch.setattr(reddit, "_FOLD_ROWS", 2)  # the authors of the writes so far are folded into one table
@@ -400,7 +416,7 @@ def test_a_later_month_is_appended_and_gives_the_tables_of_a_merged_load(tmp_pat
     ways), accounts, unresolved counts and load ids as the months merged throughout."""
     from workbench.ingest import staging
 
-    monkeypatch.setattr(staging, "BLOCK_BYTES", 200)
+    small_reads(monkeypatch, 200)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 2)
     monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)  # and gathered in row groups of 2 rows
     months = [write_lines(tmp_path / "RC_1.ndjson", MONTH_1), write_lines(tmp_path / "RC_2.ndjson", MONTH_2)]
@@ -435,7 +451,7 @@ def test_a_later_file_that_repeats_an_earlier_post_goes_back_to_the_merge(tmp_pa
     post id at the end (appended_posts_collide) and merged: the workspace's copy is kept and filled in."""
     from workbench.ingest import staging
 
-    monkeypatch.setattr(staging, "BLOCK_BYTES", 200)
+    small_reads(monkeypatch, 200)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 2)
     monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)  # and gathered in row groups of 2 rows
     overlap = [*MONTH_2, comment("c2", "bob", "t1_c1", score=40), submission("s1", "op", num_comments=9)]
@@ -474,7 +490,7 @@ def test_a_post_id_an_edge_list_gave_this_platform_sends_a_later_load_to_the_mer
     interaction and adds the comment's own (the same tables as merged throughout)."""
     from workbench.ingest import staging
 
-    monkeypatch.setattr(staging, "BLOCK_BYTES", 200)
+    small_reads(monkeypatch, 200)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 2)
     monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)  # and gathered in row groups of 2 rows
     edges = tmp_path / "edges.csv"
@@ -499,7 +515,7 @@ def test_a_first_load_in_many_blocks_gives_the_tables_of_a_merged_load(tmp_path,
     after another Reddit file, with appending off): the same posts, interactions, accounts, links and unresolved count."""
     from workbench.ingest import staging
 
-    monkeypatch.setattr(staging, "BLOCK_BYTES", 300)
+    small_reads(monkeypatch, 300)
     monkeypatch.setattr(reddit, "_WRITE_ROWS", 3)  # the parsed rows written a few blocks at a time
     monkeypatch.setattr(staging, "ROW_GROUP_ROWS", 2)  # and gathered in row groups of 2 rows
     records = [*THREAD, comment("c10", "bob", "t1_c9", body="a link https://example.org/a and #tag")]

@@ -3,51 +3,80 @@
 CREATE OR REPLACE TEMP TABLE reddit_settings AS
 SELECT $platform AS platform, $load_id AS load_id, $excluded_authors AS excluded_authors;
 
--- name: reddit_rows
--- Pushshift / Arctic Shift comments (RC_*) and submissions (RS_*): the view reddit_rows, the lines of raw_lines parsed (reddit_settings: the load's platform and excluded authors).
---
+-- name: reddit_line_records
+-- The lines of raw_lines parsed as JSON: the view reddit_records that reddit_rows reads (the records of a file read line by line).
 -- A view, defined once: a streaming load scans it over each block's Arrow lines in place (raw_lines
--- is that block for the one statement; nothing of the block stays in the transaction) and keeps its
--- rows as Arrow (reddit_parsed) for reddit_rejects, reddit_links, reddit_block_authors and reddit_append_posts
--- or reddit_stage_posts; the whole file (Spark) makes reddit_parsed a table (reddit_parsed_table).
+-- is that block for the one statement; nothing of the block stays in the transaction); the whole file
+-- (Spark) scans it over raw_lines, every line.
+-- One JSON parse per line: json_transform reads the fields we use into a struct (try(): NULL when the
+-- line is not JSON); id and created_utc come through as JSON text, as their JSON type decides rejects.
+-- Only lines that are not objects are parsed again (in reddit_rows), to name what they are. (A pattern,
+-- not ltrim, finds the `{`: no copy of the line.) The fields are those of reddit_file_records.
+CREATE OR REPLACE TEMP VIEW reddit_records AS
+WITH shapes AS (
+    SELECT line_no, line, member, regexp_matches(line, '^[ \t]*[{]') AS looks_like_object
+    FROM raw_lines
+)
+SELECT line_no,
+       line,
+       member,
+       looks_like_object,
+       CASE WHEN looks_like_object THEN try(json_transform(line, '{
+           "id": "JSON", "author": "VARCHAR", "created_utc": "JSON",
+           "subreddit": "VARCHAR", "parent_id": "VARCHAR", "link_id": "VARCHAR",
+           "body": "VARCHAR", "title": "VARCHAR", "selftext": "VARCHAR",
+           "score": "BIGINT", "num_comments": "BIGINT", "num_crossposts": "BIGINT",
+           "author_created_utc": "DOUBLE", "url": "VARCHAR", "is_self": "BOOLEAN"
+       }')) END AS r
+FROM shapes;
+
+-- name: reddit_file_records
+-- The whole file read by DuckDB's read_json (getvariable('file_path'), its compression getvariable('file_compression')): the view reddit_records that reddit_rows reads, on the private connection of workbench.ingest.direct.
+-- The fast path of a file without a reject (see reddit.parse_file): DuckDB decompresses and parses
+-- the file on every core, with the same fields and types as reddit_line_records' json_transform. It
+-- stops at a line it cannot read (malformed JSON, invalid UTF-8, a value of the wrong type), and it
+-- skips blank lines, so its rows carry no line number or text: a file with any reject is read line by
+-- line instead, which names each reject's line.
+CREATE OR REPLACE TEMP VIEW reddit_records AS
+SELECT NULL::BIGINT AS line_no,
+       NULL::VARCHAR AS line,
+       NULL::VARCHAR AS member,
+       true AS looks_like_object,
+       {'id': id, 'author': author, 'created_utc': created_utc, 'subreddit': subreddit, 'parent_id': parent_id,
+        'link_id': link_id, 'body': body, 'title': title, 'selftext': selftext, 'score': score,
+        'num_comments': num_comments, 'num_crossposts': num_crossposts,
+        'author_created_utc': author_created_utc, 'url': url, 'is_self': is_self} AS r
+FROM read_json(getvariable('file_path'), format = 'newline_delimited', records = true,
+               compression = getvariable('file_compression'),
+               columns = {id: 'JSON', author: 'VARCHAR', created_utc: 'JSON',
+                          subreddit: 'VARCHAR', parent_id: 'VARCHAR', link_id: 'VARCHAR',
+                          body: 'VARCHAR', title: 'VARCHAR', selftext: 'VARCHAR',
+                          score: 'BIGINT', num_comments: 'BIGINT', num_crossposts: 'BIGINT',
+                          author_created_utc: 'DOUBLE', url: 'VARCHAR', is_self: 'BOOLEAN'});
+
+-- name: reddit_rows
+-- Pushshift / Arctic Shift comments (RC_*) and submissions (RS_*): the view reddit_rows, the records of reddit_records (reddit_line_records or reddit_file_records) as staged rows (reddit_settings: the load's platform and excluded authors).
+--
+-- A streaming load keeps its rows as Arrow (reddit_parsed) for reddit_rejects, reddit_links,
+-- reddit_block_authors and reddit_append_posts or reddit_stage_posts; the whole file (Spark) makes
+-- reddit_parsed a table (reddit_parsed_table).
 -- The rows carry the columns of stage_posts as they are staged, so that either step is a plain copy.
 -- Ids: a submission is `<platform>:t3_<id>`, a comment `<platform>:t1_<id>` (Reddit's own "fullname"
 -- prefixes, so that `parent_id` / `link_id`, which are fullnames already, become post ids by prefixing
 -- the platform alone). Accounts are `<platform>:<author>`; authors in excluded_authors (compared in
 -- lower case: Reddit user names are unique regardless of case) are not accounts: their posts keep a
 -- NULL author and no interaction goes from or to them.
--- One JSON parse per line: json_transform reads the fields we use into a struct (try(): NULL when the
--- line is not JSON); id and created_utc come through as JSON text, as their JSON type decides rejects.
--- Only lines that are not objects are parsed again, to name what they are. A JSON field that is null or
--- absent is told by json_type (NULL, or 'NULL' where the field is a VARIANT null on Spark), not IS NULL.
--- (Each value is computed once and without copying the line: a pattern, not ltrim, finds the `{`.)
+-- A JSON field that is null or absent is told by json_type (NULL, or 'NULL' where the field is a
+-- VARIANT null on Spark), not IS NULL. (Each value is computed once.)
 -- A rejected line's text is kept (rejected_line, member) for rejects.raw; no other line's.
 CREATE OR REPLACE TEMP VIEW reddit_rows AS
-WITH shapes AS (
-    SELECT line_no, line, member, regexp_matches(line, '^[ \t]*[{]') AS looks_like_object
-    FROM raw_lines
-),
-parsed AS (
-    SELECT line_no,
-           line,
-           member,
-           looks_like_object,
-           CASE WHEN looks_like_object THEN try(json_transform(line, '{
-               "id": "JSON", "author": "VARCHAR", "created_utc": "JSON",
-               "subreddit": "VARCHAR", "parent_id": "VARCHAR", "link_id": "VARCHAR",
-               "body": "VARCHAR", "title": "VARCHAR", "selftext": "VARCHAR",
-               "score": "BIGINT", "num_comments": "BIGINT", "num_crossposts": "BIGINT",
-               "author_created_utc": "DOUBLE", "url": "VARCHAR", "is_self": "BOOLEAN"
-           }')) END AS r
-    FROM shapes
-),
-kinds AS (  -- the JSON types and texts of id and created_utc, once (each is tested several times below)
+WITH kinds AS (  -- the JSON types and texts of id and created_utc, once (each is tested several times below)
     SELECT line_no, line, member, looks_like_object, r,
            coalesce(json_type(r.id), 'NULL') AS id_type,
            r.id ->> '$' AS id_text,
            coalesce(json_type(r.created_utc), 'NULL') AS created_type,
            r.created_utc ->> '$' AS created_text
-    FROM parsed
+    FROM reddit_records
 ),
 numbers AS (
     SELECT *, try_cast(created_text AS DOUBLE) AS created_number FROM kinds

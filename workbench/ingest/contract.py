@@ -152,6 +152,11 @@ OPTIONAL = {
     "READS_BLOCK": "True for a streaming format whose parse reads each block's Arrow lines itself (ctx.block, "
                    "ctx.run_over_lines) instead of raw_lines, which is absent while it parses and must then hold the "
                    "block's lines it may reject (DuckDB only)",
+    "READS_FILE": "True for a streaming format with parse_file: a file on disk (plain, .zst or .gz) is read by "
+                  "DuckDB's own reader in a private instance instead of block by block (DuckDB only)",
+    "parse_file": "parse_file(ctx, file) -> int: the whole file through file (a workbench.ingest.direct.FileReader: "
+                  "run, rows, check_expansion) into the work tables; the number of records; raises ReadByLines "
+                  "at a reject, and the pipeline then loads the file again block by block",
     "streams": "streams(sample) -> bool: whether this file is parsed block by block (default: yes when "
                "prepare, parse and finish exist)",
 }

@@ -61,6 +61,7 @@ from workbench.containment import visible
 from workbench.errors import EmptyExportError, ExportFormatError, StrictModeError, WorkbenchError
 from workbench.ingest.context import StageContext
 from workbench.ingest.detect import Sample, detect_format, read_sample
+from workbench.ingest.direct import ReadByLines
 from workbench.ingest.formats import get_format
 from workbench.ingest.report import FileReport
 from workbench.ingest.sources import ReadLimits, Source
@@ -208,16 +209,60 @@ def _stage_blocks(store: Store, ctx: StageContext, module: ModuleType, source: S
     return rows
 
 
+def _file_compression(module: ModuleType, layout: str, ctx: StageContext, source: Source,
+                      limits: ReadLimits | None) -> str | None:
+    """How DuckDB's reader decompresses ``source`` when the format reads whole files itself (``READS_FILE``,
+    see :mod:`workbench.ingest.direct`), or None: the file is read block by block."""
+    from workbench.ingest.direct import compression_of, starts_within_limits
+
+    if not (getattr(module, "READS_FILE", False) and callable(getattr(module, "parse_file", None))
+            and _streams(module, layout, ctx.sample)):
+        return None
+    compression = compression_of(source, limits)
+    if compression not in (None, "none") and not starts_within_limits(source, limits):
+        return None
+    return compression
+
+
+def _stage_file(store: Store, ctx: StageContext, module: ModuleType, source: Source, compression: str,
+                staged: StagedInput, *, limits: ReadLimits | None, progress: bool | None) -> int:
+    """The whole file read by DuckDB's own reader into the format's staging (``parse_file``, see
+    :mod:`workbench.ingest.direct`); return the number of records. The format raises
+    :class:`~workbench.ingest.direct.ReadByLines` when the file is to be read line by line instead."""
+    from tqdm.auto import tqdm
+
+    from workbench.ingest.direct import FileReader
+
+    store.execute("ingest.kept_lines")  # no line is kept: a file with a reject is read by lines
+    module.prepare(ctx)
+    show = progress if progress is not None else sys.stderr.isatty()
+    size = source.size or 0
+    threads = int(store.con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    with tqdm(total=size, unit="B", unit_scale=True, desc=visible(source.name)[-40:], leave=False,
+              disable=not show or size < PROGRESS_MIN_BYTES) as bar:
+        with FileReader(source, compression, limits=limits, threads=threads, bar=bar) as file:
+            rows = module.parse_file(ctx, file)
+            staged.sha256, staged.bytes = file.digest()
+    store.execute("ingest.kept_as_raw_lines")
+    return rows
+
+
 def stage(store: Store, ctx: StageContext, module: ModuleType, source: Source, layout: str, *,
-          limits: ReadLimits | None = None, progress: bool | None = None) -> tuple[StagedInput, int]:
-    """Read ``source`` into the staging tables: block by block, then the format's ``finish`` (a
-    streaming format) or ``stage`` (the whole file); rejects of a zip's files named by file.
+          limits: ReadLimits | None = None, progress: bool | None = None,
+          by_lines: bool = False) -> tuple[StagedInput, int]:
+    """Read ``source`` into the staging tables: by DuckDB's own reader (a format with ``READS_FILE``,
+    unless ``by_lines``) or block by block, then the format's ``finish`` (a streaming format) or
+    ``stage`` (the whole file); rejects of a zip's files named by file.
 
     Returns what was read (sha256, bytes, rejected encodings, members) and the number of lines staged.
     """
     create_stage_tables(store.con)
     staged = StagedInput()
-    staged_rows = _stage_blocks(store, ctx, module, source, layout, staged, limits=limits, progress=progress)
+    compression = None if by_lines else _file_compression(module, layout, ctx, source, limits)
+    if compression is not None:
+        staged_rows = _stage_file(store, ctx, module, source, compression, staged, limits=limits, progress=progress)
+    else:
+        staged_rows = _stage_blocks(store, ctx, module, source, layout, staged, limits=limits, progress=progress)
     ctx.records_read = staged_rows
     if _streams(module, layout, ctx.sample):
         module.finish(ctx)
@@ -356,12 +401,23 @@ def load_source(store: Store, source: Source, *, format: str = "auto", strict: b
     # writes the loads row.
     con = store.con.cursor()
     work = Store(con, store.path, read_only=False)
-    ctx = StageContext(work, report.load_id, source.name, report.platform, strict, sample=sample,
-                       default_kind=kind, options=dict(options or {}))
+
+    def context() -> StageContext:
+        return StageContext(work, report.load_id, source.name, report.platform, strict, sample=sample,
+                            default_kind=kind, options=dict(options or {}))
+
+    ctx = context()
     con.execute("BEGIN TRANSACTION")
     try:
         before = _counts(work)
-        staged, staged_rows = stage(work, ctx, module, source, layout, limits=limits, progress=progress)
+        try:
+            staged, staged_rows = stage(work, ctx, module, source, layout, limits=limits, progress=progress)
+        except ReadByLines:  # a reject, or DuckDB's reader stopped: the file again, line by line
+            con.execute("ROLLBACK")
+            con.execute("BEGIN TRANSACTION")
+            ctx = context()
+            staged, staged_rows = stage(work, ctx, module, source, layout, limits=limits, progress=progress,
+                                        by_lines=True)
         report.sha256, report.bytes = staged.sha256, staged.bytes
         validate(work, ctx, report, staged, staged_rows, layout)
         merge(work, ctx, module, report, before)

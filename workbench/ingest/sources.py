@@ -352,6 +352,9 @@ class Source:
         loader reports it as a failed file without opening it.
     compressed_size : int, optional
         The compressed size known up front (a zip member's), for the expansion limit.
+    path : Path, optional
+        The file on disk, for a source that is one (not a zip member or standard input): DuckDB's own
+        reader may read it (:mod:`workbench.ingest.direct`).
     """
 
     name: str
@@ -362,6 +365,7 @@ class Source:
     archive: bool = False
     refusal: str | None = None
     compressed_size: int | None = None
+    path: Path | None = None
 
     def open_raw(self) -> HashingReader:
         """The raw (still compressed) bytes, hashed as they are read."""
@@ -388,7 +392,7 @@ def is_slack_layout(names: list[str]) -> bool:
 
 
 def _file_source(path: Path, name: str | None = None) -> Source:
-    return Source(name or str(path), lambda: open(path, "rb"), size=path.stat().st_size)
+    return Source(name or str(path), lambda: open(path, "rb"), size=path.stat().st_size, path=path)
 
 
 def _safe_member(archive: Path, member: str) -> None:
