@@ -115,6 +115,20 @@ def test_a_bad_line_sends_the_file_to_the_line_reader_which_names_it(tmp_path, m
     assert file_tables["rejects"] == [(4, "invalid JSON", lines[3])]
 
 
+@pytest.mark.parametrize("bad", ['{"id": "c9", "subreddit": "test"', "x" * (17 << 20)],
+                         ids=["cut short", "over 16 MiB"])
+def test_a_bad_line_after_many_batches_sends_the_file_to_the_line_reader(tmp_path, monkeypatch, attempts, bad):
+    """Past DuckDB's first batch its reader's errors come through Arrow's stream (as OSError)."""
+    monkeypatch.setattr(direct, "_BATCH_ROWS", 2)
+    lines = [json.dumps(record(i)) for i in range(1, 40)] + [bad, json.dumps(record(40))]
+    path = tmp_path / "RC_late.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    file_counts, file_tables, line_counts, line_tables = load_both(monkeypatch, path)
+    assert attempts == ["retried", "lines"]
+    assert file_counts == line_counts and file_tables == line_tables
+    assert [line_no for line_no, _, _ in file_tables["rejects"]] == [40]
+
+
 def test_a_valid_record_the_loader_rejects_sends_the_file_to_the_line_reader(tmp_path, monkeypatch, attempts):
     """DuckDB reads a line of ``null`` as a row of NULLs; the loader rejects it by its line number."""
     lines = [json.dumps(record(1)), "", "null", json.dumps(record(2, id=True))]

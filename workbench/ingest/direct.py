@@ -188,17 +188,18 @@ class FileReader:
         import duckdb
 
         try:
-            reader = self.con.sql(sql_module.get(name).text).to_arrow_reader(_BATCH_ROWS)
-            batches = iter(reader)
-            while True:
-                try:
-                    batch = next(batches)
-                except StopIteration:
-                    return
-                self._progress()
-                yield pa.Table.from_batches([batch])
+            batches = iter(self.con.sql(sql_module.get(name).text).to_arrow_reader(_BATCH_ROWS))
         except duckdb.Error as error:
             raise ReadByLines(f"{self.name}: {error}") from error
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                return
+            except (duckdb.Error, pa.ArrowException, OSError) as error:  # past the first batch, DuckDB's
+                raise ReadByLines(f"{self.name}: {error}") from error    # errors come through Arrow's stream
+            self._progress()
+            yield pa.Table.from_batches([batch])
 
     def _progress(self) -> None:
         if self.bar is None:
